@@ -1,0 +1,108 @@
+"""`gov-reports`: the project's command line (crawl, demo, sources, parse, reparse, serve)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+CRAWLER_SETTINGS = "crawler.settings"
+
+
+def crawl_command(db: Path, *, start_urls: list[str] = (), sources: str | None = None,
+                  year: int | None = None, settings: dict[str, str] | None = None,
+                  jobdir: str | None = None) -> list[str]:
+    """The `scrapy crawl gov_reports …` command line for these inputs."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "gov_reports", "-s", f"ARCHIVE_DB={db}"]
+    if start_urls:
+        command += ["-a", "start_url=" + ",".join(start_urls)]
+    if sources:
+        command += ["-a", f"sources={sources}"]
+    if year:
+        command += ["-a", f"year={year}"]
+    if jobdir:
+        command += ["-s", f"JOBDIR={jobdir}"]
+    for key, value in (settings or {}).items():
+        command += ["-s", f"{key}={value}"]
+    return command
+
+
+def run_crawl(command: list[str]) -> int:
+    """Run the spider in its own process (Twisted's reactor cannot be restarted in this one)."""
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": CRAWLER_SETTINGS}
+    return subprocess.call(command, env=env)
+
+
+@click.group()
+@click.version_option(package_name="gov-reports")
+def cli() -> None:
+    """Crawl, archive, parse and publish 政府信息公开工作年度报告."""
+
+
+@cli.command()
+@click.argument("start_urls", nargs=-1)
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default="archive.db",
+              show_default=True, help="Archive database.")
+@click.option("--sources", type=click.Path(exists=True, dir_okay=False), help="Registry file (CSV/JSON).")
+@click.option("--year", type=int, help="Only reports of this data year.")
+@click.option("--jobdir", help="Scrapy JOBDIR, to pause (Ctrl-C once) and resume the crawl.")
+def crawl(start_urls: tuple[str, ...], db: Path, sources: str | None, year: int | None,
+          jobdir: str | None) -> None:
+    """Crawl portals (START_URLS, --sources, or the bundled registry) into the archive."""
+    sys.exit(run_crawl(crawl_command(db, start_urls=list(start_urls), sources=sources, year=year,
+                                     jobdir=jobdir)))
+
+
+@cli.command()
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default="demo.db",
+              show_default=True, help="Database the demo crawl writes.")
+@click.option("--port", type=int, default=8001, show_default=True, help="Datasette port.")
+@click.option("--serve/--no-serve", default=True, help="Start Datasette after the crawl.")
+def demo(db: Path, port: int, serve: bool) -> None:
+    """Serve the bundled demo portal on loopback, crawl it with the real spider, publish the result."""
+    from demo_portal.server import PortalServer
+    from demo_portal.site import build_demo_site
+
+    with PortalServer(build_demo_site()) as portal:
+        click.echo(f"Demo portal serving at {portal.url}")
+        status = run_crawl(crawl_command(db, start_urls=[portal.url],
+                                         settings={"AUTOTHROTTLE_ENABLED": "False",
+                                                   "DOWNLOAD_DELAY": "0"}))
+    if status != 0:
+        raise click.ClickException(f"the demo crawl failed (exit status {status})")
+    _summarize(db)
+    if serve:
+        _serve(db, port)
+
+
+def _summarize(db: Path) -> None:
+    from archive.store import Archive
+
+    archive = Archive(db)
+    counts = {table: archive.db[table].count for table in ("fetches", "snapshots", "reports")}
+    archive.close()
+    click.echo("Archived: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + f" in {db}")
+
+
+def _serve(db: Path, port: int) -> None:
+    click.echo(f"Datasette: http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    subprocess.call([sys.executable, "-m", "datasette", "serve", "-i", str(db), "--port", str(port)])
+
+
+@cli.command("sources")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+def sources_command(path: str | None) -> None:
+    """List and validate a source registry (the bundled one by default)."""
+    from archive.sources import load_sources, validate_sources
+
+    sources = load_sources(path)
+    for source in sources:
+        click.echo(f"{source.name}\t{source.level}\t{source.region}\t{source.start_url}")
+    problems = validate_sources(sources)
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(f"{len(sources)} sources, {len(problems)} problems", err=True)
+    sys.exit(1 if problems else 0)

@@ -1,0 +1,264 @@
+"""The SQLite archive: fetch log, byte-exact snapshots, the reports found (format-spec §6.5).
+
+Append-only by design: a snapshot row is never updated or deleted; the same bytes fetched again
+from the same URL add a `fetches` row pointing at the existing snapshot, changed bytes add a new
+snapshot. Writes are batched into transactions (WAL mode), so a crash loses at most the last
+uncommitted batch and never leaves a half-written row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from archive.decoding import decode_body
+from archive.sources import Source
+
+SCHEMA_VERSION = 1
+
+
+def utc_now() -> str:
+    """ISO 8601 UTC timestamp with milliseconds, the format of every *_at column."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def sha256_hex(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One HTTP request and its outcome: a response status or an error."""
+
+    url: str
+    requested_at: str
+    method: str = "GET"
+    status: int | None = None
+    error: str | None = None
+    bytes: int | None = None
+    duration_ms: float | None = None
+    source: str | None = None
+    redirect_chain: tuple[str, ...] = ()
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A distinct body fetched from a URL, exactly as received."""
+
+    id: int
+    url: str
+    sha256: str
+    is_new: bool
+
+
+@dataclass
+class _Batch:
+    """Commit policy: whichever comes first, a number of writes or an age in seconds."""
+
+    max_writes: int = 50
+    max_seconds: float = 2.0
+    writes: int = 0
+    opened: float = field(default_factory=time.monotonic)
+
+    def due(self) -> bool:
+        return self.writes >= self.max_writes or time.monotonic() - self.opened >= self.max_seconds
+
+
+class Archive:
+    """Read and write one archive database; one writer at a time (the crawl), any number of readers."""
+
+    def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0):
+        self.path = Path(path)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.enable_wal()
+        # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the
+        # last commits), which is the failure the crawl has to survive.
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        ensure_schema(self.db)
+        self._batch = _Batch(max_writes=batch_writes, max_seconds=batch_seconds)
+
+    # -- transactions -------------------------------------------------------------------------
+    def _write(self) -> None:
+        if not self.db.conn.in_transaction:
+            self.db.begin()
+            self._batch = _Batch(self._batch.max_writes, self._batch.max_seconds)
+        self._batch.writes += 1
+
+    def commit_if_due(self) -> None:
+        if self.db.conn.in_transaction and self._batch.due():
+            self.db.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    # -- crawls -------------------------------------------------------------------------------
+    def start_crawl(self, spider: str, args: dict) -> int:
+        self._write()
+        crawl_id = self.db["crawls"].insert(
+            {"spider": spider, "started_at": utc_now(), "args": json.dumps(args, ensure_ascii=False),
+             "status": "running"}
+        ).last_pk
+        self.commit()
+        return crawl_id
+
+    def finish_crawl(self, crawl_id: int, status: str, stats: dict) -> None:
+        self._write()
+        self.db["crawls"].update(
+            crawl_id,
+            {"finished_at": utc_now(), "status": status,
+             "stats": json.dumps(stats, ensure_ascii=False, default=str)},
+        )
+        self.commit()
+
+    # -- sources ------------------------------------------------------------------------------
+    def upsert_sources(self, sources: list[Source]) -> None:
+        """The registry entries a crawl used, kept beside what they produced."""
+        rows = [{**asdict(source), "domains": " ".join(source.domains)} for source in sources]
+        if rows:
+            self._write()
+            self.db["sources"].upsert_all(rows, pk="name")
+            self.commit_if_due()
+
+    # -- fetches and snapshots ----------------------------------------------------------------
+    def record_fetch(self, fetch: Fetch, crawl_id: int | None = None) -> int:
+        self._write()
+        row = {
+            "crawl_id": crawl_id, "url": fetch.url, "method": fetch.method,
+            "requested_at": fetch.requested_at, "status": fetch.status, "error": fetch.error,
+            "bytes": fetch.bytes, "duration_ms": fetch.duration_ms, "source": fetch.source,
+            "redirect_chain": json.dumps(list(fetch.redirect_chain)) if fetch.redirect_chain else None,
+            "content_type": fetch.content_type, "etag": fetch.etag,
+            "last_modified": fetch.last_modified, "flags": " ".join(fetch.flags) or None,
+        }
+        fetch_id = self.db["fetches"].insert(row).last_pk
+        self.commit_if_due()
+        return fetch_id
+
+    def store_snapshot(
+        self, *, url: str, body: bytes, status: int, content_type: str | None,
+        headers: dict[str, str] | None = None, source: str | None = None,
+        crawl_id: int | None = None, fetch_id: int | None = None, fetched_at: str | None = None,
+    ) -> Snapshot:
+        """Add the body as a new snapshot unless the URL's latest snapshot has the same bytes."""
+        digest = sha256_hex(body)
+        latest = self.latest_snapshot_row(url)
+        self._write()
+        if latest is not None and latest["sha256"] == digest:
+            snapshot = Snapshot(latest["id"], url, digest, is_new=False)
+        else:
+            encoding = decode_body(body, content_type).encoding if _is_text(content_type, body) else None
+            snapshot_id = self.db["snapshots"].insert({
+                "url": url, "fetched_at": fetched_at or utc_now(), "status": status,
+                "content_type": content_type, "encoding": encoding, "sha256": digest,
+                "size": len(body), "body": body, "source": source, "crawl_id": crawl_id,
+                "headers": json.dumps(headers, ensure_ascii=False) if headers else None,
+                "previous_id": latest["id"] if latest is not None else None,
+            }).last_pk
+            snapshot = Snapshot(snapshot_id, url, digest, is_new=True)
+        if fetch_id is not None:
+            self.db.execute("update fetches set snapshot_id = ? where id = ?", [snapshot.id, fetch_id])
+        self.commit_if_due()
+        return snapshot
+
+    def latest_snapshot_row(self, url: str) -> dict | None:
+        rows = self.db.query(
+            "select id, sha256 from snapshots where url = ? order by id desc limit 1", [url]
+        )
+        return next(iter(rows), None)
+
+    def snapshot_body(self, snapshot_id: int) -> bytes:
+        row = self.db.execute("select body from snapshots where id = ?", [snapshot_id]).fetchone()
+        if row is None:
+            raise KeyError(snapshot_id)
+        return row[0]
+
+    # -- reports ------------------------------------------------------------------------------
+    def record_report(
+        self, *, snapshot: Snapshot, source: str | None, kind: str, title: str | None,
+        year: int | None, parent_url: str | None = None, link_text: str | None = None,
+    ) -> int:
+        """A snapshot classified as a report (an HTML page or an attachment); one row per snapshot."""
+        existing = self.db.execute(
+            "select id from reports where snapshot_id = ?", [snapshot.id]
+        ).fetchone()
+        if existing:
+            return existing[0]
+        self._write()
+        report_id = self.db["reports"].insert({
+            "url": snapshot.url, "snapshot_id": snapshot.id, "source": source, "kind": kind,
+            "title": title, "year": year, "parent_url": parent_url, "link_text": link_text,
+            "parse_status": "pending", "first_seen_at": utc_now(),
+        }).last_pk
+        self.commit_if_due()
+        return report_id
+
+    def report_urls(self) -> set[str]:
+        return {row["url"] for row in self.db.query("select distinct url from reports")}
+
+    def iter_snapshots(self) -> Iterator[dict]:
+        yield from self.db.query("select id, url, content_type, sha256 from snapshots order by id")
+
+
+def _is_text(content_type: str | None, body: bytes) -> bool:
+    if content_type:
+        return content_type.split(";")[0].strip().lower().startswith(("text/", "application/xhtml",
+                                                                        "application/xml",
+                                                                        "application/json"))
+    return not body.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create every table, index and view if missing; safe to call on every open."""
+    db["crawls"].create(
+        {"id": int, "spider": str, "started_at": str, "finished_at": str, "status": str,
+         "args": str, "stats": str},
+        pk="id", if_not_exists=True,
+    )
+    db["sources"].create(
+        {"name": str, "region": str, "level": str, "start_url": str, "list_form": str,
+         "domains": str, "notes": str},
+        pk="name", if_not_exists=True,
+    )
+    db["snapshots"].create(
+        {"id": int, "url": str, "fetched_at": str, "status": int, "content_type": str,
+         "encoding": str, "sha256": str, "size": int, "body": bytes, "source": str,
+         "crawl_id": int, "headers": str, "previous_id": int},
+        pk="id", if_not_exists=True,
+    )
+    db["fetches"].create(
+        {"id": int, "crawl_id": int, "url": str, "method": str, "requested_at": str,
+         "status": int, "error": str, "bytes": int, "duration_ms": float, "source": str,
+         "redirect_chain": str, "content_type": str, "etag": str, "last_modified": str,
+         "flags": str, "snapshot_id": int},
+        pk="id", if_not_exists=True,
+    )
+    db["reports"].create(
+        {"id": int, "url": str, "snapshot_id": int, "source": str, "kind": str,
+         "parent_url": str, "link_text": str, "title": str, "agency": str, "region": str,
+         "year": int, "published": str, "index_no": str, "format": str, "text": str,
+         "parse_status": str, "first_seen_at": str},
+        pk="id", if_not_exists=True,
+    )
+    db["snapshots"].create_index(["url", "id"], if_not_exists=True)
+    db["snapshots"].create_index(["sha256"], if_not_exists=True)
+    db["fetches"].create_index(["url"], if_not_exists=True)
+    db["fetches"].create_index(["crawl_id"], if_not_exists=True)
+    db["reports"].create_index(["snapshot_id"], unique=True, if_not_exists=True)
+    db["reports"].create_index(["url"], if_not_exists=True)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

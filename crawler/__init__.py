@@ -1,0 +1,1 @@
+"""The Scrapy project of gov-reports: the gov_reports spider, its middlewares and pipeline."""

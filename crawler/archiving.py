@@ -1,0 +1,75 @@
+"""The crawl's handle on the archive database: opened with the spider, committed on a timer, closed last."""
+
+from __future__ import annotations
+
+import logging
+from typing import Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from archive.store import Archive
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveExtension:
+    """Owns the one `Archive` of a crawl; the fetch log and the pipeline write through it."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.path = crawler.settings.get("ARCHIVE_DB") or "archive.db"
+        self.commit_interval = crawler.settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
+        self.archive: Archive | None = None
+        self.crawl_id: int | None = None
+        self._committer: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.get("ARCHIVE_DB", "archive.db"):
+            raise NotConfigured("ARCHIVE_DB is empty")
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> "ArchiveExtension":
+        """The crawl's extension instance (middlewares and pipelines find the archive through it)."""
+        for extension in crawler.extensions.middlewares:
+            if isinstance(extension, cls):
+                return extension
+        raise NotConfigured("ArchiveExtension is not enabled in EXTENSIONS")
+
+    def open(self) -> Archive:
+        """Open lazily: the fetch log may need the archive before spider_opened has fired."""
+        if self.archive is None:
+            self.archive = Archive(
+                self.path,
+                batch_writes=self.crawler.settings.getint("ARCHIVE_BATCH_WRITES", 50),
+                batch_seconds=self.commit_interval,
+            )
+            spider = self.crawler.spider
+            args = dict(getattr(spider, "crawl_args", {}) or {})
+            self.crawl_id = self.archive.start_crawl(spider.name if spider else "?", args)
+            logger.info("Archiving to %s (crawl %s)", self.path, self.crawl_id)
+        return self.archive
+
+    def spider_opened(self, spider) -> None:
+        archive = self.open()
+        archive.upsert_sources(getattr(spider, "sources", []))
+        # A batch also closes on a timer, so an idle crawl killed with -9 has committed everything.
+        self._committer = task.LoopingCall(archive.commit_if_due)
+        self._committer.start(self.commit_interval, now=False)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self._committer is not None and self._committer.running:
+            self._committer.stop()
+        if self.archive is None:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        self.archive.finish_crawl(self.crawl_id, reason, stats)
+        self.archive.close()
+        logger.info("Archive %s closed (%s)", self.path, reason)

@@ -1,0 +1,190 @@
+"""Reading a portal page without per-site code: its links, its title, whether it is a report (§10.2-10.3).
+
+Pure functions over one parsed lxml tree (the page is parsed once by parsel; every function here
+walks that tree), so they are tested on saved pages without running a crawl.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml import etree
+
+from archive.classify import body_looks_like_report, match_report_title
+from archive.normalize import normalize_label
+
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd")
+_ATTACHMENT_PATH = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", re.IGNORECASE)
+_SKIP_TEXT_TAGS = {"script", "style", "noscript", "template", "a", "select", "option"}
+_SKIP_TAGS = {"script", "style", "noscript", "template"}
+
+# Annual-report columns (§10.2): link texts and URL path tokens.
+_COLUMN_WORDS = ("年报", "年度报告")
+_COLUMN_URL = re.compile(
+    r"(zfxxgknb|xxgknb|xxgknbgs|ndbg|zfxxgkndbg|szfxxgkndbg|zfxxyjxndbg|bmxxgknb|gknb|"
+    r"xxgkAnnualReport)", re.IGNORECASE)
+# The disclosure area that holds the column.
+_AREA_WORDS = ("政府信息公开", "信息公开", "政务公开", "公开目录", "法定主动公开")
+_AREA_URL = re.compile(r"/(zfxxgk|xxgk|zwgk|gkml|xxgkml|zfxxgkml|openness)[^/]*(/|$)", re.IGNORECASE)
+# Pagination of a list page.
+_PAGER_WORDS = {"下一页", "下页", "尾页", "末页", "上一页", "上页", "首页", "next", ">", ">>", "»", "›",
+                "后一页", "最后一页", "第一页"}
+_PAGER_URL = re.compile(
+    r"(index_\d+\.s?html?$|_\d+\.s?html?$|[?&](page|pageno|pageindex|curpage|pagenum|p|pn|start)=\d+)",
+    re.IGNORECASE)
+# Article URLs of the common CMS families (§8.6): TRS t20240115_123.html, Hanweb art/2023/5/15/…,
+# content/post_123.html, /202401/….html, info/1021/12265.htm, uuid-named pages.
+_ARTICLE_URL = re.compile(
+    r"(/t\d{8}_\d+\.s?html?$|/art/\d{4}/\d{1,2}/\d{1,2}/|/content/post_\d+|/\d{6,8}/[^/]+\.s?html?$|"
+    r"/info/\d+/\d+\.s?htm|[0-9a-f]{32}\.s?html?$|[0-9a-f-]{36}\.s?html?$|/\d{12,}\.s?html?$)",
+    re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|——)\s*")
+_CREATE_PAGE_HTML = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"
+    r"\s*['\"]([^'\"]+)['\"]")
+
+
+class LinkRole(str, Enum):
+    ATTACHMENT = "attachment"
+    PAGER = "pager"
+    REPORT = "report"  # the link text is a report title
+    COLUMN = "column"
+    ARTICLE = "article"  # looks like a document page; classified once fetched
+    AREA = "area"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    url: str
+    text: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        """The fuller of link text and title attribute (TRS lists truncate the text, not the title)."""
+        return self.title if len(self.title) > len(self.text) else self.text
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
+    """Every followable <a href> of the page, absolute, without fragments, first occurrence kept."""
+    seen: set[str] = set()
+    links: list[PageLink] = []
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+            continue
+        url = urldefrag(urljoin(base_url, href))[0]
+        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+            continue
+        seen.add(url)
+        links.append(PageLink(url, _clean(anchor.text_content()), _clean(anchor.get("title"))))
+    return links
+
+
+def is_attachment_url(url: str) -> bool:
+    return bool(_ATTACHMENT_PATH.search(urlsplit(url).path))
+
+
+def classify_link(link: PageLink, page_url: str) -> LinkRole:
+    """What following this link is likely to give, from its text, title and URL alone."""
+    label = normalize_label(link.label)
+    if is_attachment_url(link.url):
+        return LinkRole.ATTACHMENT
+    if label.lower() in _PAGER_WORDS or (label.isdigit() and len(label) <= 4) or (
+        _PAGER_URL.search(link.url) and _same_directory(link.url, page_url) and len(label) <= 6
+    ):
+        return LinkRole.PAGER
+    if is_named_report(link.label):
+        return LinkRole.REPORT
+    if any(word in label for word in _COLUMN_WORDS) or _COLUMN_URL.search(link.url):
+        return LinkRole.COLUMN
+    if _ARTICLE_URL.search(urlsplit(link.url).path) and len(label) >= 6:
+        return LinkRole.ARTICLE
+    if any(word in label for word in _AREA_WORDS) or _AREA_URL.search(urlsplit(link.url).path):
+        return LinkRole.AREA
+    return LinkRole.OTHER
+
+
+def _same_directory(url: str, page_url: str) -> bool:
+    a, b = urlsplit(url), urlsplit(page_url)
+    return a.netloc == b.netloc and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
+
+
+def is_named_report(title: str | None) -> bool:
+    """A report title that names a year or an agency (a bare column name such as 政府信息公开年报 does not)."""
+    match = match_report_title(title)
+    return bool(match and (match.group("year") or match.group("pre") or match.group("mid")))
+
+
+def title_candidates(root: etree._Element) -> list[str]:
+    """Possible document titles, most specific first: ArticleTitle meta, h1-h3, <title> and its parts."""
+    found: list[str] = []
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() in ("articletitle", "title", "og:title"):
+            found.append(_clean(meta.get("content")))
+    for element in root.iter("h1", "h2", "h3", "title"):
+        text = _clean(element.text_content())
+        found.append(text)
+        if element.tag == "title":
+            found.extend(part for part in _TITLE_SEPARATORS.split(text) if part)
+    return [t for t in dict.fromkeys(found) if t]
+
+
+def report_title(root: etree._Element) -> str | None:
+    """The page's title when it is the title of an annual report, else None."""
+    return next((t for t in title_candidates(root) if is_named_report(t)), None)
+
+
+def body_text(root: etree._Element) -> str:
+    """Visible text outside links, scripts and menus: what a report page says, not what it links to."""
+    parts: list[str] = []
+
+    def walk(element: etree._Element) -> None:
+        if isinstance(element.tag, str) and element.tag.lower() in _SKIP_TEXT_TAGS:
+            if element.tail:
+                parts.append(element.tail)
+            return
+        if element.text and isinstance(element.tag, str):
+            parts.append(element.text)
+        for child in element:
+            walk(child)
+        if element.tail:
+            parts.append(element.tail)
+
+    body = next(root.iter("body"), root)
+    walk(body)
+    return " ".join("".join(parts).split())
+
+
+def is_report_page(root: etree._Element) -> tuple[bool, str | None]:
+    """(is a report, its title): a report title and a body that reads like a report."""
+    title = report_title(root)
+    return bool(title and body_looks_like_report(body_text(root))), title
+
+
+def trs_pager_urls(html: str, page_url: str) -> list[str]:
+    """List pages announced only by TRS's createPageHTML(total, current, "index", "html") script call."""
+    match = _CREATE_PAGE_HTML.search(html)
+    if not match:
+        return []
+    total, _current, stem, ext = int(match.group(1)), match.group(2), match.group(3), match.group(4)
+    names = [f"{stem}.{ext}"] + [f"{stem}_{n}.{ext}" for n in range(1, min(total, 500))]
+    return [urljoin(page_url, name) for name in names]
+
+
+def host_in_scope(url: str, hosts: tuple[str, ...]) -> bool:
+    """The URL's host is one of the source's hosts or a subdomain of one (www. ignored)."""
+    host = (urlsplit(url).hostname or "").lower()
+    for allowed in hosts:
+        allowed = allowed.lower().removeprefix("www.")
+        if host == allowed or host.endswith("." + allowed) or host == "www." + allowed:
+            return True
+    return False

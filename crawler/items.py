@@ -1,0 +1,25 @@
+"""What the spider hands to the pipeline: fetched documents to archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ArchivedPage:
+    """A successful response, to be stored as a snapshot; `role` says what the spider found it to be."""
+
+    url: str
+    status: int
+    body: bytes
+    content_type: str | None
+    headers: dict[str, str]
+    fetched_at: str
+    source: str | None
+    role: str  # report | attachment | list | page
+    fetch_id: int | None = None
+    title: str | None = None
+    year: int | None = None
+    parent_url: str | None = None
+    link_text: str | None = None
+    flags: list[str] = field(default_factory=list)

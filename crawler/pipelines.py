@@ -1,0 +1,47 @@
+"""The item pipeline: archived pages become snapshots, and the reports among them become `reports` rows."""
+
+from __future__ import annotations
+
+import logging
+from typing import Self
+
+from scrapy.crawler import Crawler
+
+from crawler.archiving import ArchiveExtension
+from crawler.items import ArchivedPage
+
+logger = logging.getLogger(__name__)
+
+REPORT_ROLES = ("report", "attachment")
+
+
+class SnapshotPipeline:
+    """Stores each page's bytes once per distinct content, then records it if it is a report."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: ArchivedPage) -> ArchivedPage:
+        extension = ArchiveExtension.of(self.crawler)
+        archive = extension.open()
+        snapshot = archive.store_snapshot(
+            url=item.url, body=item.body, status=item.status, content_type=item.content_type,
+            headers=item.headers, source=item.source, crawl_id=extension.crawl_id,
+            fetch_id=item.fetch_id, fetched_at=item.fetched_at,
+        )
+        stats = self.crawler.stats
+        stats.inc_value("archive/snapshots_new" if snapshot.is_new else "archive/snapshots_unchanged")
+        if item.role in REPORT_ROLES:
+            archive.record_report(
+                snapshot=snapshot, source=item.source,
+                kind="page" if item.role == "report" else "attachment", title=item.title,
+                year=item.year, parent_url=item.parent_url, link_text=item.link_text,
+            )
+            stats.inc_value(f"archive/{item.role}s")
+            logger.info("Archived %s %s (%s, snapshot %s%s)", item.role, item.url, item.title,
+                        snapshot.id, ", new" if snapshot.is_new else ", unchanged")
+        return item

@@ -1,0 +1,58 @@
+"""Scrapy settings of gov-reports: polite by default (robots.txt, AutoThrottle, low concurrency)."""
+
+BOT_NAME = "gov_reports"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# The SQLite archive (override with -s ARCHIVE_DB=path).
+ARCHIVE_DB = "archive.db"
+ARCHIVE_COMMIT_SECONDS = 1.0
+ARCHIVE_BATCH_WRITES = 50
+
+# Who we are: portals' operators can read what the crawler is and whom to tell.
+GOV_REPORTS_CONTACT_URL = "https://github.com/gov-reports/gov-reports"
+USER_AGENT = f"gov-reports/0.1 (+{GOV_REPORTS_CONTACT_URL}; archive of information-disclosure annual reports)"
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 60
+# Reports are small; a body over 50 MB is an error page or a stream, not a report.
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+
+# Retries with exponential backoff on 5xx, 429 and network errors.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 60.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.fetchlog.BackoffRetryMiddleware": 550,
+    # Next to the downloader: sees every redirect hop and every attempt before it is retried.
+    "crawler.fetchlog.FetchLogMiddleware": 870,
+}
+EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100}
+ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
+
+# Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
+HTTPERROR_ALLOW_ALL = False
+
+# Breadth-first, so that every portal's column is reached early and a JOBDIR resume is cheap.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+# Development aid only, never the archive: HTTPCACHE_ENABLED=True on the command line.
+HTTPCACHE_ENABLED = False
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

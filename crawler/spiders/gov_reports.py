@@ -1,0 +1,169 @@
+"""The gov_reports spider: from a portal's home or column page to every annual report and attachment.
+
+No per-site code: every page is read the same way (crawler/discovery.py). A page whose title is a
+report title and whose body reads like a report is a report; its attachments are fetched. Any
+other page is a list (it links to reports, or was reached as a column) whose pager, report links
+and article links are followed, or a navigation page whose disclosure-area and column links are
+followed while the hop budget lasts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from archive.classify import year_in_title
+from archive.sources import Source, load_sources, source_for_url
+from archive.store import utc_now
+from crawler.discovery import (
+    LinkRole, classify_link, host_in_scope, is_named_report, is_report_page, page_links,
+    trs_pager_urls,
+)
+from crawler.items import ArchivedPage
+
+# Navigation hops allowed from a start page before only pagers and report links are followed:
+# home → disclosure area → sub-area → column is three; one spare for portals with one more level.
+ENTRY_HOPS = 4
+
+
+class GovReportsSpider(scrapy.Spider):
+    name = "gov_reports"
+
+    def __init__(self, start_url: str | None = None, sources: str | None = None,
+                 year: str | None = None, hops: str | None = None, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.sources: list[Source] = _resolve_sources(start_url, sources)
+        self.year = int(year) if year else None
+        self.entry_hops = int(hops) if hops else ENTRY_HOPS
+        self.crawl_args = {"start_url": start_url, "sources": sources, "year": year,
+                           "source_count": len(self.sources)}
+        self._sources = {source.name: source for source in self.sources}
+        self.allowed_domains = sorted({host.removeprefix("www.")
+                                       for source in self.sources for host in source.hosts()})
+
+    async def start(self):
+        for source in self.sources:
+            yield scrapy.Request(source.start_url, callback=self.parse_page, errback=self.on_error,
+                                 meta={"source": source.name, "hops": self.entry_hops, "role": "entry"})
+
+    # -- callbacks ------------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Any HTML page of a portal: archive it, then decide from its content what to follow."""
+        if not isinstance(response, TextResponse):
+            yield from self.parse_attachment(response)
+            return
+        root = response.selector.root
+        is_report, title = is_report_page(root)
+        links = [link for link in page_links(root, response.url)
+                 if host_in_scope(link.url, self._hosts(response))]
+        if is_report:
+            yield from self._report(response, title, links)
+            return
+        roles = [(link, classify_link(link, response.url)) for link in links]
+        is_list = response.meta.get("role") == "column" or any(
+            role is LinkRole.REPORT for _, role in roles)
+        yield self._archived(response, role="list" if is_list else "page")
+        yield from self._follow(response, roles, is_list)
+
+    def parse_attachment(self, response: Response) -> Iterator[ArchivedPage]:
+        """A document file (PDF, Word, Excel…) linked from a report page or directly from a column."""
+        if isinstance(response, TextResponse) and b"<html" in response.body[:2048].lower():
+            self.logger.warning("Attachment URL %s answered an HTML page; archived as a page", response.url)
+            yield self._archived(response, role="page")
+            return
+        label = response.meta.get("link_text")
+        # "附件1" says nothing; the report page's own title names the document.
+        title = label if is_named_report(label) else response.meta.get("report_title") or label
+        yield self._archived(
+            response, role="attachment", title=title,
+            year=year_in_title(label) or response.meta.get("report_year"),
+            parent_url=response.meta.get("parent_url"), link_text=label,
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        """Failures are already in `fetches` (the fetch log sees them); say what happened and go on."""
+        request = failure.request
+        if failure.check(HttpError):
+            response = failure.value.response
+            self.logger.warning("HTTP %s for %s (source %s)", response.status, request.url,
+                                request.meta.get("source"))
+        else:
+            self.logger.warning("Request failed: %s (%s: %s)", request.url,
+                                failure.type.__name__, failure.getErrorMessage())
+        self.crawler.stats.inc_value(f"gov_reports/errors/{failure.type.__name__}")
+
+    # -- decisions ------------------------------------------------------------------------------
+    def _report(self, response: TextResponse, title: str, links: list) -> Iterator[Any]:
+        year = year_in_title(title)
+        if self.year and year and year != self.year:
+            yield self._archived(response, role="page", title=title, year=year)
+            return
+        yield self._archived(response, role="report", title=title, year=year,
+                             link_text=response.meta.get("link_text"))
+        for link in links:
+            if classify_link(link, response.url) is LinkRole.ATTACHMENT:
+                yield self._request(response, link.url, self.parse_attachment, role="attachment",
+                                    link_text=link.label, parent_url=response.url, report_year=year,
+                                    report_title=title)
+
+    def _follow(self, response: TextResponse, roles: list, is_list: bool) -> Iterator[scrapy.Request]:
+        hops = response.meta.get("hops", 0)
+        for link, role in roles:
+            if role is LinkRole.PAGER and is_list:
+                yield self._request(response, link.url, role="column", hops=hops)
+            elif role is LinkRole.REPORT and self._wanted_year(link.label):
+                yield self._request(response, link.url, role="candidate", hops=max(hops - 1, 0),
+                                    link_text=link.label)
+            elif role is LinkRole.ATTACHMENT and is_named_report(link.label) and self._wanted_year(link.label):
+                yield self._request(response, link.url, self.parse_attachment, role="attachment",
+                                    link_text=link.label)
+            elif role is LinkRole.ARTICLE and is_list:
+                yield self._request(response, link.url, role="candidate", hops=max(hops - 1, 0),
+                                    link_text=link.label)
+            elif role is LinkRole.COLUMN and hops > 0:
+                yield self._request(response, link.url, role="column", hops=hops - 1,
+                                    link_text=link.label)
+            elif role is LinkRole.AREA and hops > 0 and not is_list:
+                yield self._request(response, link.url, role="area", hops=hops - 1)
+        if is_list:
+            for url in trs_pager_urls(response.text, response.url):
+                yield self._request(response, url, role="column", hops=hops)
+
+    def _wanted_year(self, label: str) -> bool:
+        year = year_in_title(label)
+        return self.year is None or year is None or year == self.year
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _hosts(self, response: Response) -> tuple[str, ...]:
+        source = self._sources.get(response.meta.get("source"))
+        return source.hosts() if source else ()
+
+    def _request(self, response: Response, url: str, callback=None, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback or self.parse_page, errback=self.on_error,
+                              meta={"source": response.meta.get("source"), **meta})
+
+    def _archived(self, response: Response, role: str, **fields: Any) -> ArchivedPage:
+        content_type = response.headers.get("Content-Type")
+        return ArchivedPage(
+            url=response.url, status=response.status, body=response.body,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            headers={key.decode("latin-1"): b", ".join(values).decode("latin-1")
+                     for key, values in response.headers.items()},
+            fetched_at=response.meta.get("fetched_at") or utc_now(),
+            source=response.meta.get("source"), role=role,
+            fetch_id=response.meta.get("fetch_id"), flags=list(response.flags), **fields,
+        )
+
+
+def _resolve_sources(start_url: str | None, sources_file: str | None) -> list[Source]:
+    """-a start_url=URL[,URL…] and/or -a sources=FILE; with neither, the bundled registry."""
+    resolved: list[Source] = []
+    if sources_file:
+        resolved.extend(load_sources(sources_file))
+    if start_url:
+        resolved.extend(source_for_url(url.strip()) for url in start_url.split(",") if url.strip())
+    return resolved or load_sources()
