@@ -255,6 +255,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
          "parse_status": str, "first_seen_at": str},
         pk="id", if_not_exists=True,
     )
+    _ensure_parse_tables(db)
     db["snapshots"].create_index(["url", "id"], if_not_exists=True)
     db["snapshots"].create_index(["sha256"], if_not_exists=True)
     db["fetches"].create_index(["url"], if_not_exists=True)
@@ -262,3 +263,29 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["reports"].create_index(["snapshot_id"], unique=True, if_not_exists=True)
     db["reports"].create_index(["url"], if_not_exists=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
+    """Tables the parser fills (archive/parsed_reports.py); created with the rest so a fresh archive
+    already has the published shape."""
+    db["report_cells"].create(
+        {"report_id": int, "table_key": str, "row_key": str, "col_key": str, "raw_text": str,
+         "value": float, "unit": str, "status": str, "table_format": str},
+        pk=("report_id", "table_key", "row_key", "col_key"), if_not_exists=True,
+    )
+    db["report_checks"].create(
+        {"report_id": int, "identity": str, "result": str, "difference": float, "severity": str,
+         "detail": str},
+        pk=("report_id", "identity"), if_not_exists=True,
+    )
+    db["report_sections"].create(
+        {"report_id": int, "section": str, "text": str}, pk=("report_id", "section"),
+        if_not_exists=True,
+    )
+    for table in ("report_cells", "report_checks", "report_sections"):
+        db[table].create_index(["report_id"], if_not_exists=True)
+    db["report_cells"].create_index(["table_key", "row_key", "col_key"], if_not_exists=True)
+    db["report_checks"].create_index(["identity", "result"], if_not_exists=True)
+    for column in ("metadata", "notes", "parsed_at"):
+        if column not in db["reports"].columns_dict:
+            db["reports"].add_column(column, str)

@@ -104,10 +104,14 @@ def classify_link(link: PageLink, page_url: str) -> LinkRole:
         return LinkRole.PAGER
     if is_named_report(link.label):
         return LinkRole.REPORT
-    if any(word in label for word in _COLUMN_WORDS) or _COLUMN_URL.search(link.url):
+    if any(word in label for word in _COLUMN_WORDS):
         return LinkRole.COLUMN
+    # Articles inside a column share its URL token (…/zfxxgknb/202401/t…html), so the article
+    # shape is tested before the column token.
     if _ARTICLE_URL.search(urlsplit(link.url).path) and len(label) >= 6:
         return LinkRole.ARTICLE
+    if _COLUMN_URL.search(link.url):
+        return LinkRole.COLUMN
     if any(word in label for word in _AREA_WORDS) or _AREA_URL.search(urlsplit(link.url).path):
         return LinkRole.AREA
     return LinkRole.OTHER

@@ -1,0 +1,90 @@
+"""Reading portal pages: link roles, report pages, pagers (one behaviour per test, on saved pages)."""
+
+from pathlib import Path
+
+import lxml.html
+
+from crawler.discovery import (
+    LinkRole, PageLink, body_text, classify_link, host_in_scope, is_report_page, page_links,
+    trs_pager_urls,
+)
+
+HERE = Path(__file__).parent
+COLUMN_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/index.htm"
+
+
+def _root(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def test_real_trs_column_page_lists_its_ten_static_reports():
+    root = _root((HERE / "pingtan_column_list.html").read_text(encoding="utf-8"))
+    links = page_links(root, COLUMN_URL)
+    reports = [link for link in links if classify_link(link, COLUMN_URL) is LinkRole.REPORT]
+    assert [link.url for link in reports] == [
+        "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/" + path for path in (
+            "202603/t20260313_105587.htm", "202503/t20250310_97791.htm", "202403/t20240308_87885.htm",
+            "202302/t20230220_80629.htm", "202202/t20220208_80613.htm", "202103/t20210305_80595.htm",
+            "202001/t20200120_80576.htm", "201901/t20190110_80529.htm", "201801/t20180123_80506.htm",
+            "201701/t20170118_80485.htm")]
+    assert reports[0].label == "平潭综合实验区2025年度政府信息公开工作年度报告"
+
+
+def test_truncated_link_text_is_completed_by_the_title_attribute():
+    link = PageLink("http://h/nb/./r.html", "某市2023年政府信息公开工作…", "某市2023年政府信息公开工作年度报告")
+    assert classify_link(link, "http://h/nb/index.html") is LinkRole.REPORT
+
+
+def test_link_roles():
+    page = "http://h/xxgk/zfxxgknb/index.html"
+    cases = {
+        ("http://h/xxgk/zfxxgknb/index_1.html", "下一页"): LinkRole.PAGER,
+        ("http://h/xxgk/zfxxgknb/index_3.html", "4"): LinkRole.PAGER,
+        ("http://h/xxgk/zfxxgknb/?page=2", "2"): LinkRole.PAGER,
+        ("http://h/files/a.PDF", "附件1"): LinkRole.ATTACHMENT,
+        ("http://h/files/a.wps", "附件"): LinkRole.ATTACHMENT,
+        ("http://h/xxgk/zfxxgknb/202402/t20240201_9.html", "关于2014年政府信息公开工作要点落实情况的函"):
+            LinkRole.ARTICLE,
+        ("http://h/xxgk/ndbg/", "年度报告"): LinkRole.COLUMN,
+        ("http://h/a/b/", "政府信息公开年报"): LinkRole.COLUMN,
+        ("http://h/xxgk/", "政府信息公开"): LinkRole.AREA,
+        ("http://h/zwgk/index.html", "政务公开"): LinkRole.AREA,
+        ("http://h/news/", "新闻动态"): LinkRole.OTHER,
+        ("http://h/hd/", "互动交流"): LinkRole.OTHER,
+    }
+    assert {key: classify_link(PageLink(key[0], key[1], ""), page) for key in cases} == cases
+
+
+def test_report_page_needs_report_title_and_report_body():
+    report = _root("<title>某区2023年政府信息公开工作年度报告_某区人民政府</title><body><div>"
+                   "一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
+                   "四、政府信息公开行政复议、行政诉讼情况</div></body>")
+    column = _root("<title>政府信息公开年报</title><body><a href='x'>主动公开</a>"
+                   "<a href='y'>依申请公开</a><a href='z'>行政复议</a></body>")
+    notice = _root("<title>关于做好2023年政府信息公开工作年度报告编制发布工作的通知</title>"
+                   "<body>主动公开 依申请公开 行政复议 行政诉讼</body>")
+    title_only = _root("<title>某区2023年政府信息公开工作年度报告</title><body>见附件</body>")
+    assert is_report_page(report) == (True, "某区2023年政府信息公开工作年度报告")
+    assert is_report_page(column) == (False, None)
+    assert is_report_page(notice) == (False, None)
+    assert is_report_page(title_only) == (False, "某区2023年政府信息公开工作年度报告")
+
+
+def test_body_text_leaves_out_links_and_scripts():
+    root = _root("<body><p>正文<a href='#'>链接</a>尾</p><script>var x='脚本'</script></body>")
+    assert body_text(root) == "正文尾"
+
+
+def test_trs_create_page_html_announces_list_pages():
+    html = '<script>createPageHTML(4, 0, "index", "html");</script>'
+    assert trs_pager_urls(html, "http://h/nb/index.html") == [
+        "http://h/nb/index.html", "http://h/nb/index_1.html", "http://h/nb/index_2.html",
+        "http://h/nb/index_3.html"]
+
+
+def test_scope_is_the_source_host_and_its_subdomains():
+    hosts = ("www.pingtan.gov.cn",)
+    assert host_in_scope("https://pingtan.gov.cn/a", hosts)
+    assert host_in_scope("https://xxgk.pingtan.gov.cn/a", hosts)
+    assert not host_in_scope("https://newton.com.tw/wiki/pingtan.gov.cn", hosts)
+    assert not host_in_scope("https://evilpingtan.gov.cn/", hosts)
