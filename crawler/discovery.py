@@ -168,10 +168,14 @@ def body_text(root: etree._Element) -> str:
     return " ".join("".join(parts).split())
 
 
-def is_report_page(root: etree._Element) -> tuple[bool, str | None]:
-    """(is a report, its title): a report title and a body that reads like a report."""
+def is_report_page(root: etree._Element, links: list[PageLink] = ()) -> tuple[bool, str | None]:
+    """(is a report, its title): a report title, and a body that reads like a report or an
+    attachment that holds it (the HTML stub + PDF form: 全文见附件)."""
     title = report_title(root)
-    return bool(title and body_looks_like_report(body_text(root))), title
+    if not title:
+        return False, None
+    has_attachment = any(is_attachment_url(link.url) for link in links)
+    return has_attachment or body_looks_like_report(body_text(root)), title
 
 
 def trs_pager_urls(html: str, page_url: str) -> list[str]:

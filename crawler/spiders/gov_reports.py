@@ -57,9 +57,9 @@ class GovReportsSpider(scrapy.Spider):
             yield from self.parse_attachment(response)
             return
         root = response.selector.root
-        is_report, title = is_report_page(root)
         links = [link for link in page_links(root, response.url)
                  if host_in_scope(link.url, self._hosts(response))]
+        is_report, title = is_report_page(root, links)
         if is_report:
             yield from self._report(response, title, links)
             return

@@ -1,0 +1,6 @@
+"""A realistic government portal on loopback: the demo site and the tests' fixture portal."""
+
+from demo_portal.server import PortalServer
+from demo_portal.site import Page, PortalSite, build_demo_site
+
+__all__ = ["Page", "PortalServer", "PortalSite", "build_demo_site"]

@@ -1,0 +1,200 @@
+"""End to end: `scrapy crawl gov_reports` against the fixture portal on loopback (port 0)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from demo_portal.server import PortalServer
+from demo_portal.site import build_demo_site
+from tests.crawler.conftest import run_crawl, start_crawl
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _rows(db, sql, *params):
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def site():
+    return build_demo_site(with_test_behaviours=True)
+
+
+@pytest.fixture(scope="module")
+def crawled(site, tmp_path_factory):
+    """One crawl of the fixture portal, shared by the assertions below; the second start URL is an
+    old column address that redirects (302) to the current one."""
+    db = tmp_path_factory.mktemp("crawl") / "archive.db"
+    with PortalServer(site) as portal:
+        log = run_crawl(f"{portal.url},{portal.url}xxgknb/index.html", db)
+        requests = list(portal.requests)
+    return db, log, requests, portal
+
+
+def test_every_report_and_no_decoy_is_archived(site, crawled):
+    db, *_ = crawled
+    pages = {_path(r["url"]) for r in _rows(db, "select url from reports where kind = 'page'")}
+    assert pages == site.report_paths()
+    assert not pages & site.decoy_paths()
+
+
+def test_attachments_are_archived_and_linked_to_their_report(site, crawled):
+    db, *_ = crawled
+    rows = _rows(db, "select url, parent_url from reports where kind = 'attachment'")
+    assert {_path(r["url"]) for r in rows} == site.attachment_paths()
+    assert all(_path(r["parent_url"]) in site.report_paths() for r in rows)
+
+
+def test_bodies_are_byte_identical_to_what_was_served(site, crawled):
+    db, _, _, portal = crawled
+    snapshots = _rows(db, "select url, body from snapshots")
+    assert len(snapshots) >= len(site.report_paths()) + len(site.attachment_paths())
+    for snapshot in snapshots:
+        assert snapshot["body"] == portal.page(_path(snapshot["url"])).body, snapshot["url"]
+
+
+def test_robots_txt_is_obeyed(site, crawled):
+    db, _, requests, _ = crawled
+    disallowed = [path for path, page in site.pages.items() if page.kind == "disallowed"]
+    assert disallowed
+    assert not [r for r in requests if r[1] in disallowed]
+    errors = {_path(r["url"]): r["error"] for r in _rows(db, "select url, error from fetches where error is not null")}
+    assert all("robots.txt" in errors[path] for path in disallowed)
+
+
+def test_failures_are_in_fetches(site, crawled):
+    db, *_ = crawled
+    statuses: dict[str, list[int]] = {}
+    for row in _rows(db, "select url, status from fetches where status is not null order by id"):
+        statuses.setdefault(_path(row["url"]), []).append(row["status"])
+    assert site.broken_links and site.flaky
+    for path in site.broken_links:
+        assert statuses[path] == [404]
+    for path, status in site.flaky.items():
+        assert statuses[path] == [status, 200]
+
+
+def test_redirect_chain_is_recorded(site, crawled):
+    db, *_ = crawled
+    redirects = {path: page for path, page in site.pages.items() if 300 <= page.status < 400}
+    assert redirects
+    rows = _rows(db, "select url, status, redirect_chain from fetches")
+    for path, page in redirects.items():
+        assert any(_path(r["url"]) == path and r["status"] == page.status for r in rows)
+        target = dict(page.headers)["Location"]
+        final = [r for r in rows if _path(r["url"]) == target and r["redirect_chain"]]
+        assert [_path(u) for u in json.loads(final[0]["redirect_chain"])] == [path]
+
+
+def test_gbk_page_is_stored_raw_and_decoded_for_its_title(site, crawled):
+    db, *_ = crawled
+    gbk = [path for path, page in site.pages.items() if "gbk" in page.content_type.lower()
+           or b"charset=gbk" in page.body[:500].lower()]
+    assert gbk
+    for path in gbk:
+        row = _rows(db, "select s.body, s.encoding, r.title from snapshots s left join reports r "
+                        "on r.snapshot_id = s.id where s.url like ?", "%" + path)[0]
+        assert row["body"] == site.pages[path].body
+        assert row["encoding"] == "gb18030"
+        if site.pages[path].kind == "report":
+            assert row["title"] == site.pages[path].title
+
+
+def test_every_fetch_row_has_time_and_outcome(crawled):
+    db, *_ = crawled
+    rows = _rows(db, "select requested_at, status, error, bytes from fetches")
+    assert all(r["requested_at"].endswith("Z") for r in rows)
+    assert all((r["status"] is None) != (r["error"] is None) for r in rows)
+    assert all(r["bytes"] is not None for r in rows if r["status"] is not None)
+
+
+def test_changed_page_gets_a_second_snapshot_and_keeps_the_first(site, tmp_path):
+    db = tmp_path / "archive.db"
+    report = sorted(site.report_paths())[0]
+    with PortalServer(site) as portal:
+        run_crawl(portal.url, db)
+        original = site.pages[report].body
+        revised = original.replace(b"</body>", "<p>更正：补充说明。</p></body>".encode()) \
+            if b"<meta charset=\"gbk\"" not in original else original + b" "
+        portal.revise(report, revised)
+        run_crawl(portal.url, db)
+    rows = _rows(db, "select url, body from snapshots order by id")
+    bodies = [r["body"] for r in rows if _path(r["url"]) == report]
+    assert bodies == [original, revised]
+    counts = {}
+    for r in rows:
+        counts[_path(r["url"])] = counts.get(_path(r["url"]), 0) + 1
+    assert {path for path, n in counts.items() if n > 1} == {report}
+    reports = _rows(db, "select snapshot_id from reports where url like ?", "%" + report)
+    assert len(reports) == 2
+
+
+def _slow_down(portal, site, seconds):
+    for path in site.pages:
+        portal.set_delay(path, seconds)
+
+
+def _final_state(db):
+    snapshots = _rows(db, "select url, sha256 from snapshots")
+    return ({(_path(r["url"]), r["sha256"]) for r in snapshots}, len(snapshots),
+            {_path(r["url"]) for r in _rows(db, "select url from reports")})
+
+
+def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp_path, crawled):
+    reference_db, *_ = crawled
+    expected, expected_count, expected_reports = _final_state(reference_db)
+    db = tmp_path / "archive.db"
+    with PortalServer(site) as portal:
+        _slow_down(portal, site, 0.3)  # slow enough to be killed mid-crawl
+        process = start_crawl(portal.url, db, CONCURRENT_REQUESTS_PER_DOMAIN="1")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            if db.exists() and _rows(db, "select count(*) n from snapshots")[0]["n"] >= 5:
+                break
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate()
+        interrupted = _rows(db, "select count(*) n from snapshots")[0]["n"]
+        assert 5 <= interrupted < expected_count
+        assert _rows(db, "pragma integrity_check")[0] == {"integrity_check": "ok"}
+        _slow_down(portal, site, 0)
+        run_crawl(portal.url, db)
+    assert _final_state(db) == (expected, expected_count, expected_reports)
+
+
+def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
+    reference_db, *_ = crawled
+    expected = _final_state(reference_db)
+    db, jobdir = tmp_path / "archive.db", tmp_path / "job"
+    with PortalServer(site) as portal:
+        _slow_down(portal, site, 0.3)
+        process = start_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}", CONCURRENT_REQUESTS_PER_DOMAIN="1")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            if db.exists() and _rows(db, "select count(*) n from snapshots")[0]["n"] >= 5:
+                break
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+        assert "shutdown" in _rows(db, "select status from crawls")[0]["status"], output
+        _slow_down(portal, site, 0)
+        run_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}")
+        requests = list(portal.requests)
+    assert _final_state(db) == expected
+    crawls = _rows(db, "select status from crawls order by id")
+    assert [c["status"] for c in crawls] == ["shutdown", "finished"]
