@@ -21,10 +21,29 @@ _DASH_IN_NUMBER = re.compile(r"(?<![\d])[－−—–](?=\d)")
 _LIST_MARKER = re.compile(r"(^|(?<=\)))(?:\((\d{1,2})\)|(\d{1,2})[、,.．])")
 
 
+# Phrases of the report format that Taiwan-style conversion (s2twp) rewrites by vocabulary, not
+# only by character (文件 → 檔案, 信息 → 資訊, 项目 → 專案). OpenCC's tw2sp would undo these, but it
+# also rewrites plain simplified text (智慧 → 智能, 文件 → 文档, 查询 → 查找), so only these
+# phrases, in their round-tripped form, are mapped back.
+FORMAT_PHRASES = (
+    "行政规范性文件", "规范性文件", "其他主动公开文件", "政府信息公开", "政府信息", "信息公开",
+    "信息内容", "上一年项目数量", "采购项目数量", "项目数量", "相关政府信息", "已获取信息",
+    "内部事务信息", "过程性信息", "政务信息",
+)
+
+
 @lru_cache(maxsize=1)
 def _converter() -> opencc.OpenCC:
-    # tw2sp reverses Taiwan vocabulary too (規範性檔案 → 规范性文件, 資訊 → 信息).
-    return opencc.OpenCC("tw2sp")
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _taiwan_phrases() -> tuple[re.Pattern, dict[str, str]]:
+    to_taiwan = opencc.OpenCC("s2twp")
+    back = {_converter().convert(to_taiwan.convert(p)): p for p in FORMAT_PHRASES}
+    back = {wrong: right for wrong, right in back.items() if wrong != right}
+    pattern = re.compile("|".join(sorted(map(re.escape, back), key=len, reverse=True)))
+    return pattern, back
 
 
 def strip_glued_pinyin(text: str) -> str:
@@ -33,8 +52,11 @@ def strip_glued_pinyin(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → simplified script, Taiwan phrases included; simplified text passes unchanged."""
-    return _converter().convert(text)
+    """Traditional → simplified script (t2s), with the format's Taiwan-vocabulary phrases restored
+    (規範性檔案 → 规范性文件); simplified text passes unchanged."""
+    converted = _converter().convert(text)
+    pattern, back = _taiwan_phrases()
+    return pattern.sub(lambda m: back[m.group(0)], converted)
 
 
 def normalize_text(text: str) -> str:

@@ -1,0 +1,458 @@
+"""Value cells of the three standard tables (and pre-2019 indicator tables) under the keys of format-spec §6.
+
+All tables of a document are read as one stream of rows (see `grid`). A row switches the current
+table when it carries a table's identifying phrases (§11); rows are then mapped by their label
+and header texts after `normalize_label`, by key phrases (§8.1), never by position alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from archive.normalize import normalize_label
+from archive.parsing.grid import Row, html_rows, text_rows
+from archive.parsing.model import Cell
+from archive.parsing.pre2019 import Pre2019Table
+from archive.parsing.values import is_blank, is_value_like, parse_value
+
+REQUEST_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")
+REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")
+REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+ACTIVE_ROWS_2019 = (
+    "art20_1.regulations", "art20_1.normative_docs", "art20_5.licensing", "art20_5.other_services",
+    "art20_6.penalty", "art20_6.coercion", "art20_8.fees", "art20_9.procurement",
+)
+ACTIVE_ROWS_2021 = (
+    "art20_1.regulations", "art20_1.normative_docs", "art20_5.licensing",
+    "art20_6.penalty", "art20_6.coercion", "art20_8.fees",
+)
+_DENIED = ("state_secret", "law_prohibited", "security_stability", "third_party", "internal_affairs",
+           "process_info", "enforcement_file", "admin_query")
+_REQUEST_ROWS_HEAD = (
+    "new_received", "carried_over", "granted", "partial", *(f"denied.{k}" for k in _DENIED),
+    "unable.not_held", "unable.needs_creation", "unable.still_unclear",
+    "not_processed.complaint", "not_processed.duplicate", "not_processed.publication",
+    "not_processed.excessive", "not_processed.confirm_reissue",
+)
+REQUEST_ROWS_2019 = (*_REQUEST_ROWS_HEAD, "other", "total_processed", "carried_forward")
+REQUEST_ROWS_2021 = (*_REQUEST_ROWS_HEAD, "other.no_correction", "other.fee_unpaid", "other.other",
+                     "total_processed", "carried_forward")
+_REQUEST_ORDER = (*_REQUEST_ROWS_HEAD, "other", "other.no_correction", "other.fee_unpaid", "other.other",
+                  "total_processed", "carried_forward")
+TABLE_ORDER = ("active", "requests", "review_litigation", "pre2019_stats")
+
+
+def _phrases(*texts: str) -> tuple[str, ...]:
+    # Phrases go through the same normalization as the cells, so script/vocabulary conversion
+    # cannot make them disagree.
+    return tuple(normalize_label(text) for text in texts)
+
+
+# Row-label key phrases, most specific first (format-spec §8.1).
+_REQUEST_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("new_received", _phrases("本年新收")),
+    ("carried_over", _phrases("上年结转")),
+    ("carried_forward", _phrases("结转下年")),
+    ("denied.state_secret", _phrases("国家秘密")),
+    ("denied.law_prohibited", _phrases("法律行政法规", "其他法律行政", "法律法规禁止")),
+    ("denied.security_stability", _phrases("三安全一稳定", "三安全")),
+    ("denied.third_party", _phrases("第三方合法权益", "保护第三方")),
+    ("denied.internal_affairs", _phrases("内部事务")),
+    ("denied.process_info", _phrases("过程性信息")),
+    ("denied.enforcement_file", _phrases("行政执法案卷")),
+    ("denied.admin_query", _phrases("行政查询")),
+    ("unable.not_held", _phrases("不掌握")),
+    ("unable.needs_creation", _phrases("另行制作", "没有现成信息")),
+    ("unable.still_unclear", _phrases("补正后")),
+    ("not_processed.complaint", _phrases("信访举报投诉", "信访举报")),
+    ("not_processed.duplicate", _phrases("重复申请")),
+    ("not_processed.publication", _phrases("公开出版物")),
+    ("not_processed.excessive", _phrases("大量反复")),
+    ("not_processed.confirm_reissue", _phrases("确认或重新出具", "要求行政机关确认")),
+    ("other.no_correction", _phrases("逾期不补正", "申请人无正当理由")),
+    ("other.fee_unpaid", _phrases("收费通知", "缴纳费用", "逾期未按")),
+    ("granted", _phrases("予以公开")),
+    ("partial", _phrases("部分公开")),
+    ("other", _phrases("其他处理")),
+    ("total_processed", _phrases("总计")),
+)
+_OTHER_OTHER = re.compile(r"^(?:3\.)?其他[。.]?$")
+_GROUP = re.compile(r"^[(（]([三四五六])[)）]")
+_GROUP_OF_FAMILY = {"denied": "三", "unable": "四", "not_processed": "五", "other": "六"}
+_REQUEST_HEADER = _phrases("勾稽关系", "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构")
+
+_ACTIVE_ROW_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("art20_1.normative_docs", _phrases("规范性")),
+    ("art20_1.regulations", _phrases("规章")),
+    ("art20_5.other_services", _phrases("其他对外管理服务", "对外管理服务")),
+    ("art20_5.licensing", _phrases("行政许可")),
+    ("art20_6.penalty", _phrases("行政处罚")),
+    ("art20_6.coercion", _phrases("行政强制")),
+    ("art20_8.fees", _phrases("行政事业性收费", "事业性收费")),
+    ("art20_9.procurement", _phrases("政府集中采购", "集中采购")),
+)
+# Header phrase → column key; the 2021 phrase 本年处理决定数量 contains the 2019 处理决定数量.
+_ACTIVE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("本年新制作", "made", "2019"), ("本年新公开", "published", "2019"), ("对外公开总", "public_total", "2019"),
+    ("上一年项目", "prev_items", "2019"), ("本年增", "delta_items", "2019"),
+    ("本年处理决定", "decisions", "2021"), ("处理决定数", "decisions", "2019"),
+    ("采购项目数", "projects", "2019"), ("采购总金额", "amount", "2019"),
+    ("本年制发", "issued", "2021"), ("本年废止", "repealed", "2021"), ("现行有效", "in_force", "2021"),
+    ("本年收费金额", "fee_amount", "2021"),
+)
+_ACTIVE_COLUMN_PHRASES = tuple((normalize_label(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMNS)
+_CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+_CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_FOOTER = re.compile(r"^(填报单位|单位负责人|联系电话|填报人|审核人|填报日期|制表)")
+_NOTE = re.compile(r"^\(?注[:：)]")
+_SECTION_END = re.compile(r"^[一二三四五六七八九十]+、.*(问题|其他需要报告|其它需要报告|其他事项)")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+@dataclass
+class TableResult:
+    cells: list[Cell]  # archive.parsing.model.Cell, in table/row/col order
+    table_formats: dict[str, str]  # table_key -> "2019" | "2021" | "pre2019" | "unknown"
+    notes: list[str]  # table notes like "(注:政府集中采购项目数量和采购总金额为2018年度的数据)"
+    found: list[str]  # table_keys found
+    problems: list[str]  # human-readable: "requests: row 二、上年结转 missing", ...
+
+
+def _cell(table_key: str, row_key: str, col_key: str, raw: str) -> Cell:
+    value, unit, status = parse_value(raw, col_key, table_key)
+    return Cell(table_key, row_key, col_key, raw.strip(), value, unit, status)
+
+
+def split_row(row: Row, width: int) -> tuple[list[str], list[str]]:
+    """(label cells, value cells) of a row expected to hold `width` values."""
+    cells = list(row.cells)
+    if row.exact and len(cells) > width:
+        return cells[:-width], cells[-width:]
+    cut = 0
+    while cut < len(cells) and not is_value_like(cells[cut]):
+        cut += 1
+    labels, values = cells[:cut], cells[cut:]
+    while len(values) > width and is_blank(values[-1]):
+        values.pop()  # converters pad rows with empty cells
+    return labels, values
+
+
+def _has_numbers(values: list[str]) -> bool:
+    return any(not is_blank(v) for v in values)
+
+
+@dataclass
+class _Active:
+    """Table 1: blocks of caption, header row (column keys in printed order), data rows."""
+
+    block: int | None = None
+    columns: list[str] = field(default_factory=list)
+    formats: set[str] = field(default_factory=set)
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def take(self, row: Row, norm: str) -> None:
+        caption = _CAPTION.search(norm)
+        if caption:
+            self.block = _CHINESE_NUMBERS.get(caption.group(1)[-1])
+            return
+        header = sorted((norm.find(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMN_PHRASES if p in norm)
+        if header:
+            self.columns = _dedupe([key for _, key, _ in header])
+            self.formats.update(_header_formats(norm))
+            return
+        self._data(row)
+
+    def _data(self, row: Row) -> None:
+        labels, values = split_row(row, len(self.columns) or 1)
+        label = normalize_label("".join(labels))
+        if not label or _FOOTER.match(label) or _HEADING.match(label):
+            return
+        key = _match(label, _ACTIVE_ROW_PHRASES)
+        if key in ("art20_5.other_services", "art20_9.procurement"):
+            self.formats.add("2019")
+        if key is None:
+            if self.block is None or not _has_numbers(values):
+                return
+            key = f"art20_{self.block}.extra:{label}"
+        if not self.columns:
+            self.problems.append(f"active: row {label} has no header row")
+            return
+        if values and len(values) != len(self.columns):
+            self.problems.append(f"active: row {label} has {len(values)} values for {len(self.columns)} columns")
+            return
+        if key in self.rows:
+            self.problems.append(f"active: row {label} repeated; first kept")
+            return
+        self.rows[key] = dict(zip(self.columns, values or [""] * len(self.columns)))
+
+    def result(self) -> tuple[list[Cell], str, list[str]]:
+        fmt = next(iter(self.formats)) if len(self.formats) == 1 else "unknown"
+        expected = ACTIVE_ROWS_2021 if fmt == "2021" else ACTIVE_ROWS_2019 if fmt == "2019" else ()
+        problems = self.problems + [f"active: row {key} missing" for key in expected if key not in self.rows]
+        keys = sorted(self.rows, key=_active_order)
+        cells = [_cell("active", key, col, raw) for key in keys for col, raw in self.rows[key].items()]
+        return cells, fmt, problems
+
+
+def _active_order(key: str) -> tuple[int, int]:
+    """Template order; an extra row goes after the template rows of its block."""
+    block = int(re.sub(r"\D", "", key.split(".")[0]) or 0)
+    return block, ACTIVE_ROWS_2019.index(key) if key in ACTIVE_ROWS_2019 else len(ACTIVE_ROWS_2019)
+
+
+def _dedupe(keys: list[str]) -> list[str]:
+    seen: list[str] = []
+    for key in keys:
+        if key not in seen:
+            seen.append(key)
+    return seen
+
+
+def _header_formats(norm: str) -> set[str]:
+    formats = {fmt for p, _, fmt in _ACTIVE_COLUMN_PHRASES if p in norm}
+    if "2021" in formats and normalize_label("本年处理决定") in norm:
+        formats.discard("2019")  # 本年处理决定数量 contains the 2019 phrase 处理决定数
+    return formats
+
+
+def _match(label: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
+    for key, phrases in table:
+        if any(p in label for p in phrases):
+            return key
+    return None
+
+
+@dataclass
+class _Requests:
+    """Table 2: rows by label phrases; value-only rows (PDF text) paired with label-only rows."""
+
+    group: str | None = None
+    entries: list[tuple[str | None, list[str] | None]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def take(self, row: Row, norm: str) -> None:
+        labels, values = split_row(row, len(REQUEST_COLUMNS))
+        if not labels and len(values) == len(REQUEST_COLUMNS):
+            self.entries.append((None, values))
+            return
+        if not labels or (any(p in norm for p in _REQUEST_HEADER) and not _has_numbers(values)):
+            return
+        key = self._key([normalize_label(label) for label in labels])
+        if key is None:
+            return
+        if not values:
+            self.entries.append((key, None))
+            return
+        resolved = _resolve_short(values, row)
+        if resolved is None:
+            self.problems.append(f"requests: row {key} has {len(values)} values for 7 columns")
+            return
+        self.entries.append((key, resolved))
+
+    def _key(self, labels: list[str]) -> str | None:
+        for label in labels:
+            group = _GROUP.match(label)
+            if group:
+                self.group = group.group(1)
+        for label in reversed(labels):
+            key = _match(label, _REQUEST_PHRASES)
+            if key is None and _OTHER_OTHER.match(label) and (self.group == "六" or len(labels) > 1):
+                key = "other.other"
+            if key is not None:
+                self.group = _GROUP_OF_FAMILY.get(key.split(".")[0], self.group)
+                return key
+        return None
+
+    def result(self) -> tuple[list[Cell], str, list[str]]:
+        rows, problems = _pair(self.entries)
+        if any(key.startswith("other.") for key in rows):
+            rows.pop("other", None)  # a label-only （六）其他处理 was the group cell over the 2021 rows
+        if {"other.no_correction", "other.fee_unpaid"} & rows.keys():
+            fmt, expected = "2021", REQUEST_ROWS_2021
+        elif "other" in rows:
+            fmt, expected = "2019", REQUEST_ROWS_2019
+        else:
+            fmt, expected = "unknown", REQUEST_ROWS_2019
+        problems = self.problems + problems + [f"requests: row {k} missing" for k in expected if k not in rows]
+        cells = [
+            _cell("requests", key, col, raw)
+            for key in sorted(rows, key=_REQUEST_ORDER.index)
+            for col, raw in zip(REQUEST_COLUMNS, rows[key])
+        ]
+        return cells, fmt, problems
+
+
+def _resolve_short(values: list[str], row: Row) -> list[str] | None:
+    """Seven values, or the one reading a short row allows.
+
+    Text copies that dropped empty cells leave rows such as "一、本年新收… | 3 | 3". Two numbers
+    where the last equals the sum of the first can only be one applicant column plus 总计; natural
+    persons file nearly all requests, so the first is read as 自然人 and the rest as blank. Any
+    other short row is ambiguous and left out (reported as a problem).
+    """
+    if len(values) == len(REQUEST_COLUMNS):
+        return values
+    numbers = [parse_value(v, "total")[0] for v in values]
+    if not row.exact and len(values) == 2 and numbers[0] is not None and numbers[0] == numbers[1]:
+        return [values[0], "", "", "", "", "", values[1]]
+    return None
+
+
+def _pair(entries: list[tuple[str | None, list[str] | None]]) -> tuple[dict[str, list[str]], list[str]]:
+    """Rows by key; label-only rows take value-only rows in reading order when the copy has them."""
+    rows: dict[str, list[str]] = {}
+    problems: list[str] = []
+
+    def assign(key: str, values: list[str]) -> None:
+        if key in rows:
+            problems.append(f"requests: row {key} repeated; first kept")
+        else:
+            rows[key] = values
+
+    if not any(key is None for key, _ in entries):
+        # Every row carries its label: a label-only row is a row of blank cells.
+        for key, values in entries:
+            assign(key, values or [""] * len(REQUEST_COLUMNS))
+        return rows, problems
+    labels: deque[str] = deque()
+    pending: deque[list[str]] = deque()
+    for key, values in entries:
+        if key is not None and values is not None:
+            assign(key, values)
+        elif key is not None:
+            if pending:
+                assign(key, pending.popleft())
+            else:
+                labels.append(key)
+        elif labels:
+            assign(labels.popleft(), values or [])
+        else:
+            pending.append(values or [])
+    problems += [f"requests: row {key} has no values" for key in labels]
+    problems += [f"requests: {len(pending)} value rows without a label"] if pending else []
+    return rows, problems
+
+
+@dataclass
+class _Review:
+    """Table 3: one data row of 15 values in template order (复议 1-5, 直接起诉 6-10, 复议后起诉 11-15)."""
+
+    values: list[str] | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def take(self, row: Row, norm: str) -> None:
+        width = len(REVIEW_ROWS) * len(REVIEW_COLUMNS)
+        labels, values = split_row(row, width)
+        if self.values is not None or labels and not row.exact:
+            return
+        if not _has_numbers(values) and (labels or len(values) != width):
+            return  # header rows; an unlabeled row of exactly 15 blanks is a blank data row
+        if len(values) != width:
+            self.problems.append(f"review_litigation: data row has {len(values)} values for {width} columns")
+            return
+        self.values = values
+
+    def result(self) -> tuple[list[Cell], str, list[str]]:
+        if self.values is None:
+            return [], "unknown", self.problems
+        keys = [(r, c) for r in REVIEW_ROWS for c in REVIEW_COLUMNS]
+        cells = [_cell("review_litigation", r, c, raw) for (r, c), raw in zip(keys, self.values)]
+        return cells, "unknown", self.problems
+
+
+def _switch(norm: str, current: str | None, seen_active: bool) -> str | None:
+    """The table a row belongs to from its identifying phrases (format-spec §11), else the current one."""
+    if "第二十条第" in norm:
+        return "active"
+    if any(p in norm for p in ("勾稽关系", "申请人情况", "本年新收")):
+        return "requests"
+    if "结果维持" in norm or "未经复议" in norm or ("行政复议" in norm and "行政诉讼" in norm):
+        return "review_litigation"
+    if not seen_active and any(p in norm for p in ("指标名称", "统计指标")) and "单位" in norm:
+        return "pre2019_stats"
+    if _SECTION_END.match(norm):
+        return None
+    return current
+
+
+def extract_tables_from_rows(rows: list[Row]) -> TableResult:
+    """Map a row stream (HTML or text) to cells; never raises on odd rows."""
+    tables = {"active": _Active(), "requests": _Requests(), "review_litigation": _Review(),
+              "pre2019_stats": Pre2019Table()}
+    started: list[str] = []
+    notes: list[str] = []
+    current: str | None = None
+    for row in rows:
+        norm = normalize_label(row.text)
+        if not norm:
+            continue
+        if started and _NOTE.match(norm):
+            notes.append(row.text.strip())
+            continue
+        current = _switch(norm, current, "active" in started)
+        if current is None:
+            continue
+        if current not in started:
+            started.append(current)
+        tables[current].take(row, norm)
+    return _assemble(tables, started, notes)
+
+
+def _assemble(tables: dict, started: list[str], notes: list[str]) -> TableResult:
+    cells: list[Cell] = []
+    formats: dict[str, str] = {}
+    problems: list[str] = []
+    found: list[str] = []
+    for key in TABLE_ORDER:
+        if key not in started:
+            continue
+        table_cells, fmt, table_problems = tables[key].result()
+        problems += table_problems
+        if table_cells:
+            cells += table_cells
+            formats[key] = fmt
+            found.append(key)
+    if "review_litigation" in formats:
+        # Table 3 is identical in both formats: it takes the format of the tables beside it.
+        others = {fmt for key, fmt in formats.items() if key in ("active", "requests")} - {"unknown"}
+        formats["review_litigation"] = others.pop() if len(others) == 1 else "unknown"
+    return TableResult(cells=cells, table_formats=formats, notes=notes, found=found, problems=problems)
+
+
+def _notes_after_tables(root: etree._Element) -> list[str]:
+    """Table notes printed as paragraphs right after a table: "（注：…）"."""
+    notes: list[str] = []
+    for table in root.iter("table"):
+        sibling = table.getnext()
+        for _ in range(2):
+            if sibling is None or not isinstance(sibling.tag, str):
+                break
+            text = " ".join(sibling.itertext()).strip()
+            if _NOTE.match(normalize_label(text)):
+                notes.append(text)
+            sibling = sibling.getnext()
+    return notes
+
+
+def extract_tables_from_html(root: etree._Element) -> TableResult:
+    """Cells of the tables of a parsed page (parsed once by the caller)."""
+    try:
+        result = extract_tables_from_rows(html_rows(root))
+        result.notes += [note for note in _notes_after_tables(root) if note not in result.notes]
+        return result
+    except Exception as error:  # noqa: BLE001 - a malformed page must yield a report, not a crash
+        return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])
+
+
+def extract_tables_from_text(text: str) -> TableResult:
+    """Cells of text-serialized tables (a decoded str)."""
+    try:
+        return extract_tables_from_rows(text_rows(text))
+    except Exception as error:  # noqa: BLE001 - malformed text must yield a report, not a crash
+        return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])

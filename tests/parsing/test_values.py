@@ -1,0 +1,59 @@
+"""parse_value: format-spec §6.4 cell semantics."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from archive.parsing.values import is_value_like, parse_value
+
+
+@pytest.mark.parametrize(
+    ("raw", "col", "expected"),
+    [
+        ("", "made", (None, None, "blank")),
+        ("\u00a0 ", "total", (None, None, "blank")),
+        ("0", "total", (0, None, "ok")),
+        (" 1,234 ", "total", (1234, None, "ok")),
+        ("１２", "total", (12, None, "ok")),
+        ("3件", "total", (3, "件", "ok")),
+        ("-1", "delta_items", (-1, None, "ok")),
+        ("+2", "delta_items", (2, None, "ok")),
+        ("－1", "delta_items", (-1, None, "ok")),
+        ("-1", "total", (None, None, "unparsed")),
+        ("1.5", "total", (None, None, "unparsed")),
+        ("/", "total", (None, None, "not_applicable")),
+        ("／", "total", (None, None, "not_applicable")),
+        ("-", "made", (None, None, "not_applicable")),
+        ("——", "made", (None, None, "not_applicable")),
+        ("无", "made", (None, None, "not_applicable")),
+        ("N/A", "made", (None, None, "not_applicable")),
+        ("若干", "total", (None, None, "unparsed")),
+        ("见附件", "total", (None, None, "unparsed")),
+        ("71850元", "amount", (Decimal("7.185"), "元", "ok")),
+        ("63363.40萬元", "amount", (Decimal("63363.4"), "万元", "ok")),
+        ("251000元", "amount", (Decimal("25.1"), "元", "ok")),
+        ("1000000元", "amount", (Decimal("100"), "元", "ok")),
+        ("364", "amount", (Decimal(364), None, "ok")),
+        ("7730.28", "fee_amount", (Decimal("7730.28"), "万元", "ok")),
+        ("5条", "amount", (None, None, "unparsed")),
+    ],
+)
+def test_parse_value(raw, col, expected):
+    assert parse_value(raw, col) == expected
+
+
+def test_money_is_decimal_in_plain_notation():
+    value, _, _ = parse_value("1000000元", "amount")
+    assert isinstance(value, Decimal) and str(value) == "100"
+
+
+def test_pre2019_indicator_values():
+    assert parse_value("2.5万元", "2012年度", "pre2019_stats") == (Decimal("2.5"), "万元", "ok")
+    assert parse_value("294", "2012年度", "pre2019_stats") == (294, None, "ok")
+
+
+@pytest.mark.parametrize(("raw", "like"), [("12", True), ("", True), ("/", True), ("2.其他法律", False), ("规章", False)])
+def test_is_value_like(raw, like):
+    assert is_value_like(raw) is like

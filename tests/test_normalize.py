@@ -1,0 +1,39 @@
+"""Normalization for matching (format-spec §8.8)."""
+
+import pytest
+
+from archive.normalize import normalize_label, normalize_text, strip_glued_pinyin, to_simplified
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("規(guī)範性文件", "规范性文件"),
+    ("規範性檔案", "规范性文件"),  # Taiwan vocabulary (s2twp mirrors)
+    ("政府資訊公開", "政府信息公开"),
+    ("採購專案數量", "采购项目数量"),
+    ("規范性文件", "规范性文件"),  # partial conversion, simplified 范 kept
+    ("智慧新城管理委员会", "智慧新城管理委员会"),  # simplified text is never rewritten by vocabulary
+    ("规范性文件", "规范性文件"),
+    ("8.属于行政查询事项", "8.属于行政查询事项"),
+    ("8.屬于行政查詢事項", "8.属于行政查询事项"),
+    ("档案管理", "档案管理"),
+])
+def test_to_simplified(raw, expected):
+    assert to_simplified(strip_glued_pinyin(raw)) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("三 、 本 年 度 办 理 结 果", "三、本年度办理结果"),
+    ("(二)部分公開(區(qū)分處理的)", "(二)部分公开(区分处理的)"),
+    ("3.危及“三安全一穩(wěn)定”", '3.危及"三安全一稳定"'),
+    ("（1）属于国家秘密", "1.属于国家秘密"),
+    ("1、属于国家秘密", "1.属于国家秘密"),
+    ("政(zheng)(zheng)府(fu)(fu)", "政府"),
+    ("本年新<br>制作数量".replace("<br>", "\u3000"), "本年新制作数量"),
+])
+def test_normalize_label(raw, expected):
+    assert normalize_label(raw) == expected
+
+
+def test_normalize_text_keeps_ascii_groups_and_signs():
+    assert normalize_text("－1 (PDF) (单位:万元) 采购总金额（单位：万元）") == \
+        "-1 (PDF) (单位:万元) 采购总金额(单位:万元)"
