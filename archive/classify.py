@@ -14,7 +14,9 @@ _REPORT_TITLE = re.compile(
     r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度报告|年报|报告)"
     r"(?P<suf>\([^()]*\))?$"
 )
-_NOT_A_REPORT = re.compile(r"^关于|通知$|的函$|意见$|要点|办法$|方案$|制度$|目录$|指南$")
+# Pages about a report rather than the report: notices, letters, interpretations, infographics.
+_NOT_A_REPORT = re.compile(
+    r"^关于|通知$|的函$|意见$|要点|办法$|方案$|制度$|目录$|指南$|解读|图解|一图|图说|问答|发布会")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Words a report body uses (section headings and table labels, any generation of the format).
 _BODY_MARKERS = ("主动公开", "依申请", "行政复议", "行政诉讼", "申请", "存在的主要问题", "改进")

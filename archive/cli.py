@@ -106,3 +106,47 @@ def sources_command(path: str | None) -> None:
         click.echo(f"problem: {problem}", err=True)
     click.echo(f"{len(sources)} sources, {len(problems)} problems", err=True)
     sys.exit(1 if problems else 0)
+
+
+@cli.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (cells and checks).")
+def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
+    """Parse local report files (HTML or text) and print their tables and checks."""
+    import json
+
+    from archive.parsing import parse_report
+    from archive.parsing.render import render_report
+
+    for path in files:
+        content_type = "text/html" if path.suffix.lower() in (".html", ".htm", ".shtml") else None
+        parsed = parse_report(path.read_bytes(), url=path.resolve().as_uri(), content_type=content_type)
+        if as_json:
+            click.echo(json.dumps({"file": str(path), **parsed.to_json_dict()}, ensure_ascii=False))
+        else:
+            click.echo(f"== {path}")
+            click.echo(render_report(parsed))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default="archive.db")
+def reparse(db: Path) -> None:
+    """Re-parse every archived report from its stored bytes (nothing is refetched)."""
+    from archive.parsed_reports import reparse_all
+    from archive.store import Archive, utc_now
+
+    archive = Archive(db)
+    with click.progressbar(length=archive.db["reports"].count, label="Re-parsing") as bar:
+        def progress(ids):
+            for report_id in ids:
+                yield report_id
+                bar.update(1)
+
+        summary = reparse_all(archive.db, utc_now(), progress)
+    archive.close()
+    click.echo(f"{summary.reports} reports re-parsed, {len(summary.changed)} changed "
+               "(values or check results)")
+    if summary.changed:
+        click.echo("changed report ids: " + ", ".join(map(str, summary.changed)))
+    for status, count in summary.statuses.items():
+        click.echo(f"  {status}: {count}")

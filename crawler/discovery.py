@@ -41,6 +41,9 @@ _ARTICLE_URL = re.compile(
     r"(/t\d{8}_\d+\.s?html?$|/art/\d{4}/\d{1,2}/\d{1,2}/|/content/post_\d+|/\d{6,8}/[^/]+\.s?html?$|"
     r"/info/\d+/\d+\.s?htm|[0-9a-f]{32}\.s?html?$|[0-9a-f-]{36}\.s?html?$|/\d{12,}\.s?html?$)",
     re.IGNORECASE)
+# Year sub-columns inside a report column: "2023年", "2023年度", "2023".
+_YEAR_FOLDER = re.compile(r"^(19|20)\d{2}(年度?)?$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|——)\s*")
 _CREATE_PAGE_HTML = re.compile(
     r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"
@@ -98,17 +101,21 @@ def classify_link(link: PageLink, page_url: str) -> LinkRole:
     label = normalize_label(link.label)
     if is_attachment_url(link.url):
         return LinkRole.ATTACHMENT
-    if label.lower() in _PAGER_WORDS or (label.isdigit() and len(label) <= 4) or (
+    bare = label.strip("[]【】()<>")
+    if label.lower() in _PAGER_WORDS or (bare.isdigit() and len(bare) <= 4) or (
         _PAGER_URL.search(link.url) and _same_directory(link.url, page_url) and len(label) <= 6
     ):
         return LinkRole.PAGER
     if is_named_report(link.label):
         return LinkRole.REPORT
-    if any(word in label for word in _COLUMN_WORDS):
+    if any(word in label for word in _COLUMN_WORDS) or _YEAR_FOLDER.match(label):
         return LinkRole.COLUMN
     # Articles inside a column share its URL token (…/zfxxgknb/202401/t…html), so the article
     # shape is tested before the column token.
-    if _ARTICLE_URL.search(urlsplit(link.url).path) and len(label) >= 6:
+    if (_ARTICLE_URL.search(urlsplit(link.url).path) and len(label) >= 6) or (
+        len(label) >= 10 and _CJK.search(label)
+    ):
+        # Menus say 首页, 政务公开, 互动交流; document titles are long, even when truncated (…).
         return LinkRole.ARTICLE
     if _COLUMN_URL.search(link.url):
         return LinkRole.COLUMN
@@ -126,6 +133,13 @@ def is_named_report(title: str | None) -> bool:
     """A report title that names a year or an agency (a bare column name such as 政府信息公开年报 does not)."""
     match = match_report_title(title)
     return bool(match and (match.group("year") or match.group("pre") or match.group("mid")))
+
+
+def looks_like_column(root: etree._Element, url: str) -> bool:
+    """A report column page by its own title or URL (a start URL may be the column itself)."""
+    titles = [normalize_label(t) for t in title_candidates(root)]
+    return bool(_COLUMN_URL.search(url)) or any(
+        any(word in t for word in _COLUMN_WORDS) and not is_named_report(t) for t in titles)
 
 
 def title_candidates(root: etree._Element) -> list[str]:

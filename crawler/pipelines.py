@@ -7,6 +7,8 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
+from archive.parsed_reports import parse_stored_report
+from archive.store import utc_now
 from crawler.archiving import ArchiveExtension
 from crawler.items import ArchivedPage
 
@@ -36,12 +38,22 @@ class SnapshotPipeline:
         stats = self.crawler.stats
         stats.inc_value("archive/snapshots_new" if snapshot.is_new else "archive/snapshots_unchanged")
         if item.role in REPORT_ROLES:
-            archive.record_report(
+            report_id = archive.record_report(
                 snapshot=snapshot, source=item.source,
                 kind="page" if item.role == "report" else "attachment", title=item.title,
                 year=item.year, parent_url=item.parent_url, link_text=item.link_text,
             )
+            if snapshot.is_new:
+                self._parse(archive, report_id, item.url)
             stats.inc_value(f"archive/{item.role}s")
             logger.info("Archived %s %s (%s, snapshot %s%s)", item.role, item.url, item.title,
                         snapshot.id, ", new" if snapshot.is_new else ", unchanged")
         return item
+
+    def _parse(self, archive, report_id: int, url: str) -> None:
+        """Parse the new snapshot from the archived bytes; a parser failure never stops the crawl."""
+        try:
+            parse_stored_report(archive.db, report_id, utc_now())
+        except Exception:  # the snapshot is already safe; record why its parse is missing
+            logger.exception("Parsing report %s (%s) failed", report_id, url)
+            archive.db["reports"].update(report_id, {"parse_status": "error:store"})

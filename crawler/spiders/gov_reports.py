@@ -20,7 +20,8 @@ from archive.classify import year_in_title
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
 from crawler.discovery import (
-    LinkRole, classify_link, host_in_scope, is_named_report, is_report_page, page_links,
+    LinkRole, classify_link, host_in_scope, is_named_report, is_report_page, looks_like_column,
+    page_links,
     trs_pager_urls,
 )
 from crawler.items import ArchivedPage
@@ -64,8 +65,9 @@ class GovReportsSpider(scrapy.Spider):
             yield from self._report(response, title, links)
             return
         roles = [(link, classify_link(link, response.url)) for link in links]
-        is_list = response.meta.get("role") == "column" or any(
-            role is LinkRole.REPORT for _, role in roles)
+        is_list = (response.meta.get("role") == "column"
+                   or any(role is LinkRole.REPORT for _, role in roles)
+                   or looks_like_column(root, response.url))
         yield self._archived(response, role="list" if is_list else "page")
         yield from self._follow(response, roles, is_list)
 

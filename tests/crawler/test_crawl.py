@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import os
 import signal
 import sqlite3
@@ -13,6 +14,7 @@ import pytest
 
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
+from tests.cell_expectations import expected_cells
 from tests.crawler.conftest import run_crawl, start_crawl
 
 
@@ -198,3 +200,20 @@ def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
     assert _final_state(db) == expected
     crawls = _rows(db, "select status from crawls order by id")
     assert [c["status"] for c in crawls] == ["shutdown", "finished"]
+
+
+def test_reports_are_parsed_in_the_pipeline_from_the_archived_bytes(crawled):
+    """The 上海 2019 report (real Word HTML) is parsed during the crawl: every cell as printed."""
+    db, *_ = crawled
+    expected = json.loads((Path(__file__).parents[1] / "parsing" / "fixtures" / "tables" /
+                           "021_expected.json").read_text(encoding="utf-8"))["cells"]
+    (report,) = _rows(db, "select id, format, parse_status, year, agency from reports "
+                          "where title = '2019年上海市人民政府办公厅政府信息公开工作年度报告'")
+    assert (report["format"], report["parse_status"], report["year"], report["agency"]) == \
+        ("2019", "ok", 2019, "上海市人民政府办公厅")
+    stored = {(c["table_key"], c["row_key"], c["col_key"]): c["value"] for c in _rows(
+        db, "select table_key, row_key, col_key, value from report_cells where report_id = ?", report["id"])}
+    assert stored == {key: spec["value"] for key, spec in expected_cells(expected).items()}
+    checks = {c["identity"]: c["result"] for c in _rows(
+        db, "select identity, result from report_checks where report_id = ?", report["id"])}
+    assert checks["I1"] == "pass"

@@ -5,7 +5,8 @@ from pathlib import Path
 import lxml.html
 
 from crawler.discovery import (
-    LinkRole, PageLink, body_text, classify_link, host_in_scope, is_report_page, page_links,
+    LinkRole, PageLink, body_text, classify_link, host_in_scope, is_report_page, looks_like_column,
+    page_links,
     trs_pager_urls,
 )
 
@@ -49,6 +50,9 @@ def test_link_roles():
         ("http://h/a/b/", "政府信息公开年报"): LinkRole.COLUMN,
         ("http://h/xxgk/", "政府信息公开"): LinkRole.AREA,
         ("http://h/zwgk/index.html", "政务公开"): LinkRole.AREA,
+        ("http://h/xxgk/zfxxgknb/list_2.html", "[2]"): LinkRole.PAGER,
+        ("http://h/show.asp?id=17", "某区2023年政府信息公开工作年度…"): LinkRole.ARTICLE,
+        ("http://h/nb/2023/", "2023年"): LinkRole.COLUMN,
         ("http://h/news/", "新闻动态"): LinkRole.OTHER,
         ("http://h/hd/", "互动交流"): LinkRole.OTHER,
     }
@@ -88,3 +92,19 @@ def test_scope_is_the_source_host_and_its_subdomains():
     assert host_in_scope("https://xxgk.pingtan.gov.cn/a", hosts)
     assert not host_in_scope("https://newton.com.tw/wiki/pingtan.gov.cn", hosts)
     assert not host_in_scope("https://evilpingtan.gov.cn/", hosts)
+
+
+def test_pages_about_a_report_are_not_reports():
+    for title in ("图解：某市2023年政府信息公开工作年度报告", "某市2023年政府信息公开工作年度报告解读"):
+        root = _root(f"<title>{title}</title><body>主动公开 依申请公开 行政复议 行政诉讼</body>")
+        assert is_report_page(root) == (False, None), title
+
+
+def test_column_page_recognised_by_its_title_or_url():
+    column = _root("<title>政府信息公开年报_某市人民政府</title><body></body>")
+    report = _root("<title>某市2023年政府信息公开工作年度报告</title><body></body>")
+    plain = _root("<title>新闻动态</title><body></body>")
+    assert looks_like_column(column, "http://h/a/")
+    assert not looks_like_column(report, "http://h/a/b.html")
+    assert not looks_like_column(plain, "http://h/news/")
+    assert looks_like_column(plain, "http://h/xxgk/zfxxgknb/")

@@ -8,23 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.parsing.tables import REQUEST_COLUMNS, REVIEW_COLUMNS, TableResult
+from archive.parsing.tables import TableResult
+from tests.cell_expectations import expected_cells
 
 TABLE_FIXTURES = Path(__file__).parent / "fixtures" / "tables"
-
-
-def expected_cells(cells: dict) -> dict[tuple[str, str, str], dict]:
-    """Flatten an expected `cells` object: rows as {col: value} or, compactly, as value lists."""
-    flat: dict[tuple[str, str, str], dict] = {}
-    for table_key, rows in cells.items():
-        if not isinstance(rows, dict):
-            continue  # e.g. "empty (no data row)": the table yields no cells
-        columns = REQUEST_COLUMNS if table_key == "requests" else REVIEW_COLUMNS
-        for row_key, row in rows.items():
-            pairs = zip(columns, row) if isinstance(row, list) else row.items()
-            for col_key, spec in pairs:
-                flat[(table_key, row_key, col_key)] = spec if isinstance(spec, dict) else {"value": spec}
-    return flat
 
 
 def assert_cells_equal(result: TableResult, cells: dict) -> None:

@@ -1,0 +1,122 @@
+"""SQL views (and the key→label table) that make the published archive easy to facet and query.
+
+`ensure_publish_views(db)` is idempotent: views are dropped and recreated so a newer definition always
+wins; `key_labels` is rewritten from layout.yaml.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from archive.publish.layout import key_labels
+
+FAILING = "('fail', 'fail_total_blank', 'fail_parts_blank')"
+FAMILIES = "('I1', 'I2', 'I3', 'review_litigation_totals')"
+# Worst first, as the parser's family summaries rank them.
+RESULT_RANK = ("case {col} when 'fail' then 0 when 'fail_total_blank' then 1 when 'fail_parts_blank' "
+               "then 2 when 'unknown' then 3 when 'pass' then 4 when 'empty' then 5 else 6 end")
+
+VIEWS: dict[str, str] = {
+    # One row per report version with the registry's region/level, the worst identity family result,
+    # and publication timing against the 31 January deadline (条例 第四十九条).
+    "report_overview": f"""
+select
+  r.id, r.title, r.agency,
+  coalesce(r.region, s.region) as region,
+  coalesce(nullif(substr(s.region, 1, instr(s.region || ' ', ' ') - 1), ''), r.region) as province,
+  s.level, r.year, r.published, r.format, r.parse_status, r.kind,
+  coalesce((select c.result from report_checks c
+            where c.report_id = r.id and c.identity in {FAMILIES}
+            order by {RESULT_RANK.format(col='c.result')} limit 1), 'not checked') as identities,
+  (select count(*) from report_checks c
+   where c.report_id = r.id and c.severity = 'hard' and c.identity like '%:%'
+     and c.result in {FAILING}) as failing_identities,
+  case when r.published is null or r.year is null then null
+       when r.published > (r.year + 1) || '-01-31' then 1 else 0 end as after_jan31,
+  cast(julianday(r.published) - julianday((r.year + 1) || '-01-31') as integer) as days_after_jan31,
+  (select count(*) from snapshots x where x.url = r.url) as snapshots_of_url,
+  r.source, r.url, r.snapshot_id
+from reports r left join sources s on s.name = r.source
+""",
+    # The version users mean by "the report": the latest snapshot of each URL, and per agency and data
+    # year the best-parsed one (a page and its attachment often carry the same report).
+    "current_reports": """
+select id, title, agency, region, province, level, year, published, format, parse_status, kind,
+       identities, after_jan31, days_after_jan31, source, url from (
+  select o.*, row_number() over (
+    partition by coalesce(o.agency, o.url), o.year
+    order by (o.parse_status = 'ok') desc,
+             (select count(*) from report_cells c where c.report_id = o.id) desc, o.id desc) as pick
+  from report_overview o
+  where o.id in (select max(id) from reports group by url)
+) where pick = 1
+""",
+    # Row totals of the requests table: the printed 总计 when it is a number, else the sum of the six
+    # applicant columns (publishers often leave 总计 blank on intermediate rows).
+    "request_row_totals": """
+select report_id, row_key,
+  coalesce(max(case when col_key = 'total' and status = 'ok' then value end),
+           sum(case when col_key not in ('total', 'legal_person') then value end)) as value
+from report_cells
+where table_key = 'requests' and status != 'derived'
+group by report_id, row_key
+""",
+    "request_outcomes": """
+select r.id as report_id, r.agency, r.region, r.province, r.level, r.year, r.format,
+  sum(case when t.row_key = 'new_received' then t.value end) as received,
+  sum(case when t.row_key = 'carried_over' then t.value end) as carried_over,
+  sum(case when t.row_key = 'granted' then t.value end) as granted,
+  sum(case when t.row_key = 'partial' then t.value end) as partial,
+  sum(case when t.row_key like 'denied.%' then t.value end) as denied,
+  sum(case when t.row_key like 'unable.%' then t.value end) as unable,
+  sum(case when t.row_key like 'not!_processed.%' escape '!' then t.value end) as not_processed,
+  sum(case when t.row_key = 'other' or t.row_key like 'other.%' then t.value end) as other,
+  sum(case when t.row_key = 'total_processed' then t.value end) as total_processed,
+  sum(case when t.row_key = 'carried_forward' then t.value end) as carried_forward
+from current_reports r join request_row_totals t on t.report_id = r.id
+group by r.id
+""",
+    "review_litigation_outcomes": """
+select r.id as report_id, r.agency, r.region, r.province, r.level, r.year,
+  sum(case when c.row_key = 'review' and c.col_key = 'upheld' then c.value end) as review_upheld,
+  sum(case when c.row_key = 'review' and c.col_key = 'corrected' then c.value end) as review_corrected,
+  sum(case when c.row_key = 'review' and c.col_key = 'other' then c.value end) as review_other,
+  sum(case when c.row_key = 'review' and c.col_key = 'pending' then c.value end) as review_pending,
+  sum(case when c.row_key = 'review' and c.col_key = 'total' then c.value end) as review_total,
+  sum(case when c.row_key like 'litigation%' and c.col_key = 'upheld' then c.value end) as litigation_upheld,
+  sum(case when c.row_key like 'litigation%' and c.col_key = 'corrected' then c.value end) as litigation_corrected,
+  sum(case when c.row_key like 'litigation%' and c.col_key = 'other' then c.value end) as litigation_other,
+  sum(case when c.row_key like 'litigation%' and c.col_key = 'pending' then c.value end) as litigation_pending,
+  sum(case when c.row_key like 'litigation%' and c.col_key = 'total' then c.value end) as litigation_total
+from current_reports r join report_cells c on c.report_id = r.id
+where c.table_key = 'review_litigation' and c.status != 'derived'
+group by r.id
+""",
+    "identity_failures": f"""
+select c.report_id, o.title, o.agency, o.region, o.level, o.year, o.format,
+       c.identity, c.result, c.difference, c.detail
+from report_checks c join report_overview o on o.id = c.report_id
+where c.severity = 'hard' and c.identity like '%:%' and c.result in {FAILING}
+""",
+    # A report URL archived more than once with different bytes: its content changed after publication.
+    "changed_urls": """
+select s.url, count(*) as snapshots, min(s.fetched_at) as first_fetched, max(s.fetched_at) as last_fetched,
+       group_concat(s.id, ' ') as snapshot_ids,
+       (select group_concat(r.id, ' ') from reports r where r.url = s.url) as report_ids,
+       (select r.title from reports r where r.url = s.url order by r.id desc limit 1) as title
+from snapshots s
+where s.url in (select url from reports)
+group by s.url having count(*) > 1
+""",
+}
+
+
+def ensure_publish_views(db: sqlite_utils.Database) -> None:
+    """Create (or replace) the publishing views and the `key_labels` table."""
+    for name in reversed(list(VIEWS)):
+        db.execute(f"drop view if exists [{name}]")
+    for name, sql in VIEWS.items():
+        db.execute(f"create view [{name}] as {sql.strip()}")
+    with db.atomic():
+        db["key_labels"].drop(ignore=True)
+        db["key_labels"].insert_all(key_labels(), pk=("table_key", "format", "axis", "key"))
