@@ -1,13 +1,22 @@
-"""Decode archived bytes to text: BOM, HTTP charset, <meta> charset, then a strict UTF-8/GB18030 sniff."""
+"""Decode archived bytes to text: BOM, then the declared charsets that actually fit, then a sniff.
+
+Portals contradict themselves: a server default of `charset=UTF-8` in the HTTP header over a GBK
+page that says `<meta charset="gbk">`, or the reverse. A browser trusts the header; a reader of
+government pages does better to trust the first declaration under which the bytes decode without
+error, falling back to the header's with replacement characters only when nothing fits.
+"""
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding,
+)
 
-# Portals that declare nothing are almost always UTF-8 or one of the GB family; GB18030 is a
-# superset of GB2312 and GBK, so it decodes all three.
+# Undeclared pages are almost always UTF-8 or of the GB family; GB18030 is a superset of GB2312
+# and GBK, so it decodes all three.
 _SNIFF_ORDER = ("utf-8", "gb18030")
 
 
@@ -17,17 +26,29 @@ class DecodedText:
     encoding: str
 
 
-def _sniff(body: bytes) -> str | None:
-    for encoding in _SNIFF_ORDER:
-        try:
-            body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
+def _candidates(body: bytes, content_type: str | None) -> list[str]:
+    declared = [http_content_type_encoding(content_type) if content_type else None,
+                html_body_declared_encoding(body)]
+    names = [resolve_encoding(name) for name in declared if name] + list(_SNIFF_ORDER)
+    return [name for name in dict.fromkeys(names) if name]
+
+
+def _strict(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def decode_body(body: bytes, content_type: str | None = None) -> DecodedText:
-    """Decode a fetched body the way a browser would, never raising on bad bytes."""
-    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_sniff)
-    return DecodedText(text=text, encoding=encoding)
+    """Decode a fetched body, never raising on bad bytes."""
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding:
+        return DecodedText(body[len(bom):].decode(bom_encoding, "replace"), codecs.lookup(bom_encoding).name)
+    candidates = _candidates(body, content_type)
+    for encoding in candidates:
+        text = _strict(body, encoding)
+        if text is not None:
+            return DecodedText(text, encoding)
+    fallback = candidates[0]
+    return DecodedText(body.decode(fallback, "replace"), fallback)

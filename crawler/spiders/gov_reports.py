@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import scrapy
+from parsel import Selector
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.classify import year_in_title
+from archive.decoding import decode_body
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
 from crawler.discovery import (
@@ -57,7 +59,10 @@ class GovReportsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield from self.parse_attachment(response)
             return
-        root = response.selector.root
+        # Decoded by archive.decoding (the declaration that fits the bytes), not by Scrapy's
+        # header-first rule: portals often send a server-default charset over a GBK page.
+        text = decode_body(response.body, _content_type(response)).text
+        root = Selector(text=text, base_url=response.url).root
         links = [link for link in page_links(root, response.url)
                  if host_in_scope(link.url, self._hosts(response))]
         is_report, title = is_report_page(root, links)
@@ -69,7 +74,7 @@ class GovReportsSpider(scrapy.Spider):
                    or any(role is LinkRole.REPORT for _, role in roles)
                    or looks_like_column(root, response.url))
         yield self._archived(response, role="list" if is_list else "page")
-        yield from self._follow(response, roles, is_list)
+        yield from self._follow(response, text, roles, is_list)
 
     def parse_attachment(self, response: Response) -> Iterator[ArchivedPage]:
         """A document file (PDF, Word, Excel…) linked from a report page or directly from a column."""
@@ -112,7 +117,8 @@ class GovReportsSpider(scrapy.Spider):
                                     link_text=link.label, parent_url=response.url, report_year=year,
                                     report_title=title)
 
-    def _follow(self, response: TextResponse, roles: list, is_list: bool) -> Iterator[scrapy.Request]:
+    def _follow(self, response: TextResponse, text: str, roles: list,
+                is_list: bool) -> Iterator[scrapy.Request]:
         hops = response.meta.get("hops", 0)
         for link, role in roles:
             if role is LinkRole.PAGER and is_list:
@@ -132,7 +138,7 @@ class GovReportsSpider(scrapy.Spider):
             elif role is LinkRole.AREA and hops > 0 and not is_list:
                 yield self._request(response, link.url, role="area", hops=hops - 1)
         if is_list:
-            for url in trs_pager_urls(response.text, response.url):
+            for url in trs_pager_urls(text, response.url):
                 yield self._request(response, url, role="column", hops=hops)
 
     def _wanted_year(self, label: str) -> bool:
@@ -149,16 +155,20 @@ class GovReportsSpider(scrapy.Spider):
                               meta={"source": response.meta.get("source"), **meta})
 
     def _archived(self, response: Response, role: str, **fields: Any) -> ArchivedPage:
-        content_type = response.headers.get("Content-Type")
         return ArchivedPage(
             url=response.url, status=response.status, body=response.body,
-            content_type=content_type.decode("latin-1") if content_type else None,
+            content_type=_content_type(response),
             headers={key.decode("latin-1"): b", ".join(values).decode("latin-1")
                      for key, values in response.headers.items()},
             fetched_at=response.meta.get("fetched_at") or utc_now(),
             source=response.meta.get("source"), role=role,
             fetch_id=response.meta.get("fetch_id"), flags=list(response.flags), **fields,
         )
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 def _resolve_sources(start_url: str | None, sources_file: str | None) -> list[Source]:
