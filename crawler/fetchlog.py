@@ -57,6 +57,8 @@ class FetchLogMiddleware:
         request.meta["fetch_requested_at"] = utc_now()
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if "archived" in response.flags:
+            return response  # served from the archive: no request reached the network
         request.meta["fetched_at"] = utc_now()
         request.meta["fetch_id"] = self._log(
             request, status=response.status, bytes=len(response.body),

@@ -36,6 +36,9 @@ RETRY_BACKOFF_MAX = 60.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.fetchlog.BackoffRetryMiddleware": 550,
+    # Revalidates archived URLs (If-None-Match / If-Modified-Since) and turns a 304 into the
+    # archived body; below the fetch log, which records the 304 itself.
+    "crawler.recrawl.ConditionalRequestMiddleware": 860,
     # Next to the downloader: sees every redirect hop and every attempt before it is retried.
     "crawler.fetchlog.FetchLogMiddleware": 870,
 }
@@ -49,6 +52,10 @@ HTTPERROR_ALLOW_ALL = False
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+# Re-crawls: archived URLs are revalidated with one conditional request; a snapshot younger than
+# this many days is not requested at all (0: always revalidate).
+RECRAWL_FRESH_DAYS = 0
 
 # Development aid only, never the archive: HTTPCACHE_ENABLED=True on the command line.
 HTTPCACHE_ENABLED = False
