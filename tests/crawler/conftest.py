@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +45,13 @@ def run_crawl(start_url: str, db: Path, *extra: str, timeout: float = 120, **set
 @pytest.fixture
 def crawl():
     return run_crawl
+
+
+def query_rows(db: Path, sql: str, *params) -> list[dict]:
+    """Rows of a query on a crawl's archive, as dicts (a fresh connection: the crawl has exited)."""
+    connection = sqlite3.connect(db)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()

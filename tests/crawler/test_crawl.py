@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 import os
 import signal
-import sqlite3
 import time
 from urllib.parse import urlsplit
 
@@ -15,21 +14,13 @@ import pytest
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
 from tests.cell_expectations import expected_cells
-from tests.crawler.conftest import run_crawl, start_crawl
+from tests.crawler.conftest import query_rows as _rows, run_crawl, start_crawl
 
 
 def _path(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
-
-def _rows(db, sql, *params):
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import demo_portal.server
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
-from tests.crawler.conftest import run_crawl
+from tests.crawler.conftest import query_rows as _rows, run_crawl
 
-
-def _rows(db, sql, *params):
-    connection = sqlite3.connect(db)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
 
 
 def _fetches(db, crawl_id):
