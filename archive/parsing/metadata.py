@@ -9,7 +9,6 @@ simplified words never rewritten). Years are read from the fully normalized text
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -55,7 +54,7 @@ _TITLE = re.compile(
 )
 _TITLE_NO_YEAR = re.compile(rf"^(?P<pre>.+?){_TITLE_TAIL}(?P<suf>\(.*?\))?$")
 # Scrambled or shortened titles ("…2023年政府信息公开工作告年度报", "…政府信息公开工作报告").
-_TITLE_LOOSE = re.compile(rf"^(?P<pre>.*?)(?P<year>(?:19|20)\d{{2}})年度?(?P<mid>.*?)(?:政府|政务)?信息公开.{{0,8}}报")
+_TITLE_LOOSE = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.*?)(?:政府|政务)?信息公开.{0,8}报")
 _REPORTISH = re.compile(r"信息公开.{0,10}(?:报告|年报|年度报)")
 
 # A title quoted or announced in the intro: 《…年度报告》, "现公布…年度报告".

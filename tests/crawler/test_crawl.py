@@ -187,7 +187,6 @@ def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
         assert "shutdown" in _rows(db, "select status from crawls")[0]["status"], output
         _slow_down(portal, site, 0)
         run_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}")
-        requests = list(portal.requests)
     assert _final_state(db) == expected
     crawls = _rows(db, "select status from crawls order by id")
     assert [c["status"] for c in crawls] == ["shutdown", "finished"]
