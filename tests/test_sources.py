@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,7 +28,18 @@ SPAM_MIRRORS = (
     "irbhqh.cn", "arguswt.com", "055110.com", "syyjqm3.cn", "salon-sesame.com", "moonvisionstudio.com",
     "lfrdys.com", "zwinkt.com", "fsou.net", "kleyou.com", "056006.com", "lahohwa.com", "fsou.com",
     "whentby.com", "puroview.com",
+    # Seen re-hosting official reports in the stored web pages searched while growing the registry.
+    "082355.com", "tgflt.cn", "dizaynex.com", "zgcounty.com", "wikidsurvey.com", "jyhqs.com", "yacht9.cn",
+    "tzchery.com", "luchovivas.com", "bjmssf.com", "yrdcpcn.com", "tpsnm.com", "lhqtea.com", "bjspsj.com",
 )
+# The 31 province-level divisions of the mainland; a registry region starts with one of them or 全国.
+PROVINCES = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+    "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
+    "宁夏回族自治区", "新疆维吾尔自治区",
+)
+NATIONWIDE = "全国"
 
 
 def write_csv(tmp_path: pathlib.Path, *rows: str, header: str = HEADER) -> pathlib.Path:
@@ -54,9 +66,25 @@ def test_bundled_registry_is_inside_the_package() -> None:
     assert path.parts[-3:] == ("archive", "data", "sources.csv")
 
 
-def test_bundled_registry_has_at_least_30_valid_rows(bundled: list[Source]) -> None:
-    assert len(bundled) >= 30
+def test_bundled_registry_has_at_least_100_valid_rows(bundled: list[Source]) -> None:
+    assert len(bundled) >= 100
     assert validate_sources(bundled) == []
+
+
+def test_bundled_regions_start_with_a_province_or_nationwide(bundled: list[Source]) -> None:
+    allowed = {*PROVINCES, NATIONWIDE}
+    assert [s.name for s in bundled if s.region.split()[0] not in allowed] == []
+
+
+def test_bundled_registry_covers_at_least_25_provinces(bundled: list[Source]) -> None:
+    covered = {s.region.split()[0] for s in bundled} - {NATIONWIDE}
+    assert len(covered) >= 25
+
+
+def test_bundled_nationwide_rows_are_national_level(bundled: list[Source]) -> None:
+    national = [s for s in bundled if s.region == NATIONWIDE]
+    assert {s.level for s in national} == {"national", "department"}
+    assert [s.name for s in national if s.level == "department" and "national" not in s.notes] == []
 
 
 def test_bundled_registry_hosts_are_all_gov_cn(bundled: list[Source]) -> None:
@@ -88,8 +116,42 @@ def test_bundled_pingtan_row(bundled: list[Source]) -> None:
 
 def test_bundled_hanweb_annual_report_rows_have_no_fbtime(bundled: list[Source]) -> None:
     hanweb = [s for s in bundled if s.list_form == "hanweb_annual_report"]
-    assert len(hanweb) == 2
+    assert len(hanweb) >= 4
     assert [s.start_url for s in hanweb if "fbtime" in s.start_url or "area=" not in s.start_url] == []
+
+
+def test_bundled_list_form_agrees_with_the_url_shape(bundled: list[Source]) -> None:
+    annual_module = [s.name for s in bundled
+                     if ("/module/xxgk/xxgkAnnualReport.jsp" in s.start_url) != (s.list_form == "hanweb_annual_report")]
+    hanweb_column = [s.name for s in bundled if "/col/col" in s.start_url and s.list_form != "hanweb"]
+    assert (annual_module, hanweb_column) == ([], [])
+
+
+def test_bundled_home_page_rows_say_so(bundled: list[Source]) -> None:
+    """A start URL without a path is a fallback, and its notes must admit it."""
+    home_pages = [s for s in bundled if urlsplit(s.start_url).path in ("", "/") and not urlsplit(s.start_url).query]
+    assert home_pages
+    assert [s.name for s in home_pages if "home page" not in s.notes] == []
+
+
+def test_bundled_tianjin_province_row(bundled: list[Source]) -> None:
+    tianjin = next(s for s in bundled if s.name == "天津市人民政府")
+    assert (tianjin.region, tianjin.level, tianjin.list_form) == ("天津市", "province", "trs")
+    assert tianjin.start_url == "https://www.tj.gov.cn/zwgk/zfxxgkzl/gknb/"
+
+
+def test_bundled_township_row_with_its_own_column(bundled: list[Source]) -> None:
+    hedong = next(s for s in bundled if s.name == "德安县河东乡人民政府")
+    assert hedong.region == "江西省 九江市 德安县 河东乡"
+    assert hedong.level == "township"
+    assert hedong.start_url == "https://www.dean.gov.cn/zw/03/07/hdx_184344/zfxxgknb_184382/"
+    assert hedong.list_form == "trs"
+
+
+def test_bundled_rows_with_extra_report_hosts(bundled: list[Source]) -> None:
+    hosts = {s.name: s.hosts() for s in bundled if s.domains}
+    assert hosts["黑龙江省人民政府"] == ("www.hlj.gov.cn", "hlj.gov.cn")
+    assert hosts["木兰县人民政府"] == ("mlxxxgk.harbin.gov.cn", "mulan.gov.cn")
 
 
 # --- loading ---------------------------------------------------------------------------------------
