@@ -32,11 +32,11 @@ def identity_cells(identity: str, fmt: str) -> set[CellKey]:
     return set()
 
 
-def failing_cells(checks: list[dict], fmt: str) -> dict[CellKey, list[str]]:
-    """Cell → the failing hard identities that read it."""
-    cells: dict[CellKey, list[str]] = {}
+def failing_cells(checks: list[dict], fmt: str) -> dict[CellKey, list[tuple[str, str]]]:
+    """Cell → (identity, result) of the failing hard identities that read it."""
+    cells: dict[CellKey, list[tuple[str, str]]] = {}
     for check in checks:
         if check["result"] in FAILING:
             for key in identity_cells(check["identity"], fmt):
-                cells.setdefault(key, []).append(check["identity"])
+                cells.setdefault(key, []).append((check["identity"], check["result"]))
     return cells

@@ -23,8 +23,10 @@ from lxml_html_clean import Cleaner
 
 from archive.decoding import decode_body
 
+# No frame-ancestors: under `sandbox` the page's own origin is opaque, so 'self' would match no
+# ancestor and Chromium would refuse to show the replay inside the report view.
 REPLAY_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
-              "base-uri 'none'; frame-ancestors 'self'; sandbox")
+              "base-uri 'none'; sandbox")
 REPLAY_HEADERS = {
     "Content-Security-Policy": REPLAY_CSP,
     "X-Content-Type-Options": "nosniff",
@@ -40,6 +42,7 @@ _cleaner = Cleaner(
     scripts=True, javascript=True, comments=True, style=False, inline_style=False, links=True,
     meta=True, page_structure=False, processing_instructions=True, embedded=True, frames=True,
     forms=True, annoying_tags=True, remove_unknown_tags=False, safe_attrs_only=True,
+    kill_tags=("video", "audio", "source", "track"),
     safe_attrs=defs.safe_attrs | {"style"}, add_nofollow=False,
 )
 

@@ -24,11 +24,14 @@ class ShownCell:
     value: float | None
     status: str
     unit: str | None
-    failing: list[str] = field(default_factory=list)
+    failing: list[tuple[str, str]] = field(default_factory=list)  # (identity, result)
 
     @property
     def css(self) -> str:
-        return " ".join(["cell", f"status-{self.status}", *(["failing"] if self.failing else [])])
+        """`failing` for a wrong sum, `gap` when the identity fails only on blank totals or parts."""
+        results = {result for _, result in self.failing}
+        mark = ["failing"] if "fail" in results else ["gap"] if results else []
+        return " ".join(["cell", f"status-{self.status}", *mark])
 
     @property
     def tooltip(self) -> str:
@@ -36,7 +39,7 @@ class ShownCell:
         if self.value is not None:
             parts.append(f"value {self.value:g}" + (f" {self.unit}" if self.unit else ""))
         if self.failing:
-            parts.append("fails " + ", ".join(self.failing))
+            parts.append("fails " + ", ".join(f"{identity} ({result})" for identity, result in self.failing))
         return " · ".join(parts)
 
 
@@ -63,7 +66,7 @@ def table_format(table_key: str, cells: list[dict], report_format: str | None) -
     return "2021" if keys & _2021_ONLY or not keys & _2019_ONLY else "2019"
 
 
-def _shown(cell: dict, failing: dict[CellKey, list[str]]) -> ShownCell:
+def _shown(cell: dict, failing: dict[CellKey, list[tuple[str, str]]]) -> ShownCell:
     key = (cell["table_key"], cell["row_key"], cell["col_key"])
     return ShownCell(".".join(key), cell["raw_text"] or "", cell["value"], cell["status"], cell["unit"],
                      failing.get(key, []))
@@ -97,7 +100,9 @@ def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
     labels = dict(metadata_fields())
     return {
         "report": report,
-        "metadata": [(labels.get(name, name), value) for name, value in metadata.items()],
+        # Header fields already shown from the report row are not repeated.
+        "metadata": [(labels.get(name, name), value) for name, value in metadata.items()
+                     if value != report.get({"name": "title"}.get(name, name))],
         "notes": json.loads(report["notes"] or "[]"),
         "tables": tables,
         "extra_cells": extra,

@@ -98,7 +98,7 @@ def snippet(text: str | None, query: str, width: int = 40) -> str:
     if not text:
         return ""
     terms = normalize_text(query).split()
-    normalized = normalize_text(text)
+    normalized = " ".join(normalize_text(text).split())
     position = normalized.find(terms[0]) if terms else -1
     if position < 0:
         return normalized[: width * 2]

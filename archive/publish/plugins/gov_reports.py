@@ -122,9 +122,12 @@ def extra_template_vars(template, database, table, request):
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    keys = row.keys() if hasattr(row, "keys") else []
+    if column == "title" and value is None and "id" in keys and table in SEARCHABLE and database:
+        href = report_path(datasette, database, row["id"])
+        return Markup(f'<a class="report-link untitled" href="{href}">(untitled report)</a>')
     if value is None or database is None:
         return None
-    keys = row.keys() if hasattr(row, "keys") else []
     if column in REPORT_LINK_COLUMNS and isinstance(value, int):
         return Markup(f'<a href="{report_path(datasette, database, value)}">{value}</a>')
     if column == "title" and "id" in keys and table in SEARCHABLE + ("identity_failures",):

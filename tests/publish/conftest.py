@@ -1,0 +1,48 @@
+"""Fixtures of the publishing tests: the canary server, the fixture archive, Datasette's test client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from datasette.app import Datasette
+
+from archive.publish.cli import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR
+from tests.publish.canary import CanaryServer
+from tests.publish.fixture_archive import FixtureArchive, build_fixture_archive
+
+
+@pytest.fixture(scope="session")
+def canary() -> Iterator[CanaryServer]:
+    with CanaryServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def fixture_archive(tmp_path_factory: pytest.TempPathFactory, canary: CanaryServer) -> FixtureArchive:
+    # Named gov.db on purpose: the project's metadata must apply whatever the file is called.
+    return build_fixture_archive(tmp_path_factory.mktemp("publish") / "gov.db", canary.url)
+
+
+class Client:
+    """Datasette's own test client (in-process ASGI), driven from synchronous tests."""
+
+    def __init__(self, datasette: Datasette) -> None:
+        self.datasette = datasette
+        self._loop = asyncio.new_event_loop()
+
+    def get(self, path: str, **kwargs):
+        return self._loop.run_until_complete(self.datasette.client.get(path, **kwargs))
+
+    def close(self) -> None:
+        self._loop.close()
+
+
+@pytest.fixture(scope="session")
+def client(fixture_archive: FixtureArchive) -> Iterator[Client]:
+    datasette = Datasette(immutables=[str(fixture_archive.path)], plugins_dir=str(PLUGINS_DIR),
+                          template_dir=str(TEMPLATES_DIR), settings=dict(SETTINGS))
+    test_client = Client(datasette)
+    yield test_client
+    test_client.close()
