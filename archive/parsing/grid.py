@@ -119,7 +119,7 @@ def html_grid(table: etree._Element) -> list[list[tuple[int, str]]]:
     return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
 
 
-def _distinct(grid_row: list[tuple[int, str]]) -> tuple[str, ...]:
+def distinct_cells(grid_row: list[tuple[int, str]]) -> tuple[str, ...]:
     """Distinct cells left to right; positions no cell covers at the row's end are not cells."""
     grid_row = list(grid_row)
     while grid_row and grid_row[-1][0] == -1:
@@ -142,7 +142,7 @@ def html_rows(root: etree._Element) -> list[Row]:
     """All rows of all leaf tables of a page, in document order."""
     rows: list[Row] = []
     for table in leaf_tables(root):
-        rows.extend(Row(_distinct(grid_row), exact=True) for grid_row in html_grid(table))
+        rows.extend(Row(distinct_cells(grid_row), exact=True) for grid_row in html_grid(table))
     return rows
 
 

@@ -9,7 +9,16 @@ parse_status vocabulary (what was found and what not):
   结果维持, 统计指标) but no table could be extracted;
 - ``not_a_report``: no tables and a title that does not name an annual report (a letter, a notice);
 - ``empty_document``: no text at all;
-- ``unsupported_document:<pdf|word|office|image|archive>``: bytes this parser does not read yet;
+- ``image_only``: a PDF without a text layer (a scan), or an HTML page whose report body is only
+  pictures (``<img>`` and no sections, no tables);
+- ``broken_document:<pdf|docx|doc|xlsx|xls>``: a document of a readable format whose bytes could
+  not be read (truncated, damaged, encrypted); the reader's message is in ``notes``;
+- ``unsupported_document:<pdf|word|office|image|archive>``: bytes of that kind no reader here could
+  read: a bare image, an archive, a format without a reader (RTF, OFD, old WPS), or a truncated,
+  damaged or encrypted file; ``notes`` says which and why.
+
+PDF (pdfplumber), DOCX (python-docx), DOC/WPS (olefile), XLSX (openpyxl) and XLS (xlrd) are read by
+``archive.documents`` into table rows and running text, then parsed like HTML.
 - ``error:<ExceptionClass>``: an unexpected exception; its message is in ``notes``.
 
 ``notes`` holds the table notes (注:…) and then the table extractor's problems prefixed "problem: ".
@@ -82,6 +91,7 @@ class HtmlText:
 
     text: str
     hints: HtmlHints
+    images: int = 0  # <img> elements in the page body
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
@@ -100,6 +110,7 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
     pieces: list[str] = []
     meta_title = h1 = title_tag = None
     meta_fields: dict[str, str] = {}
+    images = 0
     walker = lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -116,6 +127,8 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
                     meta_fields.setdefault(_META_FIELDS[name], content)
             if tag == "title" and title_tag is None:
                 title_tag = element.text_content()
+            if tag == "img":
+                images += 1
             if tag == "h1" and h1 is None:
                 h1 = element.text_content()
             if tag in _SKIP:
@@ -131,7 +144,7 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
                 pieces.append("\n")
             pieces.append(element.tail or "")
     hints = HtmlHints(meta_title=meta_title, title_tag=title_tag, h1=h1, meta_fields=meta_fields)
-    return HtmlText(text="".join(pieces), hints=hints)
+    return HtmlText(text="".join(pieces), hints=hints, images=images)
 
 
 def text_lines(text: str) -> list[str]:
@@ -181,24 +194,63 @@ def _status(found: set[str], title: str | None, text: str) -> str:
     return "partial:" + "+".join(missing) if missing else "ok"
 
 
+def _document_tables(content):
+    """The document's table rows through the parser core; its running text when they hold nothing."""
+    from archive.parsing import tables
+
+    result = tables.extract_tables_from_rows(content.rows)
+    if not result.found and not result.cells and _TABLE_VOCABULARY.search(normalize_text(content.text)):
+        text_result = tables.extract_tables_from_text(content.text)
+        if text_result.found or text_result.cells:
+            return text_result
+    return result
+
+
+def _parse_document(body: bytes, kind: str, title_hint: str | None) -> ParsedReport:
+    """PDF, Word and Excel documents: their readers feed the same parser core as HTML."""
+    from archive.documents import UnreadableDocument, document_format, read_document
+
+    fmt = document_format(body)
+    if fmt is None or fmt == "ofd":
+        return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint,
+                            notes=[f"{fmt or kind}: no reader for these bytes"])
+    try:
+        content = read_document(body, fmt)
+    except UnreadableDocument as error:
+        # A truncated, damaged or encrypted file: worth fetching again, unlike an unsupported one.
+        return ParsedReport(parse_status=f"broken_document:{fmt}", title=title_hint, notes=[str(error)])
+    if content.image_only:
+        return ParsedReport(parse_status="image_only", title=title_hint or content.title)
+    hints = HtmlHints(title_tag=content.title)
+    return _assemble(content.text, hints, _document_tables(content), title_hint, images=0)
+
+
 def _parse(body: bytes, url: str | None, content_type: str | None, title_hint: str | None) -> ParsedReport:
     kind = document_kind(body, content_type)
+    if kind in ("pdf", "word", "office"):
+        return _parse_document(body, kind, title_hint)
     if kind not in ("html", "text"):
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint)
     decoded = decode_body(body, content_type).text
     root = parse_html(decoded) if kind == "html" else None
     if root is not None:
         page = html_text(root)
-        raw_text, hints = page.text, page.hints
+        raw_text, hints, images = page.text, page.hints, page.images
     else:
-        raw_text, hints = decoded, HtmlHints()
+        raw_text, hints, images = decoded, HtmlHints(), 0
+    return _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images)
+
+
+def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None, images: int) -> ParsedReport:
+    """Metadata, sections, tables and checks of one document's text and table result."""
     raw_lines = text_lines(raw_text)
     text = "\n".join(text_lines(normalize_text("\n".join(raw_lines))))
     if not text:
-        return ParsedReport(parse_status="empty_document", title=title_hint)
+        status = "image_only" if images else "empty_document"
+        return ParsedReport(parse_status=status, title=title_hint)
     meta = extract_metadata(raw_lines, text, hints, title_hint)
     sections = split_sections(text)
-    tables = _tables(root, raw_text)
+    tables = tables_of() if callable(tables_of) else tables_of
     found = set(tables.found) | set(tables.table_formats) | {c.table_key for c in tables.cells}
     checked_formats = dict(tables.table_formats)
     if _header_only_review_table(found, tables.problems, text):
@@ -207,6 +259,9 @@ def _parse(body: bytes, url: str | None, content_type: str | None, title_hint: s
         found.add("review_litigation")
         checked_formats["review_litigation"] = "unknown"
     narrative = "\n".join(sections.get(key, "") for key in ("intro", "一"))
+    status = _status(found, meta.title, text)
+    if images and status in ("no_tables", "unknown_layout") and set(sections) <= {"intro"}:
+        status = "image_only"  # a report page whose body is pictures of the printed report
     return ParsedReport(
         title=meta.title,
         agency=meta.agency,
@@ -220,7 +275,7 @@ def _parse(body: bytes, url: str | None, content_type: str | None, title_hint: s
         sections=sections,
         text=text,
         notes=list(tables.notes) + [f"problem: {p}" for p in tables.problems],
-        parse_status=_status(found, meta.title, text),
+        parse_status=status,
         cells=list(tables.cells),
         checks=report_checks(tables.cells, checked_formats, narrative=narrative,
                              section_six=sections.get("六")),

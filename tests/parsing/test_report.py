@@ -137,7 +137,7 @@ def test_header_only_review_table_is_empty_not_missing(stub) -> None:
 
 
 @pytest.mark.parametrize(("body", "content_type", "status"), [
-    (b"%PDF-1.7\n%\xe2\xe3", None, "unsupported_document:pdf"),
+    (b"%PDF-1.7\n%\xe2\xe3", None, "broken_document:pdf"),  # a PDF cut after its header
     (b"PK\x03\x04\x14\x00", None, "unsupported_document:office"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1", None, "unsupported_document:word"),
     (b"anything", "application/msword", "unsupported_document:word"),
