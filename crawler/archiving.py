@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from archive.publish.cli import prepare_database
 from archive.store import Archive
 
 logger = logging.getLogger(__name__)
@@ -72,4 +73,7 @@ class ArchiveExtension:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         self.archive.finish_crawl(self.crawl_id, reason, stats)
         self.archive.close()
+        # Views and the Chinese search index, so `datasette archive.db` is ready after any crawl.
+        reindexed = prepare_database(self.path)
+        logger.info("Search index: %s report(s) (re)indexed", reindexed)
         logger.info("Archive %s closed (%s)", self.path, reason)

@@ -8,7 +8,7 @@ import time
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from demo_portal.site import Page, PortalSite
 
@@ -49,10 +49,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(send_body=False)
 
-    def _answer(self, *, send_body: bool) -> None:
+    def do_POST(self) -> None:  # noqa: N802 - list APIs (Hanweb dataproxy.jsp, TRS search) are POSTed
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer(send_body=True, form=self.rfile.read(length).decode("utf-8", "replace"))
+
+    def _answer(self, *, send_body: bool, form: str = "") -> None:
         portal = self.server.portal
         portal._pause(self.path)
-        status, headers, body = portal._response(self.command, self.path, self.headers)
+        status, headers, body = portal._response(self.command, self.path, self.headers, form)
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
@@ -75,6 +79,7 @@ class PortalServer:
         self.host, self.port = host, port
         self.url = ""
         self.requests: list[tuple[str, str, int]] = []
+        self.api_requests: list[tuple[str, str | None, int]] = []  # (method, answer key, status)
         self._pages: dict[str, Page] = dict(site.pages)
         self._failures: dict[str, list[int]] = {path: [status] for path, status in site.flaky.items()}
         self._delays: dict[str, float] = {}
@@ -149,6 +154,16 @@ class PortalServer:
 
     # Request handling ------------------------------------------------------------------------
 
+    def _api_key(self, method: str, target: str, form: str) -> tuple[bool, str | None]:
+        """(is an API endpoint, the key of its answer page) for a request."""
+        parts = urlsplit(target)
+        api = self.site.api_forms.get(parts.path)
+        if api is None:
+            return False, None
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        params.update(parse_qsl(form, keep_blank_values=True))
+        return True, api.key(params) if method in (api.method, "HEAD") or api.method == "ANY" else None
+
     def _lookup(self, target: str) -> Page | None:
         if target in self._pages:
             return self._pages[target]
@@ -163,8 +178,17 @@ class PortalServer:
         if delay:
             time.sleep(delay)
 
-    def _response(self, method: str, target: str, headers) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _response(self, method: str, target: str, headers, form: str = "") -> tuple[int, list[tuple[str, str]], bytes]:
         with self._lock:
+            is_api, key = self._api_key(method, target, form)
+            if is_api:
+                page = self._pages.get(key) if key else None
+                status = 200 if page else 400
+                self.api_requests.append((method, key, status))
+                self.requests.append((method, target, status))
+                if page is None:
+                    return 400, [("Content-Type", "text/plain; charset=utf-8")], b"bad request"
+                return 200, [("Content-Type", page.content_type), *page.headers], page.body
             page = self._lookup(target)
             key = page.path if page else urlsplit(target).path
             failures = self._failures.get(key)

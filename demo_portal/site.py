@@ -40,11 +40,33 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ApiForm:
+    """A list endpoint answering by parameters (query or POST form), as CMS list APIs do.
+
+    Its answers are pages keyed `path?select1=v1&select2=v2` (in `select` order); a request
+    without the `required` field values (the column's form fields) is answered 400.
+    """
+
+    path: str
+    select: tuple[str, ...]
+    required: tuple[tuple[str, str], ...] = ()
+    method: str = "GET"
+
+    def key(self, params: dict[str, str]) -> str | None:
+        """The answer's page key for these request parameters, None when they are not the column's."""
+        if any(params.get(name) != value for name, value in self.required) or any(
+                name not in params for name in self.select):
+            return None
+        return self.path + "?" + "&".join(f"{name}={params[name]}" for name in self.select)
+
+
+@dataclass(frozen=True)
 class PortalSite:
     pages: dict[str, Page]
     broken_links: frozenset[str] = frozenset()  # linked from the column, answered with 404
     flaky: dict[str, int] = field(default_factory=dict)  # path -> status answered once before 200
     column: str = COLUMN
+    api_forms: dict[str, ApiForm] = field(default_factory=dict)  # path -> its parameter form
 
     def paths_of(self, *kinds: str) -> set[str]:
         return {path for path, page in self.pages.items() if page.kind in kinds}

@@ -24,9 +24,9 @@ from archive.store import utc_now
 from crawler.discovery import (
     LinkRole, classify_link, host_in_scope, is_named_report, is_report_page, looks_like_column,
     page_links,
-    trs_pager_urls,
 )
 from crawler.items import ArchivedPage
+from crawler.list_forms import DOCUMENT, PAGE, ListRequest, read_list_answer, read_list_page
 
 # Navigation hops allowed from a start page before only pagers and report links are followed:
 # home → disclosure area → sub-area → column is three; one spare for portals with one more level.
@@ -66,15 +66,35 @@ class GovReportsSpider(scrapy.Spider):
         links = [link for link in page_links(root, response.url)
                  if host_in_scope(link.url, self._hosts(response))]
         is_report, title = is_report_page(root, links)
+        # CMS list forms: records in data islands, menus and script-loaded pages (crawler/list_forms).
+        found = read_list_page(text, root, response.url)
         if is_report:
             yield from self._report(response, title, links)
+            # A report of Hanweb's annual-report module offers its agency's other years.
+            yield from self._list_requests(response, tuple(r for r in found.requests if r.answer == DOCUMENT))
             return
+        self._expect_form(response, found.forms)
+        links += [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
         roles = [(link, classify_link(link, response.url)) for link in links]
         is_list = (response.meta.get("role") == "column"
                    or any(role is LinkRole.REPORT for _, role in roles)
                    or looks_like_column(root, response.url))
         yield self._archived(response, role="list" if is_list else "page")
-        yield from self._follow(response, text, roles, is_list)
+        yield from self._follow(response, roles, is_list)
+        if is_list:
+            yield from self._list_requests(response, found.requests)
+
+    def parse_list_answer(self, response: Response) -> Iterator[Any]:
+        """A list's XML/JSON answer (Hanweb dataproxy, TRS search API, script-loaded JSON): its
+        records are followed as a list's links are. Not archived: it is a view of the list, and its
+        fetch is already in `fetches`."""
+        request = ListRequest.from_meta(response.meta["list_request"])
+        text = decode_body(response.body, _content_type(response)).text
+        found = read_list_answer(request, text)
+        links = [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
+        self.crawler.stats.inc_value(f"gov_reports/list_answers/{request.form}")
+        yield from self._follow(response, [(link, classify_link(link, request.base_url)) for link in links], True)
+        yield from self._list_requests(response, found.requests)
 
     def parse_attachment(self, response: Response) -> Iterator[ArchivedPage]:
         """A document file (PDF, Word, Excel…) linked from a report page or directly from a column."""
@@ -117,8 +137,7 @@ class GovReportsSpider(scrapy.Spider):
                                     link_text=link.label, parent_url=response.url, report_year=year,
                                     report_title=title)
 
-    def _follow(self, response: TextResponse, text: str, roles: list,
-                is_list: bool) -> Iterator[scrapy.Request]:
+    def _follow(self, response: TextResponse, roles: list, is_list: bool) -> Iterator[scrapy.Request]:
         hops = response.meta.get("hops", 0)
         for link, role in roles:
             if role is LinkRole.PAGER and is_list:
@@ -137,9 +156,35 @@ class GovReportsSpider(scrapy.Spider):
                                     link_text=link.label)
             elif role is LinkRole.AREA and hops > 0 and not is_list:
                 yield self._request(response, link.url, role="area", hops=hops - 1)
-        if is_list:
-            for url in trs_pager_urls(text, response.url):
-                yield self._request(response, url, role="column", hops=hops)
+
+    def _list_requests(self, response: Response, requests: tuple[ListRequest, ...]) -> Iterator[scrapy.Request]:
+        """Further pages of a list (HTML pages, documents it points to, or XML/JSON answers, POSTed
+        with the column's form fields when the CMS wants it)."""
+        hops = response.meta.get("hops", 0)
+        for request in requests:
+            if not host_in_scope(request.url, self._hosts(response)):
+                continue
+            if request.answer in (PAGE, DOCUMENT):
+                role = "column" if request.answer == PAGE else "candidate"
+                yield self._request(response, request.url, role=role, hops=hops if role == "column" else max(hops - 1, 0))
+                continue
+            meta = {"source": response.meta.get("source"), "hops": hops, "role": "list_answer",
+                    "list_request": request.as_meta()}
+            headers = {"Referer": request.base_url or response.url, **dict(request.headers)}
+            if request.method == "POST":
+                yield scrapy.FormRequest(request.url, formdata=dict(request.formdata), headers=headers,
+                                         callback=self.parse_list_answer, errback=self.on_error, meta=meta)
+            else:
+                yield scrapy.Request(request.url, headers=headers, callback=self.parse_list_answer,
+                                     errback=self.on_error, meta=meta)
+
+    def _expect_form(self, response: Response, forms: tuple[str, ...]) -> None:
+        """A registry hint (Source.list_form) the column page does not bear out is worth a warning."""
+        source = self._sources.get(response.meta.get("source"))
+        hint = source.list_form if source else None
+        if hint and hint != "plain" and response.meta.get("role") == "column" and hint not in forms:
+            self.logger.warning("%s: registry says list form %r, the page shows %s", response.url, hint,
+                                ", ".join(forms) or "none")
 
     def _wanted_year(self, label: str) -> bool:
         year = year_in_title(label)

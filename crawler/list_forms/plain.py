@@ -1,0 +1,98 @@
+"""Plain list pages: <select> jump menus, ?page=N forms, and page-number pagers with gaps.
+
+The spider already follows 下一页/尾页/page-number links one page at a time; what it cannot see are
+URLs held in <option value>s, page forms (<form><input name="page">, 共N页), and the pages between
+a pager's window and its 尾页 (1 2 3 … 40).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from crawler.discovery import LinkRole, PageLink, classify_link, page_links
+from crawler.list_forms.json_api import PAGE_FIELDS
+from crawler.list_forms.model import PAGE, ListFindings, ListRequest
+
+_TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
+_INDEX_PAGE = re.compile(r"^(?P<stem>.*/(?:index|list|default|more))_(?P<n>\d+)\.(?P<ext>s?html?)$", re.IGNORECASE)
+_URLISH = re.compile(r"^(\.{0,2}/|https?://|[\w-]+\.(s?html?|jsp|php|aspx?|do)\b|\?)", re.IGNORECASE)
+_MAX_PAGES = 500
+
+
+def read_plain(text: str, root: etree._Element, page_url: str) -> ListFindings:
+    menu = _select_links(root, page_url)
+    requests = _page_form_requests(text, root, page_url) + _pager_gaps(root, page_url)
+    forms = ("plain",) if menu or requests else ()
+    return ListFindings(links=menu, requests=requests, forms=forms)
+
+
+def _select_links(root: etree._Element, page_url: str) -> tuple[PageLink, ...]:
+    """<option value="URL">label</option> of jump menus, as links (the option text is their label)."""
+    options = [option for select in root.iter("select") for option in select.iter("option")]
+    urlish = [option for option in options if _URLISH.match((option.get("value") or "").strip())]
+    if not urlish:
+        return ()
+    # One fragment of anchors, parsed once, so page_links resolves and filters them as it does <a>s.
+    anchors = lxml.html.Element("div")
+    for option in urlish:
+        anchor = etree.SubElement(anchors, "a", href=option.get("value").strip())
+        anchor.text = (option.text or "").strip()
+    return tuple(page_links(anchors, page_url))
+
+
+def _page_form_requests(text: str, root: etree._Element, page_url: str) -> tuple[ListRequest, ...]:
+    """共N页 with a GET form whose input is a page field: action?field=1…N."""
+    total = _TOTAL_PAGES.search(text)
+    if not total:
+        return ()
+    for form in root.iter("form"):
+        if (form.get("method") or "get").lower() != "get":
+            continue
+        names = [field.get("name") for field in form.iter("input") if field.get("name")]
+        page_field = next((name for name in names if name in PAGE_FIELDS), None)
+        if page_field:
+            action = urljoin(page_url, form.get("action") or page_url)
+            hidden = tuple((field.get("name"), field.get("value") or "") for field in form.iter("input")
+                           if field.get("type") == "hidden" and field.get("name") != page_field)
+            template = ListRequest(action.split("#")[0], PAGE, base_url=page_url, form="plain")
+            return tuple(template.with_fields(**dict(hidden), **{page_field: str(n)})
+                         for n in range(1, min(int(total.group(1)), _MAX_PAGES) + 1))
+    return ()
+
+
+def _pager_gaps(root: etree._Element, page_url: str) -> tuple[ListRequest, ...]:
+    """Every page up to the highest index_N / ?page=N the page links to, in the page's directory."""
+    highest: dict[tuple, int] = {}
+    for link in page_links(root, page_url):
+        if classify_link(link, page_url) is not LinkRole.PAGER:
+            continue
+        key_number = _page_number(link.url, page_url)
+        if key_number:
+            key, number = key_number
+            highest[key] = max(highest.get(key, 0), number)
+    requests = []
+    for (kind, stem, tail), last in highest.items():
+        for n in range(1, min(last, _MAX_PAGES) + 1):
+            url = f"{stem}_{n}.{tail}" if kind == "index" else ListRequest(stem).with_fields(**{tail: str(n)}).url
+            requests.append(ListRequest(url, PAGE, base_url=page_url, form="plain"))
+    return tuple(requests)
+
+
+def _page_number(url: str, page_url: str) -> tuple[tuple, int] | None:
+    parts, here = urlsplit(url), urlsplit(page_url)
+    if parts.netloc != here.netloc or parts.path.rsplit("/", 1)[0] != here.path.rsplit("/", 1)[0]:
+        return None
+    indexed = _INDEX_PAGE.match(parts.path) if not parts.query else None
+    if indexed:
+        stem = url[: url.rfind(parts.path)] + indexed.group("stem")
+        return ("index", stem, indexed.group("ext")), int(indexed.group("n"))
+    query = dict(parse_qsl(parts.query))
+    field = next((name for name in PAGE_FIELDS if query.get(name, "").isdigit()), None)
+    if not field:
+        return None
+    stem = ListRequest(url).with_fields(**{field: ""}).url
+    return ("query", stem, field), int(query[field])
