@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from archive.publish.cli import serve as serve_command
+
 CRAWLER_SETTINGS = "crawler.settings"
 
 
@@ -61,7 +63,8 @@ def crawl(start_urls: tuple[str, ...], db: Path, sources: str | None, year: int 
               show_default=True, help="Database the demo crawl writes.")
 @click.option("--port", type=int, default=8001, show_default=True, help="Datasette port.")
 @click.option("--serve/--no-serve", default=True, help="Start Datasette after the crawl.")
-def demo(db: Path, port: int, serve: bool) -> None:
+@click.pass_context
+def demo(ctx: click.Context, db: Path, port: int, serve: bool) -> None:
     """Serve the bundled demo portal on loopback, crawl it with the real spider, publish the result."""
     from demo_portal.server import PortalServer
     from demo_portal.site import build_demo_site
@@ -75,7 +78,7 @@ def demo(db: Path, port: int, serve: bool) -> None:
         raise click.ClickException(f"the demo crawl failed (exit status {status})")
     _summarize(db)
     if serve:
-        _serve(db, port)
+        ctx.invoke(serve_command, db=db, port=port)
 
 
 def _summarize(db: Path) -> None:
@@ -87,9 +90,7 @@ def _summarize(db: Path) -> None:
     click.echo("Archived: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + f" in {db}")
 
 
-def _serve(db: Path, port: int) -> None:
-    click.echo(f"Datasette: http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-    subprocess.call([sys.executable, "-m", "datasette", "serve", "-i", str(db), "--port", str(port)])
+cli.add_command(serve_command)
 
 
 @cli.command("sources")
@@ -133,6 +134,7 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 def reparse(db: Path) -> None:
     """Re-parse every archived report from its stored bytes (nothing is refetched)."""
     from archive.parsed_reports import reparse_all
+    from archive.publish.cli import prepare_database
     from archive.store import Archive, utc_now
 
     archive = Archive(db)
@@ -144,6 +146,7 @@ def reparse(db: Path) -> None:
 
         summary = reparse_all(archive.db, utc_now(), progress)
     archive.close()
+    prepare_database(db)
     click.echo(f"{summary.reports} reports re-parsed, {len(summary.changed)} changed "
                "(values or check results)")
     if summary.changed:
