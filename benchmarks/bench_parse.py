@@ -1,7 +1,7 @@
 """Benchmark parse_report on every real report page available, against a bare lxml parse of the same bytes.
 
 Run: python benchmarks/bench_parse.py [--repeat N]
-Pages: tests/**/fixtures/**/*.{html,htm,txt} and /work/shared/corpus/*.{html,txt} (list pages L* skipped),
+Pages: tests/**/fixtures/**/*.{html,htm,txt} and ../shared/corpus/*.{html,txt} (list pages L* skipped),
 deduplicated by content. Prints per-report parse_report time (median of N runs), then the median and
 p95 over reports, and the ratio to lxml.html.document_fromstring measured in the same run.
 """
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive.parsing import parse_report  # noqa: E402
 
-SOURCES = (ROOT / "tests", Path("/work/shared/corpus"), Path("/work/shared/seeds"))
+SOURCES = (ROOT / "tests", ROOT.parent / "shared" / "corpus", ROOT.parent / "shared" / "seeds")
 SUFFIXES = {".html", ".htm", ".txt"}
 
 
