@@ -24,7 +24,7 @@ select
   r.id, r.title, r.agency,
   coalesce(r.region, s.region) as region,
   coalesce(nullif(substr(s.region, 1, instr(s.region || ' ', ' ') - 1), ''), r.region) as province,
-  s.level, r.year, r.published, r.format, r.parse_status, r.kind,
+  s.level, r.year, r.published, r.index_no, r.format, r.parse_status, r.kind,
   coalesce((select c.result from report_checks c
             where c.report_id = r.id and c.identity in {FAMILIES}
             order by {RESULT_RANK.format(col='c.result')} limit 1), 'not checked') as identities,

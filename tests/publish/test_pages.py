@@ -262,3 +262,9 @@ def test_report_view_marks_blank_total_failures_as_gaps_not_wrong_sums(client, f
     assert blank_total.get("class").split() == ["cell", "status-blank", "gap"]
     assert "I1:total (fail_total_blank)" in blank_total.get("title")
     assert page.xpath("//td[contains(@class, 'failing')]") == []
+
+
+def test_report_view_header_shows_the_index_number(client, fixture_archive):
+    page = _report(client, fixture_archive.ids["quzhou_2019"])
+    header = {dt.text_content(): dt.getnext().text_content() for dt in page.iter("dt")}
+    assert header["索引号 Index no."] == "113308000026184538/2020-104149"
