@@ -32,8 +32,10 @@ def match_report_title(title: str | None) -> re.Match | None:
     return _REPORT_TITLE.match(label)
 
 
-def is_report_title(title: str | None) -> bool:
-    return match_report_title(title) is not None
+def is_named_report(title: str | None) -> bool:
+    """A report title that names a year or an agency (a bare column name such as 政府信息公开年报 does not)."""
+    match = match_report_title(title)
+    return bool(match and (match.group("year") or match.group("pre") or match.group("mid")))
 
 
 def year_in_title(title: str | None) -> int | None:

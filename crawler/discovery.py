@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 
-from archive.classify import body_looks_like_report, match_report_title
+from archive.classify import body_looks_like_report, is_named_report
 from archive.normalize import normalize_label
 
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd")
@@ -129,12 +129,6 @@ def _same_directory(url: str, page_url: str) -> bool:
     return a.netloc == b.netloc and a.path.rsplit("/", 1)[0] == b.path.rsplit("/", 1)[0]
 
 
-def is_named_report(title: str | None) -> bool:
-    """A report title that names a year or an agency (a bare column name such as 政府信息公开年报 does not)."""
-    match = match_report_title(title)
-    return bool(match and (match.group("year") or match.group("pre") or match.group("mid")))
-
-
 def looks_like_column(root: etree._Element, url: str) -> bool:
     """A report column page by its own title or URL (a start URL may be the column itself)."""
     titles = [normalize_label(t) for t in title_candidates(root)]
@@ -148,17 +142,27 @@ def title_candidates(root: etree._Element) -> list[str]:
     for meta in root.iter("meta"):
         if (meta.get("name") or "").lower() in ("articletitle", "title", "og:title"):
             found.append(_clean(meta.get("content")))
-    for element in root.iter("h1", "h2", "h3", "title"):
+    classed: list[str] = []
+    for element in root.iter("h1", "h2", "h3", "title", "div", "p", "td", "span"):
+        if element.tag in ("div", "p", "td", "span"):
+            # Many CMS templates print the title in <div class="title">, not in a heading.
+            if "title" in (element.get("class") or "").lower() or "title" in (element.get("id") or "").lower():
+                text = _clean(element.text_content())
+                if len(text) <= 120:
+                    classed.append(text)
+            continue
         text = _clean(element.text_content())
         found.append(text)
         if element.tag == "title":
             found.extend(part for part in _TITLE_SEPARATORS.split(text) if part)
-    return [t for t in dict.fromkeys(found) if t]
+    return [t for t in dict.fromkeys(found + classed) if t]
 
 
-def report_title(root: etree._Element) -> str | None:
-    """The page's title when it is the title of an annual report, else None."""
-    return next((t for t in title_candidates(root) if is_named_report(t)), None)
+def report_title(root: etree._Element, link_label: str | None = None) -> str | None:
+    """The page's title when it is the title of an annual report, else None; the text of the link
+    that led here counts last (a page whose template prints its title nowhere recognisable)."""
+    candidates = title_candidates(root) + ([link_label] if link_label else [])
+    return next((t for t in candidates if is_named_report(t)), None)
 
 
 def body_text(root: etree._Element) -> str:
@@ -182,10 +186,11 @@ def body_text(root: etree._Element) -> str:
     return " ".join("".join(parts).split())
 
 
-def is_report_page(root: etree._Element, links: list[PageLink] = ()) -> tuple[bool, str | None]:
+def is_report_page(root: etree._Element, links: list[PageLink] = (),
+                   link_label: str | None = None) -> tuple[bool, str | None]:
     """(is a report, its title): a report title, and a body that reads like a report or an
     attachment that holds it (the HTML stub + PDF form: 全文见附件)."""
-    title = report_title(root)
+    title = report_title(root, link_label)
     if not title:
         return False, None
     has_attachment = any(is_attachment_url(link.url) for link in links)

@@ -16,10 +16,10 @@ class ArchivedPage:
     headers: dict[str, str]
     fetched_at: str
     source: str | None
-    role: str  # report | attachment | list | page
+    role: str  # report | attachment | document (a report if its own title says so) | list | page
     fetch_id: int | None = None
     title: str | None = None
-    year: int | None = None
+    year: int | None = None  # data year; for a `document`, the year the crawl is limited to
     parent_url: str | None = None
     link_text: str | None = None
     flags: list[str] = field(default_factory=list)

@@ -7,7 +7,9 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from archive.parsed_reports import parse_stored_report
+from archive.classify import is_named_report
+from archive.parsed_reports import parse_stored_report, store_parsed
+from archive.parsing import parse_report
 from archive.store import utc_now
 from crawler.archiving import ArchiveExtension
 from crawler.items import ArchivedPage
@@ -45,6 +47,8 @@ class SnapshotPipeline:
             )
             if snapshot.is_new:
                 self._parse(archive, report_id, item.url)
+        elif item.role == "document" and snapshot.is_new:
+            self._classify_document(archive, snapshot, item)
             stats.inc_value(f"archive/{item.role}s")
             logger.info("Archived %s %s (%s, snapshot %s%s)", item.role, item.url, item.title,
                         snapshot.id, ", new" if snapshot.is_new else ", unchanged")
@@ -57,3 +61,15 @@ class SnapshotPipeline:
         except Exception:  # the snapshot is already safe; record why its parse is missing
             logger.exception("Parsing report %s (%s) failed", report_id, url)
             archive.db["reports"].update(report_id, {"parse_status": "error:store"})
+
+    def _classify_document(self, archive, snapshot, item: ArchivedPage) -> None:
+        """A document listed under a name that is not a report title: a report if its own title is."""
+        parsed = parse_report(item.body, url=item.url, content_type=item.content_type)
+        if not is_named_report(parsed.title) or (item.year and parsed.year and parsed.year != item.year):
+            logger.info("Document %s (%s) is not a report: title %r", item.url, item.link_text, parsed.title)
+            return
+        report_id = archive.record_report(snapshot=snapshot, source=item.source, kind="attachment",
+                                          title=parsed.title, year=parsed.year, link_text=item.link_text)
+        store_parsed(archive.db, report_id, parsed, utc_now())
+        self.crawler.stats.inc_value("archive/attachments")
+        logger.info("Archived attachment %s (%s, snapshot %s, new)", item.url, parsed.title, snapshot.id)

@@ -65,7 +65,7 @@ class GovReportsSpider(scrapy.Spider):
         root = Selector(text=text, base_url=response.url).root
         links = [link for link in page_links(root, response.url)
                  if host_in_scope(link.url, self._hosts(response))]
-        is_report, title = is_report_page(root, links)
+        is_report, title = is_report_page(root, links, response.meta.get("link_text"))
         # CMS list forms: records in data islands, menus and script-loaded pages (crawler/list_forms).
         found = read_list_page(text, root, response.url)
         if is_report:
@@ -103,6 +103,12 @@ class GovReportsSpider(scrapy.Spider):
             yield self._archived(response, role="page")
             return
         label = response.meta.get("link_text")
+        parent = response.meta.get("parent_url")
+        if parent is None and not is_named_report(label):
+            # Linked from a list under a truncated or plain name: the pipeline reads the document's
+            # own title (parsing it once) and records it as a report only if that names one.
+            yield self._archived(response, role="document", link_text=label, year=self.year)
+            return
         # "附件1" says nothing; the report page's own title names the document.
         title = label if is_named_report(label) else response.meta.get("report_title") or label
         yield self._archived(
@@ -145,7 +151,9 @@ class GovReportsSpider(scrapy.Spider):
             elif role is LinkRole.REPORT and self._wanted_year(link.label):
                 yield self._request(response, link.url, role="candidate", hops=max(hops - 1, 0),
                                     link_text=link.label)
-            elif role is LinkRole.ATTACHMENT and is_named_report(link.label) and self._wanted_year(link.label):
+            elif role is LinkRole.ATTACHMENT and self._wanted_year(link.label) and (
+                    is_named_report(link.label) or is_list):
+                # A document in a list is a report when its link text, or else its own title, says so.
                 yield self._request(response, link.url, self.parse_attachment, role="attachment",
                                     link_text=link.label)
             elif role is LinkRole.ARTICLE and is_list:

@@ -108,3 +108,15 @@ def test_column_page_recognised_by_its_title_or_url():
     assert not looks_like_column(report, "http://h/a/b.html")
     assert not looks_like_column(plain, "http://h/news/")
     assert looks_like_column(plain, "http://h/xxgk/zfxxgknb/")
+
+
+def test_report_title_from_a_classed_element_or_the_link_that_led_here():
+    body = ("<body><div class='article-title'>某县2023年政府信息公开工作年度报告</div><div>"
+            "一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
+            "四、政府信息公开行政复议、行政诉讼情况</div></body>")
+    classed = _root("<title>某县人民政府</title>" + body)
+    assert is_report_page(classed) == (True, "某县2023年政府信息公开工作年度报告")
+    untitled = _root("<title>某县人民政府</title>" + body.replace("article-title", "x"))
+    assert is_report_page(untitled) == (False, None)
+    assert is_report_page(untitled, link_label="某县2023年政府信息公开工作年度报告") == \
+        (True, "某县2023年政府信息公开工作年度报告")
