@@ -35,6 +35,7 @@ import lxml.html
 from archive.decoding import decode_body
 from archive.normalize import normalize_text
 from archive.parsing.checks import report_checks
+from archive.parsing.derived import derived_cells
 from archive.parsing.metadata import HtmlHints, extract_metadata, is_report_title
 from archive.parsing.model import ParsedReport
 from archive.parsing.sections import split_sections
@@ -276,7 +277,7 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
         text=text,
         notes=list(tables.notes) + [f"problem: {p}" for p in tables.problems],
         parse_status=status,
-        cells=list(tables.cells),
+        cells=list(tables.cells) + derived_cells(tables.cells, tables.table_formats),
         checks=report_checks(tables.cells, checked_formats, narrative=narrative,
                              section_six=sections.get("六")),
     )
