@@ -108,6 +108,53 @@ from snapshots s
 where s.url in (select url from reports)
 group by s.url having count(*) > 1
 """,
+    # Cross-year checks (format-spec §7.3, soft): report N against report N-1 of the same agency.
+    # X1 carried over = last year's carried forward; X2 (2021) in force ≈ last year's in force +
+    # issued − repealed; X3 (2019) last year's items + last year's change = this year's previous items.
+    # Blank and not-applicable cells count as 0; an unparsed cell makes the check unknown.
+    "cross_year_checks": """
+with pairs as (
+  select cur.id as report_id, prev.id as previous_id, cur.agency, cur.year, prev.year as previous_year
+  from current_reports cur join current_reports prev
+    on prev.agency = cur.agency and prev.year = cur.year - 1
+  where cur.agency is not null
+),
+v as (
+  select report_id, table_key, row_key, col_key,
+         case when status in ('blank', 'not_applicable') then 0 when status = 'ok' then value end as n
+  from report_cells where status != 'derived'
+),
+x as (
+  select p.*, 'X1:' || c.col_key as identity, c.n as value, pc.n as expected
+  from pairs p
+  join v c on c.report_id = p.report_id and c.table_key = 'requests' and c.row_key = 'carried_over'
+  join v pc on pc.report_id = p.previous_id and pc.table_key = 'requests'
+           and pc.row_key = 'carried_forward' and pc.col_key = c.col_key
+  union all
+  select p.*, 'X2:' || i.row_key, i.n, pi.n + iss.n - rep.n
+  from pairs p
+  join v i on i.report_id = p.report_id and i.table_key = 'active' and i.col_key = 'in_force'
+  join v pi on pi.report_id = p.previous_id and pi.table_key = 'active' and pi.row_key = i.row_key
+           and pi.col_key = 'in_force'
+  join v iss on iss.report_id = p.report_id and iss.table_key = 'active' and iss.row_key = i.row_key
+            and iss.col_key = 'issued'
+  join v rep on rep.report_id = p.report_id and rep.table_key = 'active' and rep.row_key = i.row_key
+            and rep.col_key = 'repealed'
+  union all
+  select p.*, 'X3:' || c.row_key, c.n, pp.n + pd.n
+  from pairs p
+  join v c on c.report_id = p.report_id and c.table_key = 'active' and c.col_key = 'prev_items'
+  join v pp on pp.report_id = p.previous_id and pp.table_key = 'active' and pp.row_key = c.row_key
+           and pp.col_key = 'prev_items'
+  join v pd on pd.report_id = p.previous_id and pd.table_key = 'active' and pd.row_key = c.row_key
+           and pd.col_key = 'delta_items'
+)
+select agency, year, previous_year, report_id, previous_id, identity, value, expected,
+       value - expected as difference,
+       case when value is null or expected is null then 'unknown'
+            when value = expected then 'pass' else 'warning' end as result
+from x
+""",
 }
 
 

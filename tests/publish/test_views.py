@@ -91,3 +91,24 @@ def test_changed_urls_lists_the_url_archived_twice(fixture_archive):
     rows = list(_db(fixture_archive).query("select url, snapshots, report_ids from changed_urls"))
     assert rows == [{"url": SHANGHAI_URL, "snapshots": 2,
                      "report_ids": f"{fixture_archive.ids['shanghai_2019']} {fixture_archive.ids['shanghai_2019_v2']}"}]
+
+
+def test_cross_year_checks_compare_an_agency_with_its_previous_year(fixture_archive):
+    """上海 2020 (derived fixture) against 上海 2019: X1 carried over 18 vs carried forward 72;
+    X3 previous items 0 = 0 + 0 on every 2019-format row."""
+    rows = list(_db(fixture_archive).query(
+        "select identity, value, expected, difference, result from cross_year_checks "
+        "where report_id = ? order by identity", [fixture_archive.ids["shanghai_2020"]]))
+    by_identity = {r["identity"]: r for r in rows}
+    assert by_identity["X1:total"] == {"identity": "X1:total", "value": 18, "expected": 72,
+                                       "difference": -54, "result": "warning"}
+    assert by_identity["X1:natural_person"]["difference"] == -54
+    assert by_identity["X1:commercial"] == {"identity": "X1:commercial", "value": 0, "expected": 0,
+                                            "difference": 0, "result": "pass"}
+    assert {r["identity"] for r in rows if r["identity"].startswith("X3:")} == {
+        "X3:art20_5.licensing", "X3:art20_5.other_services", "X3:art20_6.penalty", "X3:art20_6.coercion",
+        "X3:art20_8.fees"}
+    assert not [r for r in rows if r["identity"].startswith("X2:")]  # 2019 format: no X2
+    previous = {r["previous_id"] for r in _db(fixture_archive).query(
+        "select previous_id from cross_year_checks where report_id = ?", [fixture_archive.ids["shanghai_2020"]])}
+    assert previous == {fixture_archive.ids["shanghai_2019_v2"]}
