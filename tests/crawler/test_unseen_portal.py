@@ -17,13 +17,15 @@ FIXTURES = Path(__file__).parents[1] / "parsing" / "fixtures" / "report"
 HTML = "text/html; charset=utf-8"
 
 
-def _page(path: str, title: str, main: str, kind: str, *, charset: str = "utf-8") -> Page:
+def _page(path: str, title: str, main: str, kind: str, *, charset: str = "utf-8",
+          header_charset: str | None = None) -> Page:
     html = (f"<!DOCTYPE html><html><head><meta charset='{charset}'><title>某区人民政府门户网站</title></head>"
             "<body><div class='nav'><a href='/'>首页</a><a href='/zwdt/'>政务动态</a>"
             "<a href='/xxgk/'>信息公开</a><a href='/hdjl/'>互动交流</a></div>"
             f"<div class='main'><div class='title'>{title}</div>{main}</div>"
             "<div class='footer'><a href='/wzdt/'>网站地图</a> 主办：某区人民政府办公室</div></body></html>")
-    return Page(path, html.encode(charset), HTML.replace("utf-8", charset), kind=kind, title=title)
+    return Page(path, html.encode(charset), HTML.replace("utf-8", header_charset or charset), kind=kind,
+                title=title)
 
 
 def _paragraphs(text: str) -> str:
@@ -57,6 +59,10 @@ def _unseen_site() -> PortalSite:
     pdf_report = "/xxgk/ndbg/P020220120.pdf"
     not_a_report = "/xxgk/ndbg/P020240301.xlsx"
     pages = {path: _page(path, title, body, "report") for path, (title, body) in reports.items()}
+    # A GBK page under the server's default "charset=utf-8" header: its own <meta> is right.
+    gbk_path = "/xxgk/ndbg/content/post_1902.html"
+    title, body = reports[gbk_path]
+    pages[gbk_path] = _page(gbk_path, title, body, "report", charset="gbk", header_charset="utf-8")
     pages[not_a_report] = Page(not_a_report, _workbook("某区2024年政务公开工作要点", "一、深化主动公开"),
                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                kind="decoy")
@@ -123,3 +129,13 @@ def test_no_decoy_is_recorded_as_a_report(crawled):
     assert not {"/" + p for p in archived} & site.decoy_paths()
     snapshots = {"/" + r["url"].split("/", 3)[3] for r in query_rows(db, "select url from snapshots")}
     assert site.decoy_paths() <= snapshots  # fetched, read, and rejected
+
+
+def test_a_gbk_page_under_a_utf8_header_is_read_by_its_meta_and_stored_raw(crawled):
+    site, db = crawled
+    path = "/xxgk/ndbg/content/post_1902.html"
+    (row,) = query_rows(db, "select s.body, s.encoding, r.title, r.year, r.parse_status from snapshots s "
+                            "join reports r on r.snapshot_id = s.id where s.url like ?", "%" + path)
+    assert row["body"] == site.pages[path].body
+    assert (row["encoding"], row["title"], row["year"], row["parse_status"]) == (
+        "gb18030", "2019年上海市人民政府办公厅政府信息公开工作年度报告", 2019, "ok")
