@@ -1,0 +1,58 @@
+"""Bad input never stops a crawl: a dead portal, an oversized page, a truncated body."""
+
+from __future__ import annotations
+
+import socket
+
+from demo_portal.server import PortalServer
+from demo_portal.site import Page
+from tests.crawler.conftest import query_rows, run_crawl
+from tests.crawler.test_unseen_portal import _unseen_site
+
+
+def _dead_port() -> int:
+    with socket.socket() as probe:  # bound then closed: nothing listens there any more
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_dead_portal_is_recorded_and_the_others_are_crawled(tmp_path):
+    site, db = _unseen_site(), tmp_path / "archive.db"
+    dead = f"http://127.0.0.1:{_dead_port()}/"
+    with PortalServer(site) as portal:
+        log = run_crawl(f"{dead},{portal.url}", db)
+    errors = query_rows(db, "select url, error from fetches where url like ? order by id", dead + "%")
+    # robots.txt and the home page, each tried 1 + RETRY_TIMES times: every attempt is logged.
+    assert [e["url"] for e in errors] == [dead + "robots.txt"] * 4 + [dead] * 4
+    assert all(e["error"].startswith("DownloadConnectionRefusedError: Connection was refused") for e in errors)
+    assert "Request failed: " + dead in log
+    pages = {"/" + r["url"].split("/", 3)[3] for r in query_rows(db, "select url from reports where kind = 'page'")}
+    assert pages == site.report_paths()
+    assert query_rows(db, "select status from crawls") == [{"status": "finished"}]
+
+
+def test_an_oversized_page_is_an_error_and_the_rest_is_archived(tmp_path):
+    site, db = _unseen_site(), tmp_path / "archive.db"
+    big = "/xxgk/ndbg/content/post_1902.html"
+    assert len(site.pages[big].body) > 30_000 > max(len(p.body) for path, p in site.pages.items()
+                                                      if path != big and p.kind != "attachment")
+    with PortalServer(site) as portal:
+        run_crawl(portal.url, db, DOWNLOAD_MAXSIZE="30000")
+    (error,) = query_rows(db, "select error from fetches where url like ?", "%" + big)
+    assert "30000" in error["error"] or "maxsize" in error["error"].lower()
+    pages = {"/" + r["url"].split("/", 3)[3] for r in query_rows(db, "select url from reports where kind = 'page'")}
+    assert pages == site.report_paths() - {big}
+
+
+def test_a_truncated_report_is_archived_as_received_with_what_could_be_parsed(tmp_path):
+    site = _unseen_site()
+    path = "/xxgk/ndbg/content/post_1902.html"
+    truncated = site.pages[path].body[:len(site.pages[path].body) // 2]
+    site.pages[path] = Page(path, truncated, site.pages[path].content_type, kind="report")
+    db = tmp_path / "archive.db"
+    with PortalServer(site) as portal:
+        run_crawl(portal.url, db)
+    (row,) = query_rows(db, "select s.body, r.parse_status from snapshots s join reports r "
+                            "on r.snapshot_id = s.id where s.url like ?", "%" + path)
+    assert row["body"] == truncated
+    assert row["parse_status"] == "partial:review_litigation_missing"  # the cut falls in Table 2
