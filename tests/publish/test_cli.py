@@ -23,7 +23,8 @@ def test_datasette_command_is_immutable_time_limited_and_downloadable(tmp_path):
     assert command[command.index("--plugins-dir") + 1] == str(PLUGINS_DIR)
     assert command[command.index("--template-dir") + 1] == str(TEMPLATES_DIR)
     assert (command[command.index("--host") + 1], command[command.index("--port") + 1]) == ("127.0.0.1", "9000")
-    assert (_setting(command, "sql_time_limit_ms"), _setting(command, "allow_download")) == ("3500", "on")
+    assert (_setting(command, "sql_time_limit_ms"), _setting(command, "allow_download"),
+            _setting(command, "suggest_facets")) == ("3500", "on", "off")
 
 
 def test_live_command_is_not_immutable_and_offers_no_download(tmp_path):
