@@ -247,6 +247,8 @@ class _Requests:
         if key is None:
             return
         if not values:
+            if self.entries and self.entries[-1] == (key, None):
+                return  # a label wrapped over lines in PDF text ("…逾期未按收费" / "通知要求缴纳费用…"): one row
             self.entries.append((key, None))
             return
         resolved = _resolve_short(values, row)
