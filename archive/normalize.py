@@ -17,8 +17,9 @@ _GLUED_PINYIN = re.compile(rf"(?<=[{_CJK}])(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)
 _WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂\"'‘’"})
 _DASH_IN_NUMBER = re.compile(r"(?<![\d])[－−—–](?=\d)")
-# "1、", "1．", "(1)", "（1）" → "1." at the start of a label or after a closing paren.
-_LIST_MARKER = re.compile(r"(^|(?<=\)))(?:\((\d{1,2})\)|(\d{1,2})[、,.．])")
+# "1、", "1．", "(1)", "（1）" → "1." at the start of a label, after a closing paren or after a
+# colon ("其中:1、网站公开").
+_LIST_MARKER = re.compile(r"(^|(?<=[):]))(?:\((\d{1,2})\)|(\d{1,2})[、,.．])")
 
 
 # Phrases of the report format that Taiwan-style conversion (s2twp) rewrites by vocabulary, not

@@ -37,3 +37,7 @@ def test_normalize_label(raw, expected):
 def test_normalize_text_keeps_ascii_groups_and_signs():
     assert normalize_text("－1 (PDF) (单位:万元) 采购总金额（单位：万元）") == \
         "-1 (PDF) (单位:万元) 采购总金额(单位:万元)"
+
+
+def test_list_marker_after_a_colon():
+    assert normalize_label("其中：1、网站公开") == "其中:1.网站公开"

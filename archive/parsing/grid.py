@@ -180,6 +180,8 @@ def text_rows(text: str) -> list[Row]:
     rows: list[Row] = []
     pending: list[str] | None = None
     for line in lines:
+        if not line.strip():
+            continue  # blank lines (one per <p> in HTML copies) never end a row: pipe lines do
         if cell_per_line and _PURE_PIPES.match(line):
             if pending is not None:
                 rows.append(Row(tuple(pending), exact=True))
@@ -191,8 +193,6 @@ def text_rows(text: str) -> list[Row]:
         if pending is not None:
             rows.append(Row(tuple(pending), exact=True))
             pending = None
-        if not line.strip():
-            continue
         row = _split_pipes(line) if "|" in line else _split_spaces(line)
         if row is not None and row.cells:
             rows.append(row)

@@ -48,3 +48,9 @@ def test_row_per_line_text_forms():
         Row(("规章", "0", "0", "5"), False),
         Row(("-", "2", "-"), False),
     ]
+
+
+def test_cell_per_line_text_with_blank_lines_between_cells():
+    """HTML copies put every `cell |` in its own <p>: the blank lines between them end no row."""
+    text = "行政复议 |\n\n行政诉讼 |\n\n|||||\n\n结果维持 |\n\n0 |\n\n |\n\n||\n"
+    assert [row.cells for row in text_rows(text)] == [("行政复议", "行政诉讼"), ("结果维持", "0", "")]

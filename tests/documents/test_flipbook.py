@@ -1,0 +1,250 @@
+"""Joining a PDF flipbook's text pages (FlipBuilder `files/basic-html/pageN.html`) into one report text.
+
+The fixture book is the real 洪泽 2023 PDF text (corpus 022, pdfplumber's text of its 5 pages, page
+footers "- N -" included) cut at its page breaks and wrapped in the markup Flip PDF Professional
+writes for each page (the page chrome, the `<pre><code>` PDF text with its indentation, the
+page-number window, the previous/next buttons, the noscript page list of index.html). Tables 2 and
+3 are cut by page breaks and Table 3's header is stacked fragments ("结果 结果 其他 尚未 / 总 计 /
+维持 纠正 结果 审结 …").
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from archive.documents.flipbook import book_base, join_pages, joined_text, page_number, page_url, read_page
+from archive.parsing import parse_report
+from tests.documents.exact_cells import FIXTURES, assert_cells_exact, expected
+
+REPORT_TEXT = (FIXTURES / "022.txt").read_text(encoding="utf-8").rstrip("\n")
+_FOOTER = re.compile(r"^- (\d+) -$")
+BOOK_URL = "http://180.76.149.248:88/book/2022dzs/xinfang/files/basic-html/"
+
+
+def pdf_pages(text: str = REPORT_TEXT) -> list[str]:
+    """The PDF text cut after each page footer, indented as the generator prints it."""
+    pages, current = [], []
+    for line in text.splitlines():
+        current.append(" " * 15 + line)
+        if _FOOTER.match(line):
+            pages.append("\n".join(current))
+            current = []
+    return pages + (["\n".join(current)] if current else [])
+
+
+def flipbuilder_page(book: str, number: int, count: int, text: str, *, index: bool = False) -> str:
+    """One basic-html page as Flip PDF Professional 2.4 writes it (styles and scripts shortened)."""
+    window = range(max(1, number - 5), min(count, number + 4) + 1)
+    numbers = "".join(f'&nbsp;&nbsp;&nbsp;<a href="page{n}.html">{n}</a>' for n in window)
+    previous = f"page{number - 1}.html" if number > 1 else ""
+    following = f"page{number + 1}.html" if number < count else ""
+    noscript = ('<noscript><div><hr width="80%"/><ul align="left">' + "".join(
+        f'<li><a href="page{n}.html">Page {n}</a></li>' for n in range(1, count + 1))
+        + '</ul><hr style="width:80%"/></div></noscript>') if index else ""
+    return f"""<html xmlns="http://www.w3.org/1999/xhtml"><head>
+        <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+        <meta name="description" content="description">
+        <meta name="keywords" content="">
+        <title>Page {number} - {book}</title>
+<style type="text/css">
+#container {{margin:50px auto;padding:0px;width:910px;}}
+#content-top1{{ width:70%; padding:16px 0px 0px 30px; font-size:24px; color:#636363;float:left;}}
+</style>
+<script type="text/javascript">
+function MM_swapImgRestore() {{ //v3.0
+  var i,x,a=document.MM_sr; for(i=0;a&&i<a.length&&(x=a[i])&&x.oSrc;i++) x.src=x.oSrc;
+}}
+</script>
+</head>
+
+<body onload="MM_preloadImages('images/next2.png','images/previous2.png')">
+<div id="container">
+<div id="left-button">
+  <p>&nbsp;</p>
+  <p><a href="{previous}"><img src="images/previous_big.png" width="90" height="80" /></a></p>
+</div>
+<div id="middle">
+  <div id="top-title"><span class="font1">Basic HTML Version</span>
+    <div id="top-title2">
+      <table width="100%" border="0" align="right" cellpadding="0" cellspacing="0">
+        <tr>
+        \t<td width="66%"> </td>
+          <td width="35%" style="display:none" align="right"><img src="images/content.png" width="19" height="16" /></td>
+          <td width="31%" style="display:none" class="font1"><a href="">Table of Contents</a></td>
+          <td width="6%"><img src="images/view.png" width="19" height="16" /></td>
+          <td width="28%" class="font1"><a href="../../index.html#p={number}">View Full Version</a></td>
+        </tr>
+      </table>
+    </div>
+  </div>
+  <div id="content">
+     <div id="content-top">
+        <div id="content-top1">Page {number} - {book}</div>
+        <div id="content-top2">P. {number}</div>
+     </div>
+     <div id="content-middle">
+     \t  <div class="text-container">
+    <div class="use-as-video cc-float-fix">
+      <a style="text-decoration: none;" href="../../index.html#p={number}"><img src="../thumb/{number}.jpg" /></a>
+    </div>
+
+    <p class="use-as-video-title"></p>
+    <pre style="white-space:pre-line"><code>{html.escape(text, quote=False)}</code></pre>
+     \t</div>
+     </div>
+     <div id="content-bottom">
+       <div id="content-bottom2">
+         <table width="110" border="0" cellspacing="0" cellpadding="0">
+           <tr>
+             <td width="22%" height="44"><a href="{previous}"><img src="images/previous.png" width="26" height="19" id="Image2" /></a></td>
+             <td width="43%">
+             \t{numbers}
+             </td>
+             <td width="35%"><a href="{following}"><img src="images/next.png" width="26" height="19" id="Image1" /></a></td>
+           </tr>
+         </table>
+       </div>
+     </div>
+  </div>
+</div>
+<div id="right-button">
+  <p>&nbsp;</p>
+  <p><a href="{following}"><img src="images/next_big.png" width="90" height="80" /></a></p>
+</div>
+
+
+</div>
+{noscript}
+</body>
+</html>
+"""
+
+
+def flipbuilder_book(book: str, texts: list[str]) -> dict[str, str]:
+    """The book's basic-html folder: page1.html … pageN.html and index.html (page 1 + page list)."""
+    count = len(texts)
+    files = {f"page{n}.html": flipbuilder_page(book, n, count, text) for n, text in enumerate(texts, start=1)}
+    files["index.html"] = flipbuilder_page(book, 1, count, texts[0], index=True)
+    return files
+
+
+def _without_footers(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not _FOOTER.match(line))
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def book() -> dict[str, str]:
+    return flipbuilder_book("hzq2023", pdf_pages())
+
+
+# -- URLs ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("url", "base", "number"), [
+    (BOOK_URL + "page8.html", BOOK_URL, 8),
+    (BOOK_URL + "index.html", BOOK_URL, None),
+    ("https://x.gov.cn/flip/files/assets/basic-html/page-12.html", "https://x.gov.cn/flip/files/assets/basic-html/", 12),
+    ("https://x.gov.cn/flip/files/assets/basic-html/toc.html", "https://x.gov.cn/flip/files/assets/basic-html/", None),
+    ("http://180.76.149.248:88/book/2022dzs/xinfang/index.html", None, None),
+    ("http://180.76.149.248:88/book/2022dzs/xinfang/mobile/index.html", None, None),
+    ("https://x.gov.cn/zwgk/page2.html", None, None),
+])
+def test_book_pages_are_known_by_their_url(url, base, number) -> None:
+    assert (book_base(url), page_number(url)) == (base, number)
+
+
+def test_page_url() -> None:
+    assert page_url(BOOK_URL, 3) == BOOK_URL + "page3.html"
+
+
+# -- one page -----------------------------------------------------------------------------------
+def test_a_page_is_its_pdf_text_and_its_page_links(book) -> None:
+    page = read_page(book["page3.html"], BOOK_URL + "page3.html")
+    assert page.text == pdf_pages()[2]
+    assert page.linked_pages == {1, 2, 3, 4, 5}
+
+
+def test_the_index_page_lists_every_page(book) -> None:
+    long_book = flipbuilder_book("b", [f"第{n}页正文" for n in range(1, 13)])
+    assert read_page(long_book["page1.html"], BOOK_URL + "page1.html").linked_pages == set(range(1, 6))
+    assert read_page(long_book["index.html"], BOOK_URL + "index.html").linked_pages == set(range(1, 13))
+
+
+def test_an_empty_template_page_has_no_text() -> None:
+    """Flip PDF's page for a page without text: an empty <code> nested in the outer <pre><code>."""
+    markup = ('<html><body><div id="content-top1">Page 1 - Demo</div><div id="content-top2">P. 1</div>'
+              '<pre style="word-break:break-all;"><code><p class="use-as-video-title"></p>\n'
+              '      <pre style="white-space:pre-line"><code>\n   \n    </code></pre></code></pre>'
+              '<a href="page2.html">2</a></body></html>')
+    page = read_page(markup, BOOK_URL + "page1.html")
+    assert (page.text.strip(), page.linked_pages) == ("", {2})
+
+
+def test_a_page_without_pre_is_its_text_outside_links() -> None:
+    markup = ("<html><head><title>Page 2 - b</title><script>var x = 1;</script></head><body>"
+              "<div class='nav'><a href='page1.html'>Previous Page</a> | <a href='page3.html'>Next Page</a></div>"
+              "<div class='content'><p>二、主动公开政府信息情况</p><p>规章 0 0 0</p></div></body></html>")
+    page = read_page(markup, BOOK_URL + "page2.html")
+    assert _lines(page.text) == ["二、主动公开政府信息情况", "规章 0 0 0"]
+    assert page.linked_pages == {1, 3}
+
+
+# -- joining ------------------------------------------------------------------------------------
+def test_pages_join_into_the_pdf_text_without_page_footers() -> None:
+    joined = join_pages(pdf_pages())
+    assert _lines(joined) == _lines(_without_footers(REPORT_TEXT))
+    # Table 3 continues across the page 3/4 break as adjacent lines.
+    lines = _lines(joined)
+    assert lines[lines.index("2.没有现成信息需要另行制作") + 1] == "3.补正后申请内容仍不明确 0 0 0 0 0 0 0"
+
+
+def test_running_headers_are_dropped_from_every_page_that_has_one() -> None:
+    header = "洪泽区2023年政府信息公开工作年度报告"
+    pages = pdf_pages()
+    pages = pages[:1] + [f"{header}\n{text}" for text in pages[1:]]  # the cover page has none
+    assert _lines(join_pages(pages)) == _lines(_without_footers(REPORT_TEXT))
+
+
+def test_a_running_header_line_inside_a_page_body_is_kept() -> None:
+    bodies = [["一、总体情况", "本年主动公开", "政府信息", "全文"], ["二、主动公开", "某区信访局", "主动公开", "文件"],
+              ["三、依申请公开", "收到申请", "21件", "已办结"]]
+    pages = ["\n".join(["某区信访局", *body]) for body in bodies]
+    assert _lines(join_pages(pages)) == [line for body in bodies for line in body]
+
+
+def test_bare_page_numbers_at_page_ends_are_dropped_when_they_count_the_pages() -> None:
+    pages = [re.sub(r"- (\d+) -", r"\1", text) for text in pdf_pages()]
+    assert _lines(join_pages(pages)) == _lines(_without_footers(REPORT_TEXT))
+
+
+def test_a_number_ending_a_page_that_does_not_count_pages_is_kept() -> None:
+    pages = ["一、总体情况\n本年收到申请\n21", "二、主动公开\n规章 0 0 0\n7"]
+    assert _lines(join_pages(pages)) == ["一、总体情况", "本年收到申请", "21", "二、主动公开", "规章 0 0 0", "7"]
+
+
+def test_numeric_rows_at_page_ends_are_not_running_footers() -> None:
+    pages = ["一、总体情况\n0 0 0 0 0 0 0", "二、主动公开\n0 0 0 0 0 0 0"]
+    assert _lines(join_pages(pages)) == ["一、总体情况", "0 0 0 0 0 0 0", "二、主动公开", "0 0 0 0 0 0 0"]
+
+
+def test_joined_text_reads_archived_bytes(book) -> None:
+    bodies = [(book[f"page{n}.html"].encode("utf-8"), "text/html; charset=utf-8", BOOK_URL + f"page{n}.html")
+              for n in range(1, 6)]
+    assert _lines(joined_text(bodies)) == _lines(_without_footers(REPORT_TEXT))
+
+
+# -- the parser core on the joined text ---------------------------------------------------------
+def test_the_joined_book_parses_to_the_reports_exact_cells(book) -> None:
+    bodies = [(book[f"page{n}.html"].encode("utf-8"), "text/html; charset=utf-8", BOOK_URL + f"page{n}.html")
+              for n in range(1, 6)]
+    parsed = parse_report(joined_text(bodies).encode("utf-8"), content_type="text/plain; charset=utf-8")
+    assert (parsed.title, parsed.year, parsed.format, parsed.parse_status) == (
+        "洪泽区人民政府2023年政府信息公开工作年度报告", 2023, "2019+2021", "ok")
+    assert parsed.table_formats == {"active": "2021", "requests": "2019", "review_litigation": "unknown"}
+    assert_cells_exact(parsed.cells, expected("022_expected.json")["cells"])
+    assert list(parsed.sections) == ["intro", "一", "二", "三", "四", "五", "六"]
