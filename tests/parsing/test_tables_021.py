@@ -4,44 +4,21 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+import text_forms
 from conftest import assert_cells_equal
+from text_forms import Tables, td_rows
 
-from archive.parsing.grid import cell_text
 from archive.parsing.tables import extract_tables_from_html, extract_tables_from_text
 
-
-Tables = list[list[list[str]]]
 HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
 
 
-def _td_rows(html: str) -> Tables:
-    """Per table, the printed `<td>`s of every row, spans not expanded (what a text serializer sees)."""
-    root = lxml.html.fromstring(html)
-    return [
-        [[cell_text(td) for td in tr if td.tag in ("td", "th")] for tr in table.iter("tr")]
-        for table in root.iter("table")
-    ]
-
-
 def cell_per_line(tables: Tables) -> str:
-    """Seed-000 style: "text |" per cell, then pad + end of row as one line of pipes."""
-    lines: list[str] = []
-    for heading, rows in zip(HEADINGS, tables):
-        lines.append(heading)
-        width = max(len(row) for row in rows)
-        for row in rows:
-            lines += [f"{text} |" for text in row]
-            lines.append("|" * (width - len(row) + 1))
-    return "\n".join(lines)
+    return text_forms.cell_per_line(tables, HEADINGS)
 
 
 def row_per_line(tables: Tables) -> str:
-    """长春 2023 style: "| a | b |  |", blanks kept in place."""
-    lines: list[str] = []
-    for heading, rows in zip(HEADINGS, tables):
-        lines.append(heading)
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return text_forms.row_per_line(tables, HEADINGS)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +44,7 @@ def test_021_header_br_and_unit_cell(html):
 
 @pytest.mark.parametrize("serialize", [cell_per_line, row_per_line], ids=["cell_per_line", "row_per_line"])
 def test_021_text_forms_every_cell(html, expected_json, serialize):
-    text = serialize(_td_rows(html))
+    text = serialize(td_rows(html))
     result = extract_tables_from_text(text)
     expected = expected_json("021_expected.json")
     assert_cells_equal(result, expected["cells"])
@@ -75,5 +52,5 @@ def test_021_text_forms_every_cell(html, expected_json, serialize):
 
 
 def test_021_cell_per_line_form_looks_like_seed_000(html):
-    text = cell_per_line(_td_rows(html))
+    text = cell_per_line(td_rows(html))
     assert text.splitlines()[:3] == ["二、主动公开政府信息情况", "第二十条第（一）项 |", "||||"]
