@@ -13,9 +13,11 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
+from archive.documents.flipbook import joined_text
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
 
+TEXT = "text/plain; charset=utf-8"
 REPORT_FIELDS = ("title", "agency", "region", "year", "published", "index_no", "format", "text",
                  "parse_status")
 
@@ -72,15 +74,32 @@ def store_parsed(db: sqlite_utils.Database, report_id: int, parsed: ParsedReport
 
 
 def parse_stored_report(db: sqlite_utils.Database, report_id: int, parsed_at: str) -> bool:
-    """Parse a report's snapshot from the archive's bytes (never refetched) and store the result."""
+    """Parse a report's snapshot from the archive's bytes (never refetched) and store the result;
+    a report in parts (a flipbook) is its parts' texts joined in order."""
     row = db.execute(
         "select s.body, s.content_type, s.url, r.title from reports r join snapshots s "
         "on s.id = r.snapshot_id where r.id = ?", [report_id]).fetchone()
     if row is None:
         raise KeyError(report_id)
     body, content_type, url, title = row
-    parsed = parse_report(body, url=url, content_type=content_type, title_hint=title)
+    parts = [row[0] for row in db.execute(
+        "select snapshot_id from report_parts where report_id = ? order by part_no", [report_id])]
+    if parts:
+        parsed = parse_snapshots(db, parts, title)
+    else:
+        parsed = parse_report(body, url=url, content_type=content_type, title_hint=title)
     return store_parsed(db, report_id, parsed, parsed_at)
+
+
+def parse_snapshots(db: sqlite_utils.Database, snapshot_ids: list[int], title_hint: str | None) -> ParsedReport:
+    """One report printed over several archived pages (a flipbook's): their texts joined in order."""
+    pages = []
+    for snapshot_id in snapshot_ids:
+        row = db.execute("select body, content_type, url from snapshots where id = ?", [snapshot_id]).fetchone()
+        if row is None:
+            raise KeyError(snapshot_id)
+        pages.append(tuple(row))
+    return parse_report(joined_text(pages).encode("utf-8"), content_type=TEXT, title_hint=title_hint)
 
 
 @dataclass

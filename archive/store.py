@@ -208,6 +208,20 @@ class Archive:
         self.commit_if_due()
         return report_id
 
+    def record_report_parts(self, report_id: int, snapshot_ids: list[int]) -> bool:
+        """The snapshots a report is joined from, in order (a flipbook's pages); True when they changed."""
+        before = [row[0] for row in self.db.execute(
+            "select snapshot_id from report_parts where report_id = ? order by part_no", [report_id])]
+        if before == snapshot_ids:
+            return False
+        self._write()
+        self.db.execute("delete from report_parts where report_id = ?", [report_id])
+        self.db["report_parts"].insert_all(
+            {"report_id": report_id, "part_no": number, "snapshot_id": snapshot_id}
+            for number, snapshot_id in enumerate(snapshot_ids, start=1))
+        self.commit_if_due()
+        return True
+
     def report_urls(self) -> set[str]:
         return {row["url"] for row in self.db.query("select distinct url from reports")}
 
@@ -280,6 +294,12 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
     )
     db["report_sections"].create(
         {"report_id": int, "section": str, "text": str}, pk=("report_id", "section"),
+        if_not_exists=True,
+    )
+    # A report read from several snapshots (a flipbook's pages, part 1 = reports.snapshot_id):
+    # re-parsing joins them again in part order.
+    db["report_parts"].create(
+        {"report_id": int, "part_no": int, "snapshot_id": int}, pk=("report_id", "part_no"),
         if_not_exists=True,
     )
     for table in ("report_cells", "report_checks", "report_sections"):

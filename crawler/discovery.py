@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import etree
 
 from archive.classify import body_looks_like_report, is_named_report
+from archive.documents.flipbook import book_base
 from archive.normalize import normalize_label
 
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd")
@@ -52,6 +53,7 @@ _CREATE_PAGE_HTML = re.compile(
 
 class LinkRole(str, Enum):
     ATTACHMENT = "attachment"
+    FLIPBOOK = "flipbook"  # a text page of a PDF flipbook (…/files/basic-html/pageN.html, index.html)
     PAGER = "pager"
     REPORT = "report"  # the link text is a report title
     COLUMN = "column"
@@ -101,6 +103,8 @@ def classify_link(link: PageLink, page_url: str) -> LinkRole:
     label = normalize_label(link.label)
     if is_attachment_url(link.url):
         return LinkRole.ATTACHMENT
+    if book_base(link.url):
+        return LinkRole.FLIPBOOK
     bare = label.strip("[]【】()<>")
     if label.lower() in _PAGER_WORDS or (bare.isdigit() and len(bare) <= 4) or (
         _PAGER_URL.search(link.url) and _same_directory(link.url, page_url) and len(label) <= 6

@@ -17,9 +17,24 @@ class ArchivedPage:
     fetched_at: str
     source: str | None
     role: str  # report | attachment | document (a report if its own title says so) | list | page
+    #            | flipbook_page (one text page of a flipbook, recorded with its ArchivedBook)
     fetch_id: int | None = None
     title: str | None = None
     year: int | None = None  # data year; for a `document`, the year the crawl is limited to
     parent_url: str | None = None
     link_text: str | None = None
     flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ArchivedBook:
+    """A PDF flipbook whose text pages were all archived (as `flipbook_page` items): one report,
+    read from its pages in order."""
+
+    url: str  # the book's …/files/basic-html/ folder
+    page_urls: list[str]  # page 1 first
+    source: str | None
+    title: str | None  # the report title that led to the book, when one did
+    year: int | None
+    parent_url: str | None = None
+    link_text: str | None = None

@@ -7,12 +7,12 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from archive.classify import is_named_report
-from archive.parsed_reports import parse_stored_report, store_parsed
+from archive.classify import is_named_report, year_in_title
+from archive.parsed_reports import parse_snapshots, parse_stored_report, store_parsed
 from archive.parsing import parse_report
-from archive.store import utc_now
+from archive.store import Snapshot, utc_now
 from crawler.archiving import ArchiveExtension
-from crawler.items import ArchivedPage
+from crawler.items import ArchivedBook, ArchivedPage
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +29,12 @@ class SnapshotPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_item(self, item: ArchivedPage) -> ArchivedPage:
+    def process_item(self, item: ArchivedPage | ArchivedBook) -> ArchivedPage | ArchivedBook:
         extension = ArchiveExtension.of(self.crawler)
         archive = extension.open()
+        if isinstance(item, ArchivedBook):
+            self._record_book(archive, item)
+            return item
         snapshot = archive.store_snapshot(
             url=item.url, body=item.body, status=item.status, content_type=item.content_type,
             headers=item.headers, source=item.source, crawl_id=extension.crawl_id,
@@ -61,6 +64,31 @@ class SnapshotPipeline:
         except Exception:  # the snapshot is already safe; record why its parse is missing
             logger.exception("Parsing report %s (%s) failed", report_id, url)
             archive.db["reports"].update(report_id, {"parse_status": "error:store"})
+
+    def _record_book(self, archive, item: ArchivedBook) -> None:
+        """A flipbook whose pages are archived: one report at the book's URL, its first page's
+        snapshot as the report's, every page's snapshot a part; parsed when its parts changed."""
+        pages = [archive.latest_snapshot_row(url) for url in item.page_urls]
+        if not pages or any(page is None for page in pages):
+            logger.warning("Flipbook %s: pages missing from the archive, not recorded", item.url)
+            return
+        snapshot_ids = [page["id"] for page in pages]
+        title = item.title
+        if not is_named_report(title):
+            # Reached under no report title: the book's own text must name one (as for documents).
+            title = parse_snapshots(archive.db, snapshot_ids, title).title
+            if not is_named_report(title):
+                logger.info("Flipbook %s is not a report: title %r", item.url, title)
+                return
+        # The report is the book, not its first page: its URL is the book's folder.
+        book = Snapshot(pages[0]["id"], item.url, pages[0]["sha256"], is_new=False)
+        report_id = archive.record_report(snapshot=book, source=item.source, kind="flipbook", title=title,
+                                          year=item.year or year_in_title(title),
+                                          parent_url=item.parent_url, link_text=item.link_text)
+        self.crawler.stats.inc_value("archive/flipbooks")
+        if archive.record_report_parts(report_id, snapshot_ids):
+            self._parse(archive, report_id, item.url)
+        logger.info("Archived flipbook %s (%s, %s pages, report %s)", item.url, title, len(pages), report_id)
 
     def _classify_document(self, archive, snapshot, item: ArchivedPage) -> None:
         """A document listed under a name that is not a report title: a report if its own title is."""

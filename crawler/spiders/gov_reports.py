@@ -19,18 +19,21 @@ from twisted.python.failure import Failure
 
 from archive.classify import year_in_title
 from archive.decoding import decode_body
+from archive.documents.flipbook import book_base, page_number, page_url, read_page
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
 from crawler.discovery import (
     LinkRole, classify_link, host_in_scope, is_named_report, is_report_page, looks_like_column,
     page_links,
 )
-from crawler.items import ArchivedPage
+from crawler.items import ArchivedBook, ArchivedPage
 from crawler.list_forms import DOCUMENT, PAGE, ListRequest, read_list_answer, read_list_page
 
 # Navigation hops allowed from a start page before only pagers and report links are followed:
 # home → disclosure area → sub-area → column is three; one spare for portals with one more level.
 ENTRY_HOPS = 4
+# A report is a few dozen pages; a "next page" chain longer than this is a generator loop.
+FLIPBOOK_MAX_PAGES = 1000
 
 
 class GovReportsSpider(scrapy.Spider):
@@ -59,12 +62,17 @@ class GovReportsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield from self.parse_attachment(response)
             return
+        if book_base(response.url):
+            yield from self.parse_flipbook(response)
+            return
         # Decoded by archive.decoding (the declaration that fits the bytes), not by Scrapy's
         # header-first rule: portals often send a server-default charset over a GBK page.
         text = decode_body(response.body, _content_type(response)).text
         root = Selector(text=text, base_url=response.url).root
+        # A flipbook is often served from another host than the portal (威海文登 2022: an IP and
+        # port of its own); only book links are followed off the portal's hosts.
         links = [link for link in page_links(root, response.url)
-                 if host_in_scope(link.url, self._hosts(response))]
+                 if host_in_scope(link.url, self._hosts(response)) or book_base(link.url)]
         is_report, title = is_report_page(root, links, response.meta.get("link_text"))
         # CMS list forms: records in data islands, menus and script-loaded pages (crawler/list_forms).
         found = read_list_page(text, root, response.url)
@@ -117,6 +125,44 @@ class GovReportsSpider(scrapy.Spider):
             parent_url=response.meta.get("parent_url"), link_text=label,
         )
 
+    def parse_flipbook(self, response: Response) -> Iterator[Any]:
+        """A text page of a PDF flipbook: archived, then the next page is fetched; after the last
+        page the book is recorded as one report. Pages are fetched one after another from page 1
+        so that the book is complete, and in order, when it is recorded."""
+        book = response.meta.get("flipbook")
+        if book is None:  # reached other than by a book's chain (a start URL, a link into the middle)
+            yield from self._flipbook_start(response, response.url, response.meta.get("link_text"),
+                                            response.meta.get("parent_url"))
+            if page_number(response.url) != 1:
+                yield self._archived(response, role="flipbook_page")
+                return
+            book = _new_book(response.url, response.meta.get("link_text"), response.meta.get("parent_url"))
+        text = decode_body(response.body, _content_type(response)).text
+        page = read_page(text, response.url)
+        yield self._archived(response, role="flipbook_page")
+        book = {**book, "pages": [*book["pages"], response.url]}
+        following = len(book["pages"]) + 1
+        if following in page.linked_pages and following <= FLIPBOOK_MAX_PAGES:
+            # The chain is the book's only fetcher (its first request went through the duplicate
+            # filter), so a page linked into earlier is fetched again here rather than skipped.
+            yield scrapy.Request(page_url(book["base"], following), callback=self.parse_flipbook,
+                                 errback=self.on_flipbook_error, dont_filter=True,
+                                 meta={"source": response.meta.get("source"), "role": "flipbook",
+                                       "flipbook": book})
+            return
+        self.crawler.stats.inc_value("gov_reports/flipbooks")
+        yield ArchivedBook(url=book["base"], page_urls=book["pages"], source=response.meta.get("source"),
+                           title=book["title"], year=year_in_title(book["title"]),
+                           parent_url=book["parent_url"], link_text=book["title"])
+
+    def on_flipbook_error(self, failure: Failure) -> None:
+        """A page of a book could not be fetched: the book is not recorded (its pages so far are archived)."""
+        self.on_error(failure)
+        book = failure.request.meta.get("flipbook") or {}
+        self.logger.warning("Flipbook %s left incomplete after %s page(s)", book.get("base"),
+                            len(book.get("pages", ())))
+        self.crawler.stats.inc_value("gov_reports/flipbooks_incomplete")
+
     def on_error(self, failure: Failure) -> None:
         """Failures are already in `fetches` (the fetch log sees them); say what happened and go on."""
         request = failure.request
@@ -148,6 +194,12 @@ class GovReportsSpider(scrapy.Spider):
         for link, role in roles:
             if role is LinkRole.PAGER and is_list:
                 yield self._request(response, link.url, role="column", hops=hops)
+            elif role is LinkRole.FLIPBOOK and (is_list or response.meta.get("role") == "candidate"):
+                # A book listed in the column, or behind a link with a report title (the book's
+                # JavaScript index.html, an HTML stub): the column's title names the book.
+                title = link.label if is_named_report(link.label) else response.meta.get("link_text")
+                if self._wanted_year(title or ""):
+                    yield from self._flipbook_start(response, link.url, title, response.url)
             elif role is LinkRole.REPORT and self._wanted_year(link.label):
                 yield self._request(response, link.url, role="candidate", hops=max(hops - 1, 0),
                                     link_text=link.label)
@@ -164,6 +216,16 @@ class GovReportsSpider(scrapy.Spider):
                                     link_text=link.label)
             elif role is LinkRole.AREA and hops > 0 and not is_list:
                 yield self._request(response, link.url, role="area", hops=hops - 1)
+
+    def _flipbook_start(self, response: Response, url: str, title: str | None,
+                        parent_url: str | None) -> Iterator[scrapy.Request]:
+        """Page 1 of the book `url` belongs to, starting its chain (once per book: the duplicate
+        filter drops a second start)."""
+        base = book_base(url)
+        if page_number(response.url) == 1 and book_base(response.url) == base:
+            return  # this response is page 1: the caller goes on with it
+        yield self._request(response, page_url(base, 1), self.parse_flipbook, role="flipbook",
+                            allow_offsite=True, flipbook=_new_book(url, title, parent_url))
 
     def _list_requests(self, response: Response, requests: tuple[ListRequest, ...]) -> Iterator[scrapy.Request]:
         """Further pages of a list (HTML pages, documents it points to, or XML/JSON answers, POSTed
@@ -217,6 +279,12 @@ class GovReportsSpider(scrapy.Spider):
             source=response.meta.get("source"), role=role,
             fetch_id=response.meta.get("fetch_id"), flags=list(response.flags), **fields,
         )
+
+
+def _new_book(url: str, title: str | None, parent_url: str | None) -> dict:
+    """A flipbook's chain state, carried from page to page in request meta."""
+    return {"base": book_base(url), "title": title if is_named_report(title) else None,
+            "parent_url": parent_url, "pages": []}
 
 
 def _content_type(response: Response) -> str | None:

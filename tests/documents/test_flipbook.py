@@ -160,6 +160,7 @@ def test_book_pages_are_known_by_their_url(url, base, number) -> None:
 
 def test_page_url() -> None:
     assert page_url(BOOK_URL, 3) == BOOK_URL + "page3.html"
+    assert page_url("https://x.gov.cn/f/files/assets/basic-html/", 3) == "https://x.gov.cn/f/files/assets/basic-html/page-3.html"
 
 
 # -- one page -----------------------------------------------------------------------------------

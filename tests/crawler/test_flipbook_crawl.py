@@ -161,8 +161,8 @@ def test_a_crawl_into_the_middle_of_a_book_records_the_whole_book(crawled_from_p
     root, db = crawled_from_page_4
     report = _book_report(db)
     # No title led here: the book's own text names the report.
-    assert (report["url"], report["title"], report["year"], report["link_text"], report["parse_status"]) == (
-        root + BOOK + "files/basic-html/", BOOK_TITLE, 2023, None, "ok")
+    assert (report["url"], report["title"], report["year"], report["link_text"], report["parent_url"],
+            report["parse_status"]) == (root + BOOK + "files/basic-html/", BOOK_TITLE, 2023, None, None, "ok")
     parts = query_rows(db, "select s.url from report_parts p join snapshots s on s.id = p.snapshot_id "
                            "where p.report_id = ? order by p.part_no", report["id"])
     assert [p["url"].removeprefix(root) for p in parts] == [f"{BOOK}files/basic-html/page{n}.html" for n in range(1, 6)]
@@ -223,3 +223,18 @@ def test_a_recrawl_after_one_page_changed_updates_that_part_and_the_cells(tmp_pa
                              "'requests' and row_key = 'granted' and col_key in ('natural_person', 'total') "
                              "order by col_key", report["id"])
     assert granted == [{"col_key": "natural_person", "value": 2.0}, {"col_key": "total", "value": 2.0}]
+
+
+def test_a_book_on_another_host_is_followed_from_the_column(tmp_path):
+    """威海文登 2022's book is served from an IP and port of its own, not from the portal's host."""
+    db = tmp_path / "archive.db"
+    column = "/xxgk/ndbg/index.shtml"
+    with PortalServer(_site()) as portal:
+        elsewhere = portal.url.replace("127.0.0.1", "localhost").rstrip("/")
+        link = f"<ul class='list'><li><a href='{elsewhere}{BOOK}files/basic-html/page2.html'>{BOOK_TITLE}</a></li></ul>"
+        portal.revise(column, _page(column, "年度报告", link, "column").body)
+        run_crawl(portal.url.rstrip("/") + column, db)
+    rows = query_rows(db, "select url, title, parse_status from reports")
+    assert rows == [{"url": elsewhere + BOOK + "files/basic-html/", "title": BOOK_TITLE, "parse_status": "ok"}]
+    parts = query_rows(db, "select count(*) as n from report_parts")
+    assert parts == [{"n": 5}]
