@@ -274,6 +274,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["snapshots"].create_index(["sha256"], if_not_exists=True)
     db["fetches"].create_index(["url"], if_not_exists=True)
     db["fetches"].create_index(["crawl_id"], if_not_exists=True)
+    # Re-crawls look up the validators (ETag, Last-Modified) a snapshot was served with, per request.
+    db["fetches"].create_index(["snapshot_id"], if_not_exists=True)
     db["reports"].create_index(["snapshot_id"], unique=True, if_not_exists=True)
     db["reports"].create_index(["url"], if_not_exists=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
