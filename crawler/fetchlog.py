@@ -11,7 +11,6 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from archive.store import Fetch, utc_now
@@ -20,7 +19,10 @@ from crawler.archiving import ArchiveExtension
 logger = logging.getLogger(__name__)
 
 
-def _header(response: Response, name: str) -> str | None:
+def response_header(response: Response | None, name: str) -> str | None:
+    """A response header as text (None when absent)."""
+    if response is None:
+        return None
     value = response.headers.get(name)
     return value.decode("latin-1") if value is not None else None
 
@@ -62,8 +64,8 @@ class FetchLogMiddleware:
         request.meta["fetched_at"] = utc_now()
         request.meta["fetch_id"] = self._log(
             request, status=response.status, bytes=len(response.body),
-            content_type=_header(response, "Content-Type"), etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"), flags=tuple(response.flags),
+            content_type=response_header(response, "Content-Type"), etag=response_header(response, "ETag"),
+            last_modified=response_header(response, "Last-Modified"), flags=tuple(response.flags),
         )
         return response
 
@@ -82,12 +84,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
     def _delay(self, attempt: int, response: Response | None) -> float:
-        retry_after = _header(response, "Retry-After") if response is not None else None
+        retry_after = response_header(response, "Retry-After")
         if retry_after and retry_after.strip().isdigit():
             return min(float(retry_after), self.cap)
         return min(self.base * 2 ** attempt, self.cap) * random.uniform(0.5, 1.0)
 
     async def _wait(self, attempt: int, response: Response | None) -> None:
+        # Imported here: importing the reactor at module level would install Twisted's default
+        # reactor before Scrapy installs the asyncio one (the spider imports this module).
+        from twisted.internet import reactor
+
         delay = self._delay(attempt, response)
         if delay > 0:
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))

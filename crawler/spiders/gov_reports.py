@@ -19,24 +19,24 @@ from twisted.python.failure import Failure
 
 from archive.classify import year_in_title
 from archive.decoding import decode_body
-from archive.documents.flipbook import book_base, page_number, page_url, read_page
+from archive.documents.flipbook import book_base
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
 from crawler.discovery import (
     LinkRole, classify_link, host_in_scope, is_named_report, is_report_page, looks_like_column,
     page_links,
 )
-from crawler.items import ArchivedBook, ArchivedPage
+from crawler.fetchlog import response_header
+from crawler.flipbooks import FlipbookChain
+from crawler.items import ArchivedPage
 from crawler.list_forms import DOCUMENT, PAGE, ListRequest, read_list_answer, read_list_page
 
 # Navigation hops allowed from a start page before only pagers and report links are followed:
 # home → disclosure area → sub-area → column is three; one spare for portals with one more level.
 ENTRY_HOPS = 4
-# A report is a few dozen pages; a "next page" chain longer than this is a generator loop.
-FLIPBOOK_MAX_PAGES = 1000
 
 
-class GovReportsSpider(scrapy.Spider):
+class GovReportsSpider(FlipbookChain, scrapy.Spider):
     name = "gov_reports"
 
     def __init__(self, start_url: str | None = None, sources: str | None = None,
@@ -67,7 +67,7 @@ class GovReportsSpider(scrapy.Spider):
             return
         # Decoded by archive.decoding (the declaration that fits the bytes), not by Scrapy's
         # header-first rule: portals often send a server-default charset over a GBK page.
-        text = decode_body(response.body, _content_type(response)).text
+        text = decode_body(response.body, response_header(response, "Content-Type")).text
         root = Selector(text=text, base_url=response.url).root
         # A flipbook is often served from another host than the portal (威海文登 2022: an IP and
         # port of its own); only book links are followed off the portal's hosts.
@@ -97,7 +97,7 @@ class GovReportsSpider(scrapy.Spider):
         records are followed as a list's links are. Not archived: it is a view of the list, and its
         fetch is already in `fetches`."""
         request = ListRequest.from_meta(response.meta["list_request"])
-        text = decode_body(response.body, _content_type(response)).text
+        text = decode_body(response.body, response_header(response, "Content-Type")).text
         found = read_list_answer(request, text)
         links = [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
         self.crawler.stats.inc_value(f"gov_reports/list_answers/{request.form}")
@@ -124,44 +124,6 @@ class GovReportsSpider(scrapy.Spider):
             year=year_in_title(label) or response.meta.get("report_year"),
             parent_url=response.meta.get("parent_url"), link_text=label,
         )
-
-    def parse_flipbook(self, response: Response) -> Iterator[Any]:
-        """A text page of a PDF flipbook: archived, then the next page is fetched; after the last
-        page the book is recorded as one report. Pages are fetched one after another from page 1
-        so that the book is complete, and in order, when it is recorded."""
-        book = response.meta.get("flipbook")
-        if book is None:  # reached other than by a book's chain (a start URL, a link into the middle)
-            yield from self._flipbook_start(response, response.url, response.meta.get("link_text"),
-                                            response.meta.get("parent_url"))
-            if page_number(response.url) != 1:
-                yield self._archived(response, role="flipbook_page")
-                return
-            book = _new_book(response.url, response.meta.get("link_text"), response.meta.get("parent_url"))
-        text = decode_body(response.body, _content_type(response)).text
-        page = read_page(text, response.url)
-        yield self._archived(response, role="flipbook_page")
-        book = {**book, "pages": [*book["pages"], response.url]}
-        following = len(book["pages"]) + 1
-        if following in page.linked_pages and following <= FLIPBOOK_MAX_PAGES:
-            # The chain is the book's only fetcher (its first request went through the duplicate
-            # filter), so a page linked into earlier is fetched again here rather than skipped.
-            yield scrapy.Request(page_url(book["base"], following), callback=self.parse_flipbook,
-                                 errback=self.on_flipbook_error, dont_filter=True,
-                                 meta={"source": response.meta.get("source"), "role": "flipbook",
-                                       "flipbook": book})
-            return
-        self.crawler.stats.inc_value("gov_reports/flipbooks")
-        yield ArchivedBook(url=book["base"], page_urls=book["pages"], source=response.meta.get("source"),
-                           title=book["title"], year=year_in_title(book["title"]),
-                           parent_url=book["parent_url"], link_text=book["title"])
-
-    def on_flipbook_error(self, failure: Failure) -> None:
-        """A page of a book could not be fetched: the book is not recorded (its pages so far are archived)."""
-        self.on_error(failure)
-        book = failure.request.meta.get("flipbook") or {}
-        self.logger.warning("Flipbook %s left incomplete after %s page(s)", book.get("base"),
-                            len(book.get("pages", ())))
-        self.crawler.stats.inc_value("gov_reports/flipbooks_incomplete")
 
     def on_error(self, failure: Failure) -> None:
         """Failures are already in `fetches` (the fetch log sees them); say what happened and go on."""
@@ -217,16 +179,6 @@ class GovReportsSpider(scrapy.Spider):
             elif role is LinkRole.AREA and hops > 0 and not is_list:
                 yield self._request(response, link.url, role="area", hops=hops - 1)
 
-    def _flipbook_start(self, response: Response, url: str, title: str | None,
-                        parent_url: str | None) -> Iterator[scrapy.Request]:
-        """Page 1 of the book `url` belongs to, starting its chain (once per book: the duplicate
-        filter drops a second start)."""
-        base = book_base(url)
-        if page_number(response.url) == 1 and book_base(response.url) == base:
-            return  # this response is page 1: the caller goes on with it
-        yield self._request(response, page_url(base, 1), self.parse_flipbook, role="flipbook",
-                            allow_offsite=True, flipbook=_new_book(url, title, parent_url))
-
     def _list_requests(self, response: Response, requests: tuple[ListRequest, ...]) -> Iterator[scrapy.Request]:
         """Further pages of a list (HTML pages, documents it points to, or XML/JSON answers, POSTed
         with the column's form fields when the CMS wants it)."""
@@ -272,24 +224,13 @@ class GovReportsSpider(scrapy.Spider):
     def _archived(self, response: Response, role: str, **fields: Any) -> ArchivedPage:
         return ArchivedPage(
             url=response.url, status=response.status, body=response.body,
-            content_type=_content_type(response),
+            content_type=response_header(response, "Content-Type"),
             headers={key.decode("latin-1"): b", ".join(values).decode("latin-1")
                      for key, values in response.headers.items()},
             fetched_at=response.meta.get("fetched_at") or utc_now(),
             source=response.meta.get("source"), role=role,
             fetch_id=response.meta.get("fetch_id"), flags=list(response.flags), **fields,
         )
-
-
-def _new_book(url: str, title: str | None, parent_url: str | None) -> dict:
-    """A flipbook's chain state, carried from page to page in request meta."""
-    return {"base": book_base(url), "title": title if is_named_report(title) else None,
-            "parent_url": parent_url, "pages": []}
-
-
-def _content_type(response: Response) -> str | None:
-    value = response.headers.get("Content-Type")
-    return value.decode("latin-1") if value else None
 
 
 def _resolve_sources(start_url: str | None, sources_file: str | None) -> list[Source]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 import os
 import signal
+import sqlite3
 import time
 from urllib.parse import urlsplit
 
@@ -137,6 +138,14 @@ def test_changed_page_gets_a_second_snapshot_and_keeps_the_first(site, tmp_path)
     assert len(reports) == 2
 
 
+def _snapshot_count(db) -> int:
+    """Snapshots committed so far by a running crawl (0 before its schema exists)."""
+    try:
+        return _rows(db, "select count(*) n from snapshots")[0]["n"]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def _slow_down(portal, site, seconds):
     for path in site.pages:
         portal.set_delay(path, seconds)
@@ -158,7 +167,7 @@ def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             time.sleep(0.5)
-            if db.exists() and _rows(db, "select count(*) n from snapshots")[0]["n"] >= 5:
+            if _snapshot_count(db) >= 5:
                 break
         os.kill(process.pid, signal.SIGKILL)
         process.communicate()
@@ -180,7 +189,7 @@ def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             time.sleep(0.5)
-            if db.exists() and _rows(db, "select count(*) n from snapshots")[0]["n"] >= 5:
+            if _snapshot_count(db) >= 5:
                 break
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
