@@ -140,6 +140,8 @@ def test_changed_page_gets_a_second_snapshot_and_keeps_the_first(site, tmp_path)
 
 def _snapshot_count(db) -> int:
     """Snapshots committed so far by a running crawl (0 before its schema exists)."""
+    if not db.exists():
+        return 0
     try:
         return _rows(db, "select count(*) n from snapshots")[0]["n"]
     except sqlite3.OperationalError:
