@@ -2,7 +2,12 @@
 
 import pytest
 
-from archive.normalize import normalize_label, normalize_text, strip_glued_pinyin, to_simplified
+from archive.normalize import (
+    normalize_label,
+    normalize_text,
+    strip_glued_pinyin,
+    to_simplified,
+)
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -8,11 +8,11 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.store import Archive
 
-FIXTURES = Path(__file__).parent / "parsing" / "fixtures" / "report"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_parse_json_prints_the_contract_shape_and_exact_values():
-    result = CliRunner().invoke(cli, ["parse", "--json", str(FIXTURES / "000_9e8d5b29d69cafef.txt")])
+    result = CliRunner().invoke(cli, ["parse", "--json", str(FIXTURES / "seed_000.txt")])
     assert result.exit_code == 0, result.output
     parsed = json.loads(result.output)
     assert set(parsed) >= {"title", "agency", "region", "year", "published", "index_no", "format",

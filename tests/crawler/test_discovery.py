@@ -5,7 +5,13 @@ from pathlib import Path
 import lxml.html
 
 from crawler.discovery import (
-    LinkRole, PageLink, body_text, classify_link, host_in_scope, is_report_page, looks_like_column,
+    LinkRole,
+    PageLink,
+    body_text,
+    classify_link,
+    host_in_scope,
+    is_report_page,
+    looks_like_column,
     page_links,
     trs_pager_urls,
 )

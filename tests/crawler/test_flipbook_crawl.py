@@ -27,7 +27,7 @@ from tests.documents.exact_cells import assert_cells_exact, expected
 from tests.documents.test_flipbook import flipbuilder_book, pdf_pages
 
 HTML = "text/html; charset=utf-8"
-REPORTS = Path(__file__).parents[1] / "parsing" / "fixtures" / "report"
+REPORTS = Path(__file__).parents[1] / "fixtures"
 BOOK = "/book/2023/hzq/"
 PLAN = "/book/2024/gzyd/"
 BOOK_TITLE = "洪泽区人民政府2023年政府信息公开工作年度报告"
@@ -71,7 +71,7 @@ def _book_pages(folder: str, name: str, texts: list[str], kind: str) -> dict[str
 
 def _site() -> PortalSite:
     report = "/xxgk/ndbg/content/post_2001.html"
-    text = (REPORTS / "000_9e8d5b29d69cafef.txt").read_text(encoding="utf-8")
+    text = (REPORTS / "seed_000.txt").read_text(encoding="utf-8")
     pages = {report: _page(report, "某区2020年政府信息公开工作年度报告",
                            "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip()), "report")}
     pages |= _book_pages(BOOK, "hzq2023", pdf_pages(), "flipbook")
@@ -175,7 +175,7 @@ def test_the_joined_pages_give_the_reports_exact_cells(crawled):
     report = _book_report(db)
     cells = [Cell(r["table_key"], r["row_key"], r["col_key"], r["raw_text"], _value(r["value"]), r["unit"],
                   r["status"]) for r in query_rows(db, "select * from report_cells where report_id = ?", report["id"])]
-    assert_cells_exact(cells, expected("022_expected.json")["cells"])
+    assert_cells_exact(cells, expected("corpus_022_expected.json")["cells"])
     sections = [r["section"] for r in query_rows(
         db, "select section from report_sections where report_id = ? order by rowid", report["id"])]
     assert sections == ["intro", "一", "二", "三", "四", "五", "六"]

@@ -7,9 +7,22 @@ from pathlib import Path
 import lxml.html
 
 from crawler.discovery import PageLink
-from crawler.list_forms import HANWEB_XML, JSON, PAGE, ListRequest, read_list_answer, read_list_page
+from crawler.list_forms import (
+    HANWEB_XML,
+    JSON,
+    PAGE,
+    ListRequest,
+    read_list_answer,
+    read_list_page,
+)
 from crawler.list_forms.model import DOCUMENT
-from crawler.list_forms.scripts import js_value, object_after, object_fields, resolver, strip_comments
+from crawler.list_forms.scripts import (
+    js_value,
+    object_after,
+    object_fields,
+    resolver,
+    strip_comments,
+)
 
 HERE = Path(__file__).parent
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"

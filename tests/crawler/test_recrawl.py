@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import demo_portal.server
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
-from tests.crawler.conftest import query_rows as _rows, run_crawl
-
+from tests.crawler.conftest import query_rows as _rows
+from tests.crawler.conftest import run_crawl
 
 
 def _fetches(db, crawl_id):

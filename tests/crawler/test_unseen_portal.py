@@ -13,7 +13,7 @@ from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
 from tests.crawler.conftest import query_rows, run_crawl
 
-FIXTURES = Path(__file__).parents[1] / "parsing" / "fixtures" / "report"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 HTML = "text/html; charset=utf-8"
 
 
@@ -44,9 +44,9 @@ def _workbook(*lines: str) -> bytes:
 def _unseen_site() -> PortalSite:
     reports = {
         "/xxgk/ndbg/content/post_2001.html": ("某区2020年政府信息公开工作年度报告",
-                                             _paragraphs((FIXTURES / "000_9e8d5b29d69cafef.txt").read_text())),
+                                             _paragraphs((FIXTURES / "seed_000.txt").read_text())),
         "/xxgk/ndbg/content/post_1901.html": ("某区智慧新城管委会2019年度政府信息公开年度报告",
-                                             _paragraphs((FIXTURES / "003_761cc149b09c1b3b.txt").read_text())),
+                                             _paragraphs((FIXTURES / "seed_003.txt").read_text())),
         "/xxgk/ndbg/content/post_1902.html": ("2019年上海市人民政府办公厅政府信息公开工作年度报告",
                                              (FIXTURES / "corpus_021.html").read_text()),
     }

@@ -9,11 +9,12 @@ from pathlib import Path
 from archive.parsing.model import Cell
 from tests.cell_expectations import expected_cells
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures"  # the document files (PDF, Word, Excel)
+SHARED = Path(__file__).parents[1] / "fixtures"  # report texts and expected cells, shared by all tests
 
 
 def expected(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return json.loads((SHARED / name).read_text(encoding="utf-8"))
 
 
 def assert_cells_exact(cells: list[Cell], expected_json: dict) -> None:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from archive.parsing.grid import text_rows  # noqa: E402 - reading the seed text only
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).parents[1] / "fixtures"
 SEEDS = ("000", "003")
 
 
@@ -62,8 +63,8 @@ def value_text(spec) -> str:
 
 def blocks(seed: str) -> list[str | Table]:
     """Paragraphs and tables of one seed, in order."""
-    rows = [row.cells for row in text_rows((FIXTURES / f"{seed}_seed.txt").read_text(encoding="utf-8"))]
-    cells = json.loads((FIXTURES / f"{seed}_expected.json").read_text(encoding="utf-8"))["cells"]
+    rows = [row.cells for row in text_rows((SHARED / f"seed_{seed}.txt").read_text(encoding="utf-8"))]
+    cells = json.loads((SHARED / f"seed_{seed}_expected.json").read_text(encoding="utf-8"))["cells"]
     out: list[str | Table] = []
     i = 0
     while i < len(rows):

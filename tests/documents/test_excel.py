@@ -18,7 +18,7 @@ READERS = {"xlsx": read_xlsx, "xls": read_xls}
 def test_every_cell_exact(seed: str, extension: str) -> None:
     content = READERS[extension]((FIXTURES / f"seed_{seed}.{extension}").read_bytes())
     result = extract_tables_from_rows(content.rows)
-    assert_cells_exact(result.cells, expected(f"{seed}_expected.json")["cells"])
+    assert_cells_exact(result.cells, expected(f"seed_{seed}_expected.json")["cells"])
     assert result.problems == []
 
 

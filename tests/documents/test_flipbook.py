@@ -15,11 +15,18 @@ import re
 
 import pytest
 
-from archive.documents.flipbook import book_base, join_pages, joined_text, page_number, page_url, read_page
+from archive.documents.flipbook import (
+    book_base,
+    join_pages,
+    joined_text,
+    page_number,
+    page_url,
+    read_page,
+)
 from archive.parsing import parse_report
-from tests.documents.exact_cells import FIXTURES, assert_cells_exact, expected
+from tests.documents.exact_cells import SHARED, assert_cells_exact, expected
 
-REPORT_TEXT = (FIXTURES / "022.txt").read_text(encoding="utf-8").rstrip("\n")
+REPORT_TEXT = (SHARED / "corpus_022.txt").read_text(encoding="utf-8").rstrip("\n")
 _FOOTER = re.compile(r"^- (\d+) -$")
 BOOK_URL = "http://180.76.149.248:88/book/2022dzs/xinfang/files/basic-html/"
 
@@ -247,5 +254,5 @@ def test_the_joined_book_parses_to_the_reports_exact_cells(book) -> None:
     assert (parsed.title, parsed.year, parsed.format, parsed.parse_status) == (
         "洪泽区人民政府2023年政府信息公开工作年度报告", 2023, "2019+2021", "ok")
     assert parsed.table_formats == {"active": "2021", "requests": "2019", "review_litigation": "unknown"}
-    assert_cells_exact(parsed.cells, expected("022_expected.json")["cells"])
+    assert_cells_exact(parsed.cells, expected("corpus_022_expected.json")["cells"])
     assert list(parsed.sections) == ["intro", "一", "二", "三", "四", "五", "六"]

@@ -8,7 +8,7 @@ from archive.documents import document_format, read_document
 from archive.documents.pdf import pdf_title, read_pdf
 from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_rows, extract_tables_from_text
-from tests.documents.exact_cells import FIXTURES, assert_cells_exact, expected
+from tests.documents.exact_cells import FIXTURES, SHARED, assert_cells_exact, expected
 
 PDF = (FIXTURES / "022.pdf").read_bytes()
 
@@ -20,7 +20,7 @@ def content():
 
 def test_every_cell_exact_from_ruled_tables(content) -> None:
     result = extract_tables_from_rows(content.rows)
-    assert_cells_exact(result.cells, expected("022_expected.json")["cells"])
+    assert_cells_exact(result.cells, expected("corpus_022_expected.json")["cells"])
     assert result.table_formats == {"active": "2021", "requests": "2019", "review_litigation": "unknown"}
 
 
@@ -39,7 +39,7 @@ def test_table_continued_on_next_page_keeps_its_rows(content) -> None:
 
 def test_running_text_is_the_page_text(content) -> None:
     # corpus/022.txt is pdfplumber's text of this file, made when the corpus was collected
-    assert content.text == (FIXTURES / "022.txt").read_text(encoding="utf-8").rstrip("\n")
+    assert content.text == (SHARED / "corpus_022.txt").read_text(encoding="utf-8").rstrip("\n")
     assert content.text.startswith("洪泽区人民政府\n2023 年政府信息公开工作年度报告\n本报告由")
     assert content.text.endswith("全年收取政府信息公开信息处理费 0 元。\n- 5 -")
 
@@ -47,14 +47,14 @@ def test_running_text_is_the_page_text(content) -> None:
 def test_text_lines_fallback_reads_the_same_cells(content) -> None:
     """Without ruling lines the positional text lines go through the text path: same values."""
     result = extract_tables_from_text(content.text)
-    assert_cells_exact(result.cells, expected("022_expected.json")["cells"])
+    assert_cells_exact(result.cells, expected("corpus_022_expected.json")["cells"])
 
 
 def test_parse_report_on_pdf_bytes() -> None:
     parsed = parse_report(PDF, content_type="application/pdf")
     assert (parsed.title, parsed.year, parsed.format, parsed.parse_status) == (
         "洪泽区人民政府2023年政府信息公开工作年度报告", 2023, "2019+2021", "ok")
-    assert_cells_exact(parsed.cells, expected("022_expected.json")["cells"])
+    assert_cells_exact(parsed.cells, expected("corpus_022_expected.json")["cells"])
     assert list(parsed.sections) == ["intro", "一", "二", "三", "四", "五", "六"]
     checks = {c.identity: c.result for c in parsed.checks}
     assert (checks["I1"], checks["I2"], checks["I3"], checks["review_litigation_totals"]) == (

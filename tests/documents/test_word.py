@@ -11,7 +11,7 @@ from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_rows
 from tests.documents.exact_cells import FIXTURES, assert_cells_exact, expected
 
-SEEDS = {"000": "000_expected.json", "003": "003_expected.json"}
+SEEDS = {"000": "seed_000_expected.json", "003": "seed_003_expected.json"}
 READERS = {"docx": read_docx, "doc": read_doc}
 
 
@@ -43,18 +43,18 @@ def test_doc_rows_and_paragraphs_are_told_apart() -> None:
 @pytest.mark.parametrize("extension", ["docx", "doc"])
 def test_parse_report_seed_003(extension: str) -> None:
     parsed = parse_report((FIXTURES / f"seed_003.{extension}").read_bytes())
-    report = expected("003_expected.json")["report"]
+    report = expected("seed_003_expected.json")["report"]
     assert (parsed.year, parsed.format, parsed.index_no, parsed.parse_status) == (
         report["year"], report["format"], report["index_no"], "ok")
     assert parsed.title == "智慧新城管委会2019年度政府信息公开年度报告"
-    assert_cells_exact(parsed.cells, expected("003_expected.json")["cells"])
+    assert_cells_exact(parsed.cells, expected("seed_003_expected.json")["cells"])
 
 
 def test_parse_report_seed_000_docx_checks() -> None:
     parsed = parse_report((FIXTURES / "seed_000.docx").read_bytes(),
                           content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     checks = {c.identity: c.result for c in parsed.checks}
-    assert {k: checks[k] for k in expected("000_expected.json")["checks"]} == expected("000_expected.json")["checks"]
+    assert {k: checks[k] for k in expected("seed_000_expected.json")["checks"]} == expected("seed_000_expected.json")["checks"]
     assert (parsed.year, parsed.format, parsed.parse_status) == (2020, "2019", "ok")
 
 

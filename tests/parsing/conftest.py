@@ -11,7 +11,7 @@ import pytest
 from archive.parsing.tables import TableResult
 from tests.cell_expectations import expected_cells
 
-TABLE_FIXTURES = Path(__file__).parent / "fixtures" / "tables"
+TABLE_FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def assert_cells_equal(result: TableResult, cells: dict) -> None:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import seed_cells  # noqa: E402 (tests/parsing is on sys.path, as for conftest)
 
 from archive.parsing.checks import REQUEST_COLUMNS, cross_year_checks, report_checks
 from archive.parsing.model import Cell, Check, ParsedReport
-
-_spec = importlib.util.spec_from_file_location(
-    "seed_cells", Path(__file__).parent / "fixtures" / "report" / "seed_cells.py")
-seed_cells = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seed_cells)
 
 FORMATS_2019 = {"active": "2019", "requests": "2019", "review_litigation": "2019"}
 FAMILIES = ("I1", "I2", "I3", "review_litigation_totals")
@@ -60,7 +55,7 @@ def test_seed_003_families() -> None:
 
 
 def test_seed_000_soft_checks() -> None:
-    narrative = Path(seed_cells.HERE / "000_9e8d5b29d69cafef.txt").read_text(encoding="utf-8")
+    narrative = Path(seed_cells.FIXTURES / "seed_000.txt").read_text(encoding="utf-8")
     from archive.normalize import normalize_text
 
     checks = by_identity(report_checks(seed_cells.seed_cells("000"), FORMATS_2019,

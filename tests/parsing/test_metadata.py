@@ -8,11 +8,19 @@ from pathlib import Path
 import pytest
 
 from archive.normalize import normalize_text
-from archive.parsing.metadata import (HtmlHints, ReportMetadata, extract_metadata, find_region, find_year,
-                                      iso_date, page_metadata, value_form)
+from archive.parsing.metadata import (
+    HtmlHints,
+    ReportMetadata,
+    extract_metadata,
+    find_region,
+    find_year,
+    iso_date,
+    page_metadata,
+    value_form,
+)
 from archive.parsing.report import html_text, parse_html, text_lines
 
-FIXTURES = Path(__file__).parent / "fixtures" / "report"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def metadata_of_text(raw: str, title_hint: str | None = None) -> ReportMetadata:
@@ -35,8 +43,8 @@ def corpus_json(number: str) -> dict:
 
 
 def test_seed_003_matches_expected_report() -> None:
-    meta = metadata_of("003_761cc149b09c1b3b.txt")
-    expected = json.loads((FIXTURES / "003_761cc149b09c1b3b.json").read_text(encoding="utf-8"))["report"]
+    meta = metadata_of("seed_003.txt")
+    expected = json.loads((FIXTURES / "seed_003_expected.json").read_text(encoding="utf-8"))["report"]
     assert meta.year == expected["year"] == 2019
     assert meta.agency == expected["agency"]  # signature 智慧新城管理委员会 + the body's 衢州市
     assert meta.index_no == expected["index_no"]
@@ -49,7 +57,7 @@ def test_seed_003_matches_expected_report() -> None:
 
 
 def test_seed_000_year_from_the_body() -> None:
-    meta = metadata_of("000_9e8d5b29d69cafef.txt")
+    meta = metadata_of("seed_000.txt")
     assert meta.year == 2020  # no title, period or date: the year the narrative reports on
     assert (meta.title, meta.agency, meta.published) == (None, None, None)
 

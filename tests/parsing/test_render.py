@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from archive.parsing.checks import report_checks
 from archive.parsing.model import ParsedReport
 from archive.parsing.render import display_width, grid_lines, render_report
 
-FIXTURES = Path(__file__).parent / "fixtures" / "report"
-_spec = importlib.util.spec_from_file_location("seed_cells", FIXTURES / "seed_cells.py")
-seed_cells = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seed_cells)
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+import seed_cells  # noqa: E402 (tests/parsing is on sys.path, as for conftest)
+
 FORMATS = {"active": "2019", "requests": "2019", "review_litigation": "2019"}
 
 

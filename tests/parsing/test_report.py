@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,10 +15,9 @@ from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
 from archive.parsing.report import document_kind, report_format
 
-FIXTURES = Path(__file__).parent / "fixtures" / "report"
-_spec = importlib.util.spec_from_file_location("seed_cells", FIXTURES / "seed_cells.py")
-seed_cells = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(seed_cells)
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+import seed_cells  # noqa: E402 (tests/parsing is on sys.path, as for conftest)
+
 FAMILIES = ("I1", "I2", "I3", "review_litigation_totals")
 
 
@@ -218,7 +216,6 @@ def test_huge_page(stub) -> None:
 
 
 def test_real_pipeline_never_raises_on_corpus() -> None:
-    pytest.importorskip("archive.parsing.tables")
     for path in sorted(FIXTURES.glob("corpus_*.*")):
         if path.suffix in (".txt", ".html"):
             parsed = parse_report(path.read_bytes())

@@ -8,7 +8,7 @@ from archive.normalize import normalize_text
 from archive.parsing.report import text_lines
 from archive.parsing.sections import section_headings, split_sections
 
-FIXTURES = Path(__file__).parent / "fixtures" / "report"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def normalized(name: str) -> str:
@@ -31,14 +31,14 @@ def test_table_rows_and_restarted_numbering_stay_inside() -> None:
 
 
 def test_seed_000_traditional() -> None:
-    sections = split_sections(normalized("000_9e8d5b29d69cafef.txt"))
+    sections = split_sections(normalized("seed_000.txt"))
     assert list(sections) == ["一", "二", "三", "四", "五"]
     assert sections["五"].startswith("五、存在的主要问题及改进情况\n1.政务公开广度方面")
     assert sections["四"].splitlines()[0] == "四、政府信息公开行政复议、行政诉讼情况"
 
 
 def test_seed_003_old_numbering() -> None:
-    sections = split_sections(normalized("003_761cc149b09c1b3b.txt"))
+    sections = split_sections(normalized("seed_003.txt"))
     assert list(sections) == ["intro", "一", "二", "五"]
     assert sections["一"].splitlines()[0] == "一、政府信息公开工作的基本概况"
     # "二、…主动公开、依申请公开等基本情况" is section 二 by its numeral among the matching keyword sets.

@@ -23,12 +23,12 @@ def row_per_line(tables: Tables) -> str:
 
 @pytest.fixture(scope="module")
 def html(table_fixture) -> str:
-    return table_fixture("021.html")
+    return table_fixture("corpus_021.html")
 
 
 def test_021_html_every_cell(html, expected_json):
     result = extract_tables_from_html(lxml.html.fromstring(html))
-    expected = expected_json("021_expected.json")
+    expected = expected_json("corpus_021_expected.json")
     assert_cells_equal(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
     assert result.problems == []
@@ -46,7 +46,7 @@ def test_021_header_br_and_unit_cell(html):
 def test_021_text_forms_every_cell(html, expected_json, serialize):
     text = serialize(td_rows(html))
     result = extract_tables_from_text(text)
-    expected = expected_json("021_expected.json")
+    expected = expected_json("corpus_021_expected.json")
     assert_cells_equal(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
 

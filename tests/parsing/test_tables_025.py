@@ -8,12 +8,12 @@ from conftest import assert_cells_equal
 
 from archive.parsing.tables import extract_tables_from_text
 
-TEXT = Path(__file__).parent / "fixtures" / "report" / "corpus_025.txt"
+TEXT = Path(__file__).parents[1] / "fixtures" / "corpus_025.txt"
 
 
 def test_025_markdown_every_cell(expected_json):
     result = extract_tables_from_text(TEXT.read_text(encoding="utf-8"))
-    expected = expected_json("025_expected.json")
+    expected = expected_json("corpus_025_expected.json")
     assert_cells_equal(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
     assert result.problems == []

@@ -8,8 +8,8 @@ from archive.parsing.tables import extract_tables_from_text
 
 
 def test_022_pdf_text_every_cell(table_fixture, expected_json):
-    result = extract_tables_from_text(table_fixture("022.txt"))
-    expected = expected_json("022_expected.json")
+    result = extract_tables_from_text(table_fixture("corpus_022.txt"))
+    expected = expected_json("corpus_022_expected.json")
     assert_cells_equal(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
     assert result.problems == []

@@ -7,7 +7,11 @@ import pytest
 from conftest import assert_cells_equal
 from test_properties import Layout, Report, render_html, render_text
 
-from archive.parsing.tables import REQUEST_COLUMNS, extract_tables_from_html, extract_tables_from_text
+from archive.parsing.tables import (
+    REQUEST_COLUMNS,
+    extract_tables_from_html,
+    extract_tables_from_text,
+)
 
 
 def _raw(spec) -> str:
@@ -28,8 +32,8 @@ def seed_report(cells: dict) -> Report:
 
 LAYOUTS = {
     # seed 000 is a traditional-script page; render it so, with （1） markers and a split requests table.
-    "000_expected.json": Layout(True, "()", False, True, 9, True, True),
-    "003_expected.json": Layout(False, "、", True, True, None, False, False),
+    "seed_000_expected.json": Layout(True, "()", False, True, 9, True, True),
+    "seed_003_expected.json": Layout(False, "、", True, True, None, False, False),
 }
 
 
@@ -37,7 +41,7 @@ LAYOUTS = {
 def test_seed_as_word_html(name, expected_json):
     cells = expected_json(name)["cells"]
     page = render_html(seed_report(cells), LAYOUTS[name])
-    assert "<br/>" in page and "&nbsp;" in page or name == "000_expected.json"
+    assert "<br/>" in page and "&nbsp;" in page or name == "seed_000_expected.json"
     result = extract_tables_from_html(lxml.html.fromstring(page))
     assert_cells_equal(result, cells)
     assert result.problems == []

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import http.client
-from importlib import resources
 import time
 import urllib.robotparser
 from collections import deque
+from importlib import resources
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html

@@ -24,7 +24,7 @@ from archive.publish import build_search_index, ensure_publish_views
 from archive.sources import Source
 from archive.store import Archive
 
-FIXTURES = Path(__file__).with_name("fixtures")
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 PARSED_AT = "2025-01-01T00:00:00.000Z"
 SHANGHAI_URL = "http://www.shanghai.gov.cn/nw12344/20200131/report2019.html"
 SHANGHAI_2020_URL = "http://www.shanghai.gov.cn/nw12344/20210210/report2020.html"

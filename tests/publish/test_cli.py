@@ -8,7 +8,13 @@ import sys
 import sqlite_utils
 from click.testing import CliRunner
 
-from archive.publish.cli import PLUGINS_DIR, TEMPLATES_DIR, datasette_command, prepare_database, serve
+from archive.publish.cli import (
+    PLUGINS_DIR,
+    TEMPLATES_DIR,
+    datasette_command,
+    prepare_database,
+    serve,
+)
 from archive.store import Archive
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from archive.publish.search import build_search_index, fts_query, grams, search_ids, snippet
+from archive.publish.search import (
+    build_search_index,
+    fts_query,
+    grams,
+    search_ids,
+    snippet,
+)
 from archive.store import Archive
 
 
