@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from archive.normalize import normalize_label
+
+# Documents a report may be published as, or attached to its page as.
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd")
+_ATTACHMENT_PATH = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", re.IGNORECASE)
 
 # After normalize_label (ASCII parentheses, no whitespace). The title must END with the report
 # phrase (plus an optional version suffix such as (图片版)), which keeps out notices *about*
@@ -50,3 +55,8 @@ def body_looks_like_report(text: str) -> bool:
     """At least three of the report vocabulary markers: a page saying only the title is not a report."""
     label = normalize_label(text[:200_000])
     return sum(marker in label for marker in _BODY_MARKERS) >= 3
+
+
+def is_attachment_url(url: str) -> bool:
+    """A link to a document file (PDF, Word, WPS, Excel, OFD) by its path's extension."""
+    return bool(_ATTACHMENT_PATH.search(urlsplit(url).path))

@@ -13,12 +13,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 
-from archive.classify import body_looks_like_report, is_named_report
+from archive.classify import body_looks_like_report, is_attachment_url, is_named_report
 from archive.documents.flipbook import book_base
 from archive.normalize import normalize_label
 
-ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd")
-_ATTACHMENT_PATH = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", re.IGNORECASE)
 _SKIP_TEXT_TAGS = {"script", "style", "noscript", "template", "a", "select", "option"}
 _SKIP_TAGS = {"script", "style", "noscript", "template"}
 
@@ -92,10 +90,6 @@ def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
         seen.add(url)
         links.append(PageLink(url, _clean(anchor.text_content()), _clean(anchor.get("title"))))
     return links
-
-
-def is_attachment_url(url: str) -> bool:
-    return bool(_ATTACHMENT_PATH.search(urlsplit(url).path))
 
 
 def classify_link(link: PageLink, page_url: str) -> LinkRole:

@@ -9,6 +9,8 @@ parse_status vocabulary (what was found and what not):
   结果维持, 统计指标) but no table could be extracted;
 - ``not_a_report``: no tables and a title that does not name an annual report (a letter, a notice);
 - ``empty_document``: no text at all;
+- ``see_attachment``: an HTML page without tables or sections that links a document file: the
+  report is published as that attachment (archived and parsed as its own `reports` row);
 - ``image_only``: a PDF without a text layer (a scan), or an HTML page whose report body is only
   pictures (``<img>`` and no sections, no tables);
 - ``broken_document:<pdf|docx|doc|xlsx|xls>``: a document of a readable format whose bytes could
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
+from archive.classify import is_attachment_url
 from archive.decoding import decode_body
 from archive.normalize import normalize_text
 from archive.parsing.checks import report_checks
@@ -93,6 +96,7 @@ class HtmlText:
     text: str
     hints: HtmlHints
     images: int = 0  # <img> elements in the page body
+    attachments: int = 0  # links to document files (the report may be in one of them)
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
@@ -111,7 +115,7 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
     pieces: list[str] = []
     meta_title = h1 = title_tag = None
     meta_fields: dict[str, str] = {}
-    images = 0
+    images = attachments = 0
     walker = lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -130,6 +134,8 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
                 title_tag = element.text_content()
             if tag == "img":
                 images += 1
+            if tag == "a" and is_attachment_url(element.get("href") or ""):
+                attachments += 1
             if tag == "h1" and h1 is None:
                 h1 = element.text_content()
             if tag in _SKIP:
@@ -145,7 +151,7 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
                 pieces.append("\n")
             pieces.append(element.tail or "")
     hints = HtmlHints(meta_title=meta_title, title_tag=title_tag, h1=h1, meta_fields=meta_fields)
-    return HtmlText(text="".join(pieces), hints=hints, images=images)
+    return HtmlText(text="".join(pieces), hints=hints, images=images, attachments=attachments)
 
 
 def text_lines(text: str) -> list[str]:
@@ -236,13 +242,14 @@ def _parse(body: bytes, url: str | None, content_type: str | None, title_hint: s
     root = parse_html(decoded) if kind == "html" else None
     if root is not None:
         page = html_text(root)
-        raw_text, hints, images = page.text, page.hints, page.images
+        raw_text, hints, images, attachments = page.text, page.hints, page.images, page.attachments
     else:
-        raw_text, hints, images = decoded, HtmlHints(), 0
-    return _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images)
+        raw_text, hints, images, attachments = decoded, HtmlHints(), 0, 0
+    return _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments)
 
 
-def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None, images: int) -> ParsedReport:
+def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None, images: int,
+              attachments: int = 0) -> ParsedReport:
     """Metadata, sections, tables and checks of one document's text and table result."""
     raw_lines = text_lines(raw_text)
     text = "\n".join(text_lines(normalize_text("\n".join(raw_lines))))
@@ -261,8 +268,11 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
         checked_formats["review_litigation"] = "unknown"
     narrative = "\n".join(sections.get(key, "") for key in ("intro", "一"))
     status = _status(found, meta.title, text)
-    if images and status in ("no_tables", "unknown_layout") and set(sections) <= {"intro"}:
-        status = "image_only"  # a report page whose body is pictures of the printed report
+    if status in ("no_tables", "unknown_layout") and set(sections) <= {"intro"}:
+        if attachments:
+            status = "see_attachment"  # an HTML stub (全文见附件): the report is the linked document
+        elif images:
+            status = "image_only"  # a report page whose body is pictures of the printed report
     return ParsedReport(
         title=meta.title,
         agency=meta.agency,

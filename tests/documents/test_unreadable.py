@@ -74,3 +74,11 @@ def test_damaged_docx_never_raises(cut: int, flip: int) -> None:
     body = bytearray((FIXTURES / "seed_003.docx").read_bytes())
     body[cut % len(body)] ^= flip
     assert not parse_report(bytes(body)).parse_status.startswith("error:")
+
+
+def test_html_stub_linking_its_attachment_says_so_even_with_a_logo() -> None:
+    page = ("<html><body><img src='/images/logo.png'><h1>某县2023年政府信息公开工作年度报告</h1>"
+            "<p>现将《某县2023年政府信息公开工作年度报告》予以公布，全文见附件。</p>"
+            "<p>附件：<a href='/files/P020240126.pdf'>某县2023年政府信息公开工作年度报告.pdf</a></p>"
+            "</body></html>").encode()
+    assert parse_report(page, content_type="text/html").parse_status == "see_attachment"
