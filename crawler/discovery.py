@@ -80,6 +80,9 @@ def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
     """Every followable <a href> of the page, absolute, without fragments, first occurrence kept."""
     seen: set[str] = set()
     links: list[PageLink] = []
+    base = next((b.get("href") for b in root.iter("base") if b.get("href")), None)
+    if base:  # <base href> (some CMS templates) changes what relative links resolve against
+        base_url = urljoin(base_url, base.strip())
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):

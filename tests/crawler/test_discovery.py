@@ -126,3 +126,8 @@ def test_report_title_from_a_classed_element_or_the_link_that_led_here():
     assert is_report_page(untitled) == (False, None)
     assert is_report_page(untitled, link_label="某县2023年政府信息公开工作年度报告") == \
         (True, "某县2023年政府信息公开工作年度报告")
+
+
+def test_relative_links_resolve_against_base_href():
+    root = _root("<head><base href='http://h/xxgk/nb/'></head><body><a href='r1.html'>x</a></body>")
+    assert [link.url for link in page_links(root, "http://h/other/page.html")] == ["http://h/xxgk/nb/r1.html"]
