@@ -43,6 +43,9 @@ _ARTICLE_URL = re.compile(
 # Year sub-columns inside a report column: "2023年", "2023年度", "2023".
 _YEAR_FOLDER = re.compile(r"^(19|20)\d{2}(年度?)?$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Lists that open their items by script: onclick="window.open('./t2024_1.html')",
+# "location.href='…'", or href="javascript:window.open('…')".
+_ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*\(?\s*['\"]([^'\"]+)['\"]")
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|——)\s*")
 _CREATE_PAGE_HTML = re.compile(
     r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"
@@ -77,21 +80,25 @@ def _clean(text: str | None) -> str:
 
 
 def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
-    """Every followable <a href> of the page, absolute, without fragments, first occurrence kept."""
+    """Every followable link of the page, absolute, without fragments, first occurrence kept:
+    <a href>, and elements whose onclick opens a page (window.open('…'), location.href='…')."""
     seen: set[str] = set()
     links: list[PageLink] = []
     base = next((b.get("href") for b in root.iter("base") if b.get("href")), None)
     if base:  # <base href> (some CMS templates) changes what relative links resolve against
         base_url = urljoin(base_url, base.strip())
-    for anchor in root.iter("a"):
-        href = (anchor.get("href") or "").strip()
+    for element in root.iter("a", "li", "div", "td", "span", "tr", "p", "dd"):
+        href = (element.get("href") or "").strip() if element.tag == "a" else ""
+        if not href or href.startswith("javascript:"):
+            opened = _ONCLICK_URL.search(element.get("onclick") or href)
+            href = opened.group(1) if opened else ""
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
         url = urldefrag(urljoin(base_url, href))[0]
         if urlsplit(url).scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
-        links.append(PageLink(url, _clean(anchor.text_content()), _clean(anchor.get("title"))))
+        links.append(PageLink(url, _clean(element.text_content()), _clean(element.get("title"))))
     return links
 
 

@@ -131,3 +131,12 @@ def test_report_title_from_a_classed_element_or_the_link_that_led_here():
 def test_relative_links_resolve_against_base_href():
     root = _root("<head><base href='http://h/xxgk/nb/'></head><body><a href='r1.html'>x</a></body>")
     assert [link.url for link in page_links(root, "http://h/other/page.html")] == ["http://h/xxgk/nb/r1.html"]
+
+
+def test_links_opened_by_script_are_links():
+    root = _root("<body><li onclick=\"window.open('./202401/t20240115_1.html')\">某县2023年政府信息公开工作年度报告</li>"
+                 "<a href=\"javascript:location.href='r2.html'\">某县2022年政府信息公开工作年度报告</a>"
+                 "<a href='javascript:void(0)'>更多</a></body>")
+    assert [(link.url, link.text) for link in page_links(root, "http://h/nb/index.html")] == [
+        ("http://h/nb/202401/t20240115_1.html", "某县2023年政府信息公开工作年度报告"),
+        ("http://h/nb/r2.html", "某县2022年政府信息公开工作年度报告")]
