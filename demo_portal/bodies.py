@@ -32,6 +32,21 @@ def _trs_text(document: Document) -> str:
     return "\n".join(_paragraph(p) for p in _archived_paragraphs(content_text(document.file)))
 
 
+# Where the archived text of a 平潭 page reaches its tables (which it glued) and where prose resumes.
+_TABLES_START = re.compile(r"^二、主动公开政府信息情况")
+_TABLES_END = re.compile(r"^五、")
+
+
+def _trs_text_tables(document: Document) -> str:
+    """The archived page text for its prose, the page's real tables (content/*_tables.html) for
+    sections 二 to 四, whose cells the archived text glued together."""
+    pieces = _archived_paragraphs(content_text(document.file))
+    start = next((i for i, p in enumerate(pieces) if _TABLES_START.match(p)), len(pieces))
+    end = next((i for i, p in enumerate(pieces) if i > start and _TABLES_END.match(p)), len(pieces))
+    return "\n".join([*(_paragraph(p) for p in pieces[:start]), content_text(document.tables),
+                      *(_paragraph(p) for p in pieces[end:])])
+
+
 def _serialized_text(document: Document) -> str:
     lines = content_text(document.file).splitlines()[document.skip_lines :]
     blocks = parse_serialized("\n".join(lines))
@@ -95,6 +110,7 @@ def _html_fragment(document: Document) -> str:
 
 _RENDERERS = {
     "trs_text": _trs_text,
+    "trs_text_tables": _trs_text_tables,
     "serialized_text": _serialized_text,
     "markdown": _markdown,
     "plain_text": _plain_text,

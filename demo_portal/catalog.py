@@ -15,7 +15,7 @@ CONTENT = resources.files("demo_portal") / "content"
 class Document:
     key: str
     file: str
-    body: str  # trs_text | serialized_text | html_fragment | markdown | attachment_stub | plain_text
+    body: str  # trs_text | trs_text_tables | serialized_text | html_fragment | markdown | attachment_stub | plain_text
     kind: str  # report | decoy
     title: str
     publisher: str
@@ -27,6 +27,7 @@ class Document:
     attachment: str | None = None
     intro: str = ""
     skip_lines: int = 0
+    tables: str | None = None  # the page's real table HTML, where the archived text glued the cells
     assigned: bool = False  # dates/ids made up for the demo where the source records none
 
     @property

@@ -220,3 +220,25 @@ def test_reports_are_parsed_in_the_pipeline_from_the_archived_bytes(crawled):
     checks = {c["identity"]: c["result"] for c in _rows(
         db, "select identity, result from report_checks where report_id = ?", report["id"])}
     assert checks["I1"] == "pass"
+
+
+def test_every_demo_report_is_parsed_with_the_status_its_content_allows(crawled):
+    """The demo portal's reports (real texts, real table markup) as the crawl parsed them."""
+    db, *_ = crawled
+    rows = {(r["title"], r["kind"], r["parse_status"], r["format"]) for r in _rows(
+        db, "select title, kind, parse_status, format from reports")}
+    assert rows == {
+        ("平潭综合实验区2024年度政府信息公开工作年度报告", "page", "ok", "2021"),
+        ("平潭综合实验区2022年度政府信息公开工作年度报告", "page", "ok", "2021"),
+        ("平潭综合实验区2020年度政府信息公开工作年度报告", "page", "ok", "2019"),
+        ("2020年政府信息公开工作年度报告", "page", "ok", "2019"),  # traditional on the page
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "page", "ok", "2019"),
+        ("智慧新城管委会2019年度政府信息公开年度报告", "page", "ok", "2019"),
+        ("2024年上海市科委政府信息公开工作年度报告", "page", "partial:active_missing+review_litigation_missing",
+         "unknown"),
+        ("洪泽区人民政府2023年政府信息公开工作年度报告", "page", "see_attachment", "unknown"),
+        ("洪泽区人民政府2023年政府信息公开工作年度报告", "attachment", "ok", "2019+2021"),
+        ("平潭综合实验区2018年度政府信息公开工作年度报告", "page", "unknown_layout", "unknown"),
+        ("平潭综合实验区2016年度政府信息公开工作年度报告", "page", "unknown_layout", "unknown"),
+        ("平潭综合实验区地方税务局2013年信息公开年度报告", "page", "no_tables", "unknown"),
+    }
