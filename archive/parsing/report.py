@@ -167,11 +167,18 @@ def _tables(root: lxml.html.HtmlElement | None, raw_text: str):
     if root is None:
         return tables.extract_tables_from_text(raw_text)
     result = tables.extract_tables_from_html(root)
-    if not result.found and not result.cells and _TABLE_VOCABULARY.search(normalize_text(raw_text)):
+    if (result.problems or not (result.found or result.cells)) and _TABLE_VOCABULARY.search(normalize_text(raw_text)):
+        # Tables the HTML does not hold whole (text-serialized cells in <p>s, fragments of a PDF
+        # conversion): the page's text may read better. Keep whichever finds more of the report.
         text_result = tables.extract_tables_from_text(raw_text)
-        if text_result.found or text_result.cells:
+        if _completeness(text_result) > _completeness(result):
             return text_result
     return result
+
+
+def _completeness(result) -> tuple[int, int, int]:
+    """Tables found, then fewer problems, then more cells."""
+    return len(result.found), -len(result.problems), len(result.cells)
 
 
 def _header_only_review_table(found: set[str], problems: list[str], text: str) -> bool:
