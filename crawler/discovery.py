@@ -98,8 +98,16 @@ def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
         if urlsplit(url).scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
-        links.append(PageLink(url, _clean(element.text_content()), _clean(element.get("title"))))
+        links.append(PageLink(url, _link_text(element), _clean(element.get("title"))))
     return links
+
+
+def _link_text(element: etree._Element) -> str:
+    """The link's text, or the alt text of its image (menus drawn as pictures: 政府信息公开)."""
+    text = _clean(element.text_content())
+    if text:
+        return text
+    return next((_clean(img.get("alt")) for img in element.iter("img") if img.get("alt")), "")
 
 
 def classify_link(link: PageLink, page_url: str) -> LinkRole:

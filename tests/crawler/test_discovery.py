@@ -140,3 +140,9 @@ def test_links_opened_by_script_are_links():
     assert [(link.url, link.text) for link in page_links(root, "http://h/nb/index.html")] == [
         ("http://h/nb/202401/t20240115_1.html", "某县2023年政府信息公开工作年度报告"),
         ("http://h/nb/r2.html", "某县2022年政府信息公开工作年度报告")]
+
+
+def test_an_image_link_is_named_by_its_alt_text():
+    root = _root("<body><a href='/gk/'><img src='/images/xxgk.png' alt='政府信息公开'></a></body>")
+    (link,) = page_links(root, "http://h/")
+    assert (link.text, classify_link(link, "http://h/")) == ("政府信息公开", LinkRole.AREA)
