@@ -154,10 +154,13 @@ class Archive:
         self, *, url: str, body: bytes, status: int, content_type: str | None,
         headers: dict[str, str] | None = None, source: str | None = None,
         crawl_id: int | None = None, fetch_id: int | None = None, fetched_at: str | None = None,
+        request: str | None = None,
     ) -> Snapshot:
-        """Add the body as a new snapshot unless the URL's latest snapshot has the same bytes."""
+        """Add the body as a new snapshot unless the latest snapshot of the same request has the
+        same bytes. `request` names a request other than a plain GET of the URL ("POST <form>"):
+        a list API answers one URL differently for each form it is sent."""
         digest = sha256_hex(body)
-        latest = self.latest_snapshot_row(url)
+        latest = self.latest_snapshot_row(url, request)
         self._write()
         if latest is not None and latest["sha256"] == digest:
             snapshot = Snapshot(latest["id"], url, digest, is_new=False)
@@ -168,7 +171,7 @@ class Archive:
                 "content_type": content_type, "encoding": encoding, "sha256": digest,
                 "size": len(body), "body": body, "source": source, "crawl_id": crawl_id,
                 "headers": json.dumps(headers, ensure_ascii=False) if headers else None,
-                "previous_id": latest["id"] if latest is not None else None,
+                "previous_id": latest["id"] if latest is not None else None, "request": request,
             }).last_pk
             snapshot = Snapshot(snapshot_id, url, digest, is_new=True)
         if fetch_id is not None:
@@ -176,9 +179,10 @@ class Archive:
         self.commit_if_due()
         return snapshot
 
-    def latest_snapshot_row(self, url: str) -> dict | None:
+    def latest_snapshot_row(self, url: str, request: str | None = None) -> dict | None:
         rows = self.db.query(
-            "select id, sha256 from snapshots where url = ? order by id desc limit 1", [url]
+            "select id, sha256 from snapshots where url = ? and request is ? order by id desc limit 1",
+            [url, request],
         )
         return next(iter(rows), None)
 
@@ -252,9 +256,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["snapshots"].create(
         {"id": int, "url": str, "fetched_at": str, "status": int, "content_type": str,
          "encoding": str, "sha256": str, "size": int, "body": bytes, "source": str,
-         "crawl_id": int, "headers": str, "previous_id": int},
+         "crawl_id": int, "headers": str, "previous_id": int, "request": str},
         pk="id", if_not_exists=True,
     )
+    if "request" not in db["snapshots"].columns_dict:  # archives made before list answers were kept
+        db["snapshots"].add_column("request", str)
     db["fetches"].create(
         {"id": int, "crawl_id": int, "url": str, "method": str, "requested_at": str,
          "status": int, "error": str, "bytes": int, "duration_ms": float, "source": str,

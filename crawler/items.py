@@ -16,7 +16,7 @@ class ArchivedPage:
     headers: dict[str, str]
     fetched_at: str
     source: str | None
-    role: str  # report | attachment | document (a report if its own title says so) | list | page
+    role: str  # report | attachment | document (a report if its own title says so) | list | list_answer | page
     #            | flipbook_page (one text page of a flipbook, recorded with its ArchivedBook)
     fetch_id: int | None = None
     title: str | None = None
@@ -24,6 +24,7 @@ class ArchivedPage:
     parent_url: str | None = None
     link_text: str | None = None
     flags: list[str] = field(default_factory=list)
+    request: str | None = None  # "POST <form>" for a request other than a plain GET of the URL
 
 
 @dataclass

@@ -38,7 +38,7 @@ class SnapshotPipeline:
         snapshot = archive.store_snapshot(
             url=item.url, body=item.body, status=item.status, content_type=item.content_type,
             headers=item.headers, source=item.source, crawl_id=extension.crawl_id,
-            fetch_id=item.fetch_id, fetched_at=item.fetched_at,
+            fetch_id=item.fetch_id, fetched_at=item.fetched_at, request=item.request,
         )
         stats = self.crawler.stats
         stats.inc_value("archive/snapshots_new" if snapshot.is_new else "archive/snapshots_unchanged")

@@ -46,7 +46,7 @@ class ConditionalRequestMiddleware:
             "   order by f.id desc limit 1) as etag, "
             "  (select f.last_modified from fetches f where f.snapshot_id = s.id "
             "   and f.last_modified is not null order by f.id desc limit 1) as last_modified "
-            "from snapshots s where s.url = ? order by s.id desc limit 1", [url])), None)
+            "from snapshots s where s.url = ? and s.request is null order by s.id desc limit 1", [url])), None)
 
     def process_request(self, request: Request) -> Response | None:
         if request.method != "GET" or request.meta.get("dont_revalidate"):

@@ -94,9 +94,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
 
     def parse_list_answer(self, response: Response) -> Iterator[Any]:
         """A list's XML/JSON answer (Hanweb dataproxy, TRS search API, script-loaded JSON): its
-        records are followed as a list's links are. Not archived: it is a view of the list, and its
-        fetch is already in `fetches`."""
+        records are followed as a list's links are. Archived like any list page, keyed by the form
+        it was asked with (snapshots.request), so that each page of answers keeps its versions."""
         request = ListRequest.from_meta(response.meta["list_request"])
+        yield self._archived(response, role="list_answer")
         text = decode_body(response.body, response_header(response, "Content-Type")).text
         found = read_list_answer(request, text)
         links = [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
@@ -229,8 +230,16 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
                      for key, values in response.headers.items()},
             fetched_at=response.meta.get("fetched_at") or utc_now(),
             source=response.meta.get("source"), role=role,
-            fetch_id=response.meta.get("fetch_id"), flags=list(response.flags), **fields,
+            fetch_id=response.meta.get("fetch_id"), flags=list(response.flags),
+            request=_request_key(response.request), **fields,
         )
+
+
+def _request_key(request: scrapy.Request | None) -> str | None:
+    """What, besides the URL, asked for this body: None for a plain GET, "POST <form>" otherwise."""
+    if request is None or (request.method == "GET" and not request.body):
+        return None
+    return f"{request.method} {request.body.decode('latin-1')}".strip()
 
 
 def _resolve_sources(start_url: str | None, sources_file: str | None) -> list[Source]:

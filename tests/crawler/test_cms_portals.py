@@ -55,3 +55,14 @@ def test_attachments_of_found_reports_are_archived(crawled):
     form, site, db, *_ = crawled
     attachments = {_path(url) for (url,) in _rows(db, "select url from reports where kind = 'attachment'")}
     assert attachments == site.attachment_paths(), form
+
+
+def test_list_answers_are_archived_by_the_request_that_asked_for_them(crawled):
+    """Every API answer is a snapshot; answers to different forms POSTed to one URL are not
+    versions of each other."""
+    form, site, db, _, _, api_requests = crawled
+    rows = _rows(db, "select url, request, previous_id from snapshots where url in "
+                     "(select url from fetches where method = 'POST') or request is not null")
+    posted = [key for method, key, status in api_requests if method == "POST"]
+    assert len([r for r in rows if r[1] and r[1].startswith("POST ")]) == len(posted), form
+    assert all(previous is None for _, _, previous in rows), form
