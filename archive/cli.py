@@ -113,7 +113,7 @@ def sources_command(path: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file (cells and checks).")
 def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
-    """Parse local report files (HTML or text) and print their tables and checks."""
+    """Parse local report files (HTML, text, PDF, Word, Excel) and print their tables and checks."""
     import json
 
     from archive.parsing import parse_report
