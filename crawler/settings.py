@@ -10,8 +10,8 @@ ARCHIVE_COMMIT_SECONDS = 1.0
 ARCHIVE_BATCH_WRITES = 50
 
 # Who we are: portals' operators can read what the crawler is and whom to tell.
+# The spider builds its User-Agent from this (-s GOV_REPORTS_CONTACT_URL=…); -s USER_AGENT=… replaces it.
 GOV_REPORTS_CONTACT_URL = "https://github.com/gov-reports/gov-reports"
-USER_AGENT = f"gov-reports/0.1 (+{GOV_REPORTS_CONTACT_URL}; archive of information-disclosure annual reports)"
 
 # Politeness.
 ROBOTSTXT_OBEY = True

@@ -9,11 +9,13 @@ followed while the hop budget lasts.
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any, Iterator
 
 import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -50,6 +52,13 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         self._sources = {source.name: source for source in self.sources}
         self.allowed_domains = sorted({host.removeprefix("www.")
                                        for source in self.sources for host in source.hosts()})
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "GovReportsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["default"]:
+            spider.user_agent = user_agent(crawler.settings.get("GOV_REPORTS_CONTACT_URL"))
+        return spider
 
     async def start(self):
         for source in self.sources:
@@ -233,6 +242,19 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             fetch_id=response.meta.get("fetch_id"), flags=list(response.flags),
             request=_request_key(response.request), **fields,
         )
+
+
+def user_agent(contact_url: str | None) -> str:
+    """Who is crawling and whom to tell: the project, its version and a contact URL."""
+    contact = f"+{contact_url}; " if contact_url else ""
+    return f"gov-reports/{_version()} ({contact}archive of information-disclosure annual reports)"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("gov-reports")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "dev"
 
 
 def _request_key(request: scrapy.Request | None) -> str | None:

@@ -1,0 +1,26 @@
+"""The spider's politeness defaults: a User-Agent naming the project and a contact URL (a setting)."""
+
+from scrapy.utils.test import get_crawler
+
+from crawler.spiders.gov_reports import GovReportsSpider
+
+
+def _spider(**settings):
+    crawler = get_crawler(GovReportsSpider, settings_dict={"SPIDER_MODULES": ["crawler.spiders"], **settings})
+    return GovReportsSpider.from_crawler(crawler, start_url="http://127.0.0.1:9/")
+
+
+def test_user_agent_names_the_project_and_the_contact_url_setting():
+    spider = _spider(GOV_REPORTS_CONTACT_URL="https://example.org/contact")
+    assert spider.user_agent.startswith("gov-reports/")
+    assert "(+https://example.org/contact; archive of information-disclosure annual reports)" in spider.user_agent
+
+
+def test_an_explicit_user_agent_setting_wins():
+    assert not hasattr(_spider(USER_AGENT="my-bot/1.0"), "user_agent")
+
+
+def test_scope_is_the_start_urls_host():
+    spider = _spider()
+    assert spider.allowed_domains == ["127.0.0.1"]
+    assert [s.name for s in spider.sources] == ["127.0.0.1"]
