@@ -42,7 +42,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees every redirect hop and every attempt before it is retried.
     "crawler.fetchlog.FetchLogMiddleware": 870,
 }
-EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100}
+EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90}
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
 
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.

@@ -62,7 +62,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
 
     async def start(self):
         for source in self.sources:
+            # dont_filter, as Scrapy's own start URLs: a resumed or repeated crawl always re-reads
+            # its entry pages (cheaply: they are revalidated against the archive).
             yield scrapy.Request(source.start_url, callback=self.parse_page, errback=self.on_error,
+                                 dont_filter=True,
                                  meta={"source": source.name, "hops": self.entry_hops, "role": "entry"})
 
     # -- callbacks ------------------------------------------------------------------------------

@@ -241,3 +241,24 @@ def test_every_demo_report_is_parsed_with_the_status_its_content_allows(crawled)
         ("平潭综合实验区2016年度政府信息公开工作年度报告", "page", "unknown_layout", "unknown"),
         ("平潭综合实验区地方税务局2013年信息公开年度报告", "page", "no_tables", "unknown"),
     }
+
+
+def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, crawled):
+    """kill -9 leaves Scrapy's JOBDIR inconsistent; rerunning with it still reaches the whole archive."""
+    reference_db, *_ = crawled
+    expected = _final_state(reference_db)
+    db, jobdir = tmp_path / "archive.db", tmp_path / "job"
+    with PortalServer(site) as portal:
+        _slow_down(portal, site, 0.3)
+        process = start_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}", CONCURRENT_REQUESTS_PER_DOMAIN="1")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _snapshot_count(db) < 5:
+            time.sleep(0.5)
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate()
+        assert (jobdir / "gov_reports.running").exists()
+        _slow_down(portal, site, 0)
+        log = run_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}")
+    assert "did not stop cleanly" in log
+    assert _final_state(db) == expected
+    assert not (jobdir / "gov_reports.running").exists()
