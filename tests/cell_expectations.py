@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from archive.parsing.model import Cell
 from archive.parsing.tables import REQUEST_COLUMNS, REVIEW_COLUMNS
 
 
@@ -17,3 +20,23 @@ def expected_cells(cells: dict) -> dict[tuple[str, str, str], dict]:
             for col_key, spec in pairs:
                 flat[(table_key, row_key, col_key)] = spec if isinstance(spec, dict) else {"value": spec}
     return flat
+
+
+def assert_cells_exact(cells: list[Cell], expected_json: dict, *, problems: object = None) -> None:
+    """The same set of printed cells, each with exactly the expected value (and its type: int or
+    Decimal), status, unit and raw text (the printed number unless the fixture writes it)."""
+    want = expected_cells(expected_json)
+    actual = {(c.table_key, c.row_key, c.col_key): c for c in cells if c.status != "derived"}
+    assert sorted(actual) == sorted(want), problems
+    for key, spec in want.items():
+        cell, value = actual[key], spec["value"]
+        expected_value = Decimal(str(value)) if isinstance(value, float) else value
+        assert cell.value == expected_value and isinstance(cell.value, Decimal) == isinstance(expected_value, Decimal), (key, cell)
+        assert cell.status == spec.get("status", "ok" if value is not None else "blank"), (key, cell)
+        assert cell.unit == spec.get("unit"), (key, cell)
+        assert cell.raw_text == spec.get("raw_text", "" if value is None else str(value)), (key, cell)
+
+
+def assert_table_cells(result, expected_json: dict) -> None:
+    """A table extraction result (archive.parsing.tables.TableResult) against the expected cells."""
+    assert_cells_exact(result.cells, expected_json, problems=result.problems)

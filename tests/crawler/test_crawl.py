@@ -149,6 +149,13 @@ def _snapshot_count(db) -> int:
         return 0
 
 
+def _wait_for_snapshots(db, count: int, seconds: float = 60) -> None:
+    """Until a running crawl has committed `count` snapshots (then it is killed mid-crawl)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and _snapshot_count(db) < count:
+        time.sleep(0.5)
+
+
 def _slow_down(portal, site, seconds):
     for path in site.pages:
         portal.set_delay(path, seconds)
@@ -167,11 +174,7 @@ def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp
     with PortalServer(site) as portal:
         _slow_down(portal, site, 0.3)  # slow enough to be killed mid-crawl
         process = start_crawl(portal.url, db, CONCURRENT_REQUESTS_PER_DOMAIN="1")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            if _snapshot_count(db) >= 5:
-                break
+        _wait_for_snapshots(db, 5)
         os.kill(process.pid, signal.SIGKILL)
         process.communicate()
         interrupted = _rows(db, "select count(*) n from snapshots")[0]["n"]
@@ -189,11 +192,7 @@ def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
     with PortalServer(site) as portal:
         _slow_down(portal, site, 0.3)
         process = start_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}", CONCURRENT_REQUESTS_PER_DOMAIN="1")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            if _snapshot_count(db) >= 5:
-                break
+        _wait_for_snapshots(db, 5)
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
         assert "shutdown" in _rows(db, "select status from crawls")[0]["status"], output
@@ -251,9 +250,7 @@ def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, 
     with PortalServer(site) as portal:
         _slow_down(portal, site, 0.3)
         process = start_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}", CONCURRENT_REQUESTS_PER_DOMAIN="1")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and _snapshot_count(db) < 5:
-            time.sleep(0.5)
+        _wait_for_snapshots(db, 5)
         os.kill(process.pid, signal.SIGKILL)
         process.communicate()
         assert (jobdir / "gov_reports.running").exists()

@@ -6,10 +6,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import seed_cells  # noqa: E402 (tests/parsing is on sys.path, as for conftest)
 
 from archive.parsing.checks import REQUEST_COLUMNS, cross_year_checks, report_checks
 from archive.parsing.model import Cell, Check, ParsedReport
+from tests.parsing import seed_cells
 
 FORMATS_2019 = {"active": "2019", "requests": "2019", "review_litigation": "2019"}
 FAMILIES = ("I1", "I2", "I3", "review_litigation_totals")

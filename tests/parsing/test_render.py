@@ -9,7 +9,7 @@ from archive.parsing.model import ParsedReport
 from archive.parsing.render import display_width, grid_lines, render_report
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-import seed_cells  # noqa: E402 (tests/parsing is on sys.path, as for conftest)
+from tests.parsing import seed_cells
 
 FORMATS = {"active": "2019", "requests": "2019", "review_litigation": "2019"}
 

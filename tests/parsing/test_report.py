@@ -16,7 +16,7 @@ from archive.parsing.model import ParsedReport
 from archive.parsing.report import document_kind, report_format
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-import seed_cells  # noqa: E402 (tests/parsing is on sys.path, as for conftest)
+from tests.parsing import seed_cells
 
 FAMILIES = ("I1", "I2", "I3", "review_litigation_totals")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
-import text_forms
-from conftest import assert_cells_equal
-from text_forms import Tables, td_rows
 
 from archive.parsing.tables import extract_tables_from_html, extract_tables_from_text
+from tests.cell_expectations import assert_table_cells
+from tests.parsing import text_forms
+from tests.parsing.text_forms import Tables, td_rows
 
 HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
 
@@ -29,7 +29,7 @@ def html(table_fixture) -> str:
 def test_021_html_every_cell(html, expected_json):
     result = extract_tables_from_html(lxml.html.fromstring(html))
     expected = expected_json("corpus_021_expected.json")
-    assert_cells_equal(result, expected["cells"])
+    assert_table_cells(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
     assert result.problems == []
 
@@ -47,7 +47,7 @@ def test_021_text_forms_every_cell(html, expected_json, serialize):
     text = serialize(td_rows(html))
     result = extract_tables_from_text(text)
     expected = expected_json("corpus_021_expected.json")
-    assert_cells_equal(result, expected["cells"])
+    assert_table_cells(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
 
 

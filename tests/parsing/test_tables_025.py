@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import assert_cells_equal
-
 from archive.parsing.tables import extract_tables_from_text
+from tests.cell_expectations import assert_table_cells
 
 TEXT = Path(__file__).parents[1] / "fixtures" / "corpus_025.txt"
 
@@ -14,7 +13,7 @@ TEXT = Path(__file__).parents[1] / "fixtures" / "corpus_025.txt"
 def test_025_markdown_every_cell(expected_json):
     result = extract_tables_from_text(TEXT.read_text(encoding="utf-8"))
     expected = expected_json("corpus_025_expected.json")
-    assert_cells_equal(result, expected["cells"])
+    assert_table_cells(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
     assert result.problems == []
 

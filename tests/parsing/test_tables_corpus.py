@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import assert_cells_equal
-
 from archive.parsing.tables import extract_tables_from_text
+from tests.cell_expectations import assert_table_cells
 
 
 def test_022_pdf_text_every_cell(table_fixture, expected_json):
     result = extract_tables_from_text(table_fixture("corpus_022.txt"))
     expected = expected_json("corpus_022_expected.json")
-    assert_cells_equal(result, expected["cells"])
+    assert_table_cells(result, expected["cells"])
     assert result.table_formats == expected["table_formats"]
     assert result.problems == []

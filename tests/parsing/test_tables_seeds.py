@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import assert_cells_equal
-
 from archive.parsing.tables import extract_tables_from_text
+from tests.cell_expectations import assert_table_cells
 
 
 def test_seed_000_traditional_with_pinyin_every_cell(table_fixture, expected_json):
     result = extract_tables_from_text(table_fixture("seed_000.txt"))
-    assert_cells_equal(result, expected_json("seed_000_expected.json")["cells"])
+    assert_table_cells(result, expected_json("seed_000_expected.json")["cells"])
     assert result.table_formats == {"active": "2019", "requests": "2019", "review_litigation": "2019"}
     assert result.found == ["active", "requests", "review_litigation"]
     assert result.problems == []
@@ -24,7 +23,7 @@ def test_seed_000_money_keeps_printed_text_and_unit(table_fixture):
 
 def test_seed_003_dropped_cells_footer_and_note(table_fixture, expected_json):
     result = extract_tables_from_text(table_fixture("seed_003.txt"))
-    assert_cells_equal(result, expected_json("seed_003_expected.json")["cells"])
+    assert_table_cells(result, expected_json("seed_003_expected.json")["cells"])
     assert result.table_formats == {"active": "2019", "requests": "2019"}
     assert result.found == ["active", "requests"]
     assert result.notes == ["(注:政府集中采购项目数量和采购总金额为2018年度的数据)"]

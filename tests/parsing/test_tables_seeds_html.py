@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
-from conftest import assert_cells_equal
 from test_properties import Layout, Report, render_html, render_text
 
 from archive.parsing.tables import (
@@ -12,6 +11,7 @@ from archive.parsing.tables import (
     extract_tables_from_html,
     extract_tables_from_text,
 )
+from tests.cell_expectations import assert_table_cells
 
 
 def _raw(spec) -> str:
@@ -43,7 +43,7 @@ def test_seed_as_word_html(name, expected_json):
     page = render_html(seed_report(cells), LAYOUTS[name])
     assert "<br/>" in page and "&nbsp;" in page or name == "seed_000_expected.json"
     result = extract_tables_from_html(lxml.html.fromstring(page))
-    assert_cells_equal(result, cells)
+    assert_table_cells(result, cells)
     assert result.problems == []
 
 
@@ -51,4 +51,4 @@ def test_seed_as_word_html(name, expected_json):
 def test_seed_as_cell_per_line_text(name, expected_json):
     cells = expected_json(name)["cells"]
     result = extract_tables_from_text(render_text(seed_report(cells), LAYOUTS[name], cell_per_line=True))
-    assert_cells_equal(result, cells)
+    assert_table_cells(result, cells)
