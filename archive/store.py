@@ -290,13 +290,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
     """Tables the parser fills (archive/parsed_reports.py); created with the rest so a fresh archive
     already has the published shape."""
+    # `value` and `difference` are declared ANY (NUMERIC affinity): counts stay integers, money
+    # stays decimal; REAL would turn every count into 859.0.
     db["report_cells"].create(
         {"report_id": int, "table_key": str, "row_key": str, "col_key": str, "raw_text": str,
-         "value": float, "unit": str, "status": str, "table_format": str},
+         "value": "ANY", "unit": str, "status": str, "table_format": str},
         pk=("report_id", "table_key", "row_key", "col_key"), if_not_exists=True,
     )
     db["report_checks"].create(
-        {"report_id": int, "identity": str, "result": str, "difference": float, "severity": str,
+        {"report_id": int, "identity": str, "result": str, "difference": "ANY", "severity": str,
          "detail": str},
         pk=("report_id", "identity"), if_not_exists=True,
     )
