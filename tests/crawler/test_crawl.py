@@ -259,3 +259,13 @@ def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, 
     assert "did not stop cleanly" in log
     assert _final_state(db) == expected
     assert not (jobdir / "gov_reports.running").exists()
+
+
+def test_year_argument_limits_the_archive_to_one_data_year(tmp_path):
+    site, db = build_demo_site(), tmp_path / "archive.db"
+    with PortalServer(site) as portal:
+        run_crawl(portal.url, db, "-a", "year=2019")
+    assert {(r["title"], r["year"]) for r in _rows(db, "select title, year from reports")} == {
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", 2019),
+        ("智慧新城管委会2019年度政府信息公开年度报告", 2019),
+    }
