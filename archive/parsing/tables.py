@@ -143,7 +143,8 @@ def split_row(row: Row, width: int) -> tuple[list[str], list[str]]:
 
 
 def _has_numbers(values: list[str]) -> bool:
-    return any(not is_blank(v) for v in values)
+    """Any cell printed as a value (a number, or a not-applicable mark): header words are not."""
+    return any(not is_blank(v) and is_value_like(v) for v in values)
 
 
 @dataclass
@@ -353,8 +354,11 @@ class _Review:
         labels, values = split_row(row, width)
         if self.values is not None or labels and not row.exact:
             return
-        if not _has_numbers(values) and (labels or len(values) != width):
-            return  # header rows; an unlabeled row of exactly 15 blanks is a blank data row
+        if not _has_numbers(values) and (labels or len(values) != width
+                                         or not all(is_value_like(v) for v in values)):
+            # Header rows (words, with or without blank cells under 行政复议); an unlabeled row of
+            # exactly 15 blanks is a blank data row.
+            return
         if len(values) != width:
             self.problems.append(f"review_litigation: data row has {len(values)} values for {width} columns")
             return
