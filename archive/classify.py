@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from archive.normalize import normalize_label
 
@@ -60,3 +60,13 @@ def body_looks_like_report(text: str) -> bool:
 def is_attachment_url(url: str) -> bool:
     """A link to a document file (PDF, Word, WPS, Excel, OFD) by its path's extension."""
     return bool(_ATTACHMENT_PATH.search(urlsplit(url).path))
+
+
+def shown_document(source: str, base_url: str = "") -> str | None:
+    """The document an <iframe>/<embed>/<object> shows: a PDF itself, or the `file=` of a PDF.js
+    viewer (viewer.html?file=/upload/report.pdf); None when it shows something else."""
+    url = urljoin(base_url, source.strip())
+    shown = parse_qs(urlsplit(url).query).get("file")
+    if shown:
+        url = urljoin(url, unquote(shown[0]))
+    return url if is_attachment_url(url) else None

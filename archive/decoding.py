@@ -12,7 +12,10 @@ import codecs
 from dataclasses import dataclass
 
 from w3lib.encoding import (
-    html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding,
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
 )
 
 # Undeclared pages are almost always UTF-8 or of the GB family; GB18030 is a superset of GB2312

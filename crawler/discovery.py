@@ -13,7 +13,12 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 
-from archive.classify import body_looks_like_report, is_attachment_url, is_named_report
+from archive.classify import (
+    body_looks_like_report,
+    is_attachment_url,
+    is_named_report,
+    shown_document,
+)
 from archive.documents.flipbook import book_base
 from archive.normalize import normalize_label
 
@@ -99,7 +104,18 @@ def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
             continue
         seen.add(url)
         links.append(PageLink(url, _link_text(element), _clean(element.get("title"))))
+    for url in _embedded_documents(root, base_url):
+        if url not in seen:
+            seen.add(url)
+            links.append(PageLink(url, "", ""))
     return links
+
+
+def _embedded_documents(root: etree._Element, base_url: str) -> list[str]:
+    """Documents shown inside the page by <iframe>, <embed> or <object> (a PDF, or a PDF.js viewer)."""
+    sources = (e.get("src") or e.get("data") or "" for e in root.iter("iframe", "embed", "object"))
+    shown = (shown_document(source, base_url) for source in sources if source.strip())
+    return [urldefrag(url)[0] for url in shown if url]
 
 
 def _link_text(element: etree._Element) -> str:

@@ -11,8 +11,8 @@ import io
 import zipfile
 
 import docx
-from docx.oxml.ns import qn
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from lxml import etree
 
 from archive.documents.content import DocumentContent, UnreadableDocument, table_line

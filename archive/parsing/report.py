@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
-from archive.classify import is_attachment_url
+from archive.classify import is_attachment_url, shown_document
 from archive.decoding import decode_body
 from archive.normalize import normalize_text
 from archive.parsing.checks import report_checks
@@ -134,7 +134,9 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
                 title_tag = element.text_content()
             if tag == "img":
                 images += 1
-            if tag == "a" and is_attachment_url(element.get("href") or ""):
+            if (tag == "a" and is_attachment_url(element.get("href") or "")) or (
+                    tag in ("iframe", "embed", "object")
+                    and shown_document(element.get("src") or element.get("data") or "")):
                 attachments += 1
             if tag == "h1" and h1 is None:
                 h1 = element.text_content()

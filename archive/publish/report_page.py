@@ -7,7 +7,14 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from archive.publish.identities import FAILING, failing_cells
-from archive.publish.layout import FORMATS, TABLE_KEYS, CellKey, PrintedTable, metadata_fields, printed_table
+from archive.publish.layout import (
+    FORMATS,
+    TABLE_KEYS,
+    CellKey,
+    PrintedTable,
+    metadata_fields,
+    printed_table,
+)
 
 _2021_ONLY = {"issued", "repealed", "in_force", "fee_amount", "other.no_correction", "other.fee_unpaid",
               "other.other"}

@@ -12,7 +12,14 @@ from lxml import etree
 from crawler.list_forms.hanweb import read_hanweb, read_hanweb_answer
 from crawler.list_forms.hanweb_annual_report import read_annual_reports
 from crawler.list_forms.json_api import read_json_answer, read_json_api
-from crawler.list_forms.model import DOCUMENT, HANWEB_XML, JSON, PAGE, ListFindings, ListRequest
+from crawler.list_forms.model import (
+    DOCUMENT,
+    HANWEB_XML,
+    JSON,
+    PAGE,
+    ListFindings,
+    ListRequest,
+)
 from crawler.list_forms.plain import read_plain
 from crawler.list_forms.scripts import script_texts
 from crawler.list_forms.trs import read_trs

@@ -16,7 +16,13 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from crawler.discovery import PageLink
 from crawler.list_forms.model import JSON, ListFindings, ListRequest
-from crawler.list_forms.scripts import balanced, js_value, object_after, object_fields, resolver
+from crawler.list_forms.scripts import (
+    balanced,
+    js_value,
+    object_after,
+    object_fields,
+    resolver,
+)
 
 _CALL = re.compile(
     r"(?:\$|jQuery)\.(ajax|getJSON|get|post)\s*\(|\bfetch\s*\(|\baxios(?:\.(get|post))?\s*\(")

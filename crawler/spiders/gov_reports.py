@@ -25,13 +25,24 @@ from archive.documents.flipbook import book_base
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
 from crawler.discovery import (
-    LinkRole, classify_link, host_in_scope, is_named_report, is_report_page, looks_like_column,
+    LinkRole,
+    classify_link,
+    host_in_scope,
+    is_named_report,
+    is_report_page,
+    looks_like_column,
     page_links,
 )
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
 from crawler.items import ArchivedPage
-from crawler.list_forms import DOCUMENT, PAGE, ListRequest, read_list_answer, read_list_page
+from crawler.list_forms import (
+    DOCUMENT,
+    PAGE,
+    ListRequest,
+    read_list_answer,
+    read_list_page,
+)
 
 # Navigation hops allowed from a start page before only pagers and report links are followed:
 # home → disclosure area → sub-area → column is three; one spare for portals with one more level.

@@ -146,3 +146,14 @@ def test_an_image_link_is_named_by_its_alt_text():
     root = _root("<body><a href='/gk/'><img src='/images/xxgk.png' alt='政府信息公开'></a></body>")
     (link,) = page_links(root, "http://h/")
     assert (link.text, classify_link(link, "http://h/")) == ("政府信息公开", LinkRole.AREA)
+
+
+def test_documents_embedded_in_the_page_are_attachment_links():
+    root = _root("<body><iframe src='/pdfjs/web/viewer.html?file=%2Fupload%2F2024%2Freport.pdf'></iframe>"
+                 "<embed src='files/b.pdf'><object data='c.docx'></object><iframe src='/video.html'></iframe></body>")
+    links = page_links(root, "http://h/nb/t1.html")
+    assert [(link.url, classify_link(link, "http://h/nb/t1.html")) for link in links] == [
+        ("http://h/upload/2024/report.pdf", LinkRole.ATTACHMENT),
+        ("http://h/nb/files/b.pdf", LinkRole.ATTACHMENT),
+        ("http://h/nb/c.docx", LinkRole.ATTACHMENT),
+    ]

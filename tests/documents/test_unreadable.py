@@ -82,3 +82,9 @@ def test_html_stub_linking_its_attachment_says_so_even_with_a_logo() -> None:
             "<p>附件：<a href='/files/P020240126.pdf'>某县2023年政府信息公开工作年度报告.pdf</a></p>"
             "</body></html>").encode()
     assert parse_report(page, content_type="text/html").parse_status == "see_attachment"
+
+
+def test_html_stub_showing_its_pdf_in_a_viewer_says_so() -> None:
+    page = ("<html><body><h1>某县2023年政府信息公开工作年度报告</h1>"
+            "<iframe src='/pdfjs/web/viewer.html?file=/upload/2024/report.pdf'></iframe></body></html>").encode()
+    assert parse_report(page, content_type="text/html").parse_status == "see_attachment"
