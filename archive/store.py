@@ -14,7 +14,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
@@ -186,12 +185,6 @@ class Archive:
         )
         return next(iter(rows), None)
 
-    def snapshot_body(self, snapshot_id: int) -> bytes:
-        row = self.db.execute("select body from snapshots where id = ?", [snapshot_id]).fetchone()
-        if row is None:
-            raise KeyError(snapshot_id)
-        return row[0]
-
     # -- reports ------------------------------------------------------------------------------
     def record_report(
         self, *, snapshot: Snapshot, source: str | None, kind: str, title: str | None,
@@ -228,9 +221,6 @@ class Archive:
 
     def report_urls(self) -> set[str]:
         return {row["url"] for row in self.db.query("select distinct url from reports")}
-
-    def iter_snapshots(self) -> Iterator[dict]:
-        yield from self.db.query("select id, url, content_type, sha256 from snapshots order by id")
 
 
 def _is_text(content_type: str | None, body: bytes) -> bool:
