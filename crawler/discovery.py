@@ -134,8 +134,10 @@ def classify_link(link: PageLink, page_url: str) -> LinkRole:
     if book_base(link.url):
         return LinkRole.FLIPBOOK
     bare = label.strip("[]【】()<>")
-    if label.lower() in _PAGER_WORDS or (bare.isdigit() and len(bare) <= 4) or (
-        _PAGER_URL.search(link.url) and _same_directory(link.url, page_url) and len(label) <= 6
+    # A pager stays in the list's own directory: "首页" to the site's home page is navigation.
+    if _same_directory(link.url, page_url) and (
+        label.lower() in _PAGER_WORDS or (bare.isdigit() and len(bare) <= 4)
+        or (_PAGER_URL.search(link.url) and len(label) <= 6)
     ):
         return LinkRole.PAGER
     if is_named_report(link.label):
@@ -154,6 +156,14 @@ def classify_link(link: PageLink, page_url: str) -> LinkRole:
     if any(word in label for word in _AREA_WORDS) or _AREA_URL.search(urlsplit(link.url).path):
         return LinkRole.AREA
     return LinkRole.OTHER
+
+
+def is_below(url: str, page_url: str) -> bool:
+    """The URL lies under the page's directory (…/nb/index.html → …/nb/fgw/), not the page itself."""
+    a, b = urlsplit(url), urlsplit(page_url)
+    directory = b.path.rsplit("/", 1)[0] + "/"
+    return a.netloc == b.netloc and a.path.startswith(directory) and a.path.rstrip("/") != b.path.rstrip("/") \
+        and a.path != directory
 
 
 def _same_directory(url: str, page_url: str) -> bool:

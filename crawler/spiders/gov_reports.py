@@ -28,6 +28,7 @@ from crawler.discovery import (
     LinkRole,
     classify_link,
     host_in_scope,
+    is_below,
     is_named_report,
     is_report_page,
     looks_like_column,
@@ -202,6 +203,12 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
                                     link_text=link.label)
             elif role is LinkRole.AREA and hops > 0 and not is_list:
                 yield self._request(response, link.url, role="area", hops=hops - 1)
+            elif role in (LinkRole.OTHER, LinkRole.AREA) and is_list and hops > 0 and \
+                    is_below(link.url, response.url):
+                # Sub-columns named only by their publisher (市发改委, 乡镇年报 › 某镇) live under the
+                # column's own path.
+                yield self._request(response, link.url, role="column", hops=hops - 1,
+                                    link_text=link.label)
 
     def _list_requests(self, response: Response, requests: tuple[ListRequest, ...]) -> Iterator[scrapy.Request]:
         """Further pages of a list (HTML pages, documents it points to, or XML/JSON answers, POSTed
