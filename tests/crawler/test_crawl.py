@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import time
@@ -161,6 +160,18 @@ def _slow_down(portal, site, seconds):
         portal.set_delay(path, seconds)
 
 
+def _interrupt(portal, site, db, signum: int, *extra: str) -> str:
+    """Start a slowed crawl, send it `signum` once 5 snapshots are committed, wait for it to end;
+    the portal is fast again afterwards. Returns the crawl's output."""
+    _slow_down(portal, site, 0.3)
+    process = start_crawl(portal.url, db, *extra, CONCURRENT_REQUESTS_PER_DOMAIN="1")
+    _wait_for_snapshots(db, 5)
+    process.send_signal(signum)
+    output, _ = process.communicate(timeout=60)
+    _slow_down(portal, site, 0)
+    return output
+
+
 def _final_state(db):
     snapshots = _rows(db, "select url, sha256 from snapshots")
     return ({(_path(r["url"]), r["sha256"]) for r in snapshots}, len(snapshots),
@@ -172,15 +183,10 @@ def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp
     expected, expected_count, expected_reports = _final_state(reference_db)
     db = tmp_path / "archive.db"
     with PortalServer(site) as portal:
-        _slow_down(portal, site, 0.3)  # slow enough to be killed mid-crawl
-        process = start_crawl(portal.url, db, CONCURRENT_REQUESTS_PER_DOMAIN="1")
-        _wait_for_snapshots(db, 5)
-        os.kill(process.pid, signal.SIGKILL)
-        process.communicate()
+        _interrupt(portal, site, db, signal.SIGKILL)
         interrupted = _rows(db, "select count(*) n from snapshots")[0]["n"]
         assert 5 <= interrupted < expected_count
         assert _rows(db, "pragma integrity_check")[0] == {"integrity_check": "ok"}
-        _slow_down(portal, site, 0)
         run_crawl(portal.url, db)
     assert _final_state(db) == (expected, expected_count, expected_reports)
 
@@ -190,13 +196,8 @@ def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
     expected = _final_state(reference_db)
     db, jobdir = tmp_path / "archive.db", tmp_path / "job"
     with PortalServer(site) as portal:
-        _slow_down(portal, site, 0.3)
-        process = start_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}", CONCURRENT_REQUESTS_PER_DOMAIN="1")
-        _wait_for_snapshots(db, 5)
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
+        output = _interrupt(portal, site, db, signal.SIGINT, "-s", f"JOBDIR={jobdir}")
         assert "shutdown" in _rows(db, "select status from crawls")[0]["status"], output
-        _slow_down(portal, site, 0)
         run_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}")
     assert _final_state(db) == expected
     crawls = _rows(db, "select status from crawls order by id")
@@ -248,13 +249,8 @@ def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, 
     expected = _final_state(reference_db)
     db, jobdir = tmp_path / "archive.db", tmp_path / "job"
     with PortalServer(site) as portal:
-        _slow_down(portal, site, 0.3)
-        process = start_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}", CONCURRENT_REQUESTS_PER_DOMAIN="1")
-        _wait_for_snapshots(db, 5)
-        os.kill(process.pid, signal.SIGKILL)
-        process.communicate()
+        _interrupt(portal, site, db, signal.SIGKILL, "-s", f"JOBDIR={jobdir}")
         assert (jobdir / "gov_reports.running").exists()
-        _slow_down(portal, site, 0)
         log = run_crawl(portal.url, db, "-s", f"JOBDIR={jobdir}")
     assert "did not stop cleanly" in log
     assert _final_state(db) == expected
