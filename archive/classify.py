@@ -1,22 +1,31 @@
-"""Is this document an annual report? Decided by title and body (format-spec §10.3), never by column."""
+"""What a document is and what it is called: whether it is an annual report, its title, the
+agency and data year its title names (format-spec §10.3). Decided by title and body, never by
+column; the crawler (which links to follow, which pages to record) and the parser (`not_a_report`,
+title, agency, year) both ask this module.
+"""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
-from archive.normalize import normalize_label
+from lxml import etree
+
+from archive.normalize import CJK, compact, normalize_label
 
 # Documents a report may be published as, or attached to its page as.
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd")
 _ATTACHMENT_PATH = re.compile(r"\.(" + "|".join(ATTACHMENT_EXTENSIONS) + r")$", re.IGNORECASE)
 
-# After normalize_label (ASCII parentheses, no whitespace). The title must END with the report
-# phrase (plus an optional version suffix such as (图片版)), which keeps out notices *about*
-# reports: 关于做好2023年政府信息公开工作年度报告编制工作的通知.
+# The report phrase every title ends with: 政府信息公开工作年度报告, 信息公开年报, 政务信息公开年度报告.
+_TAIL = r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?"
+
+# The strict form, for the crawler (after normalize_label: ASCII parentheses, no whitespace). The
+# title must END with the report phrase (plus an optional version suffix such as (图片版)), which
+# keeps out notices *about* reports: 关于做好2023年政府信息公开工作年度报告编制工作的通知.
 _REPORT_TITLE = re.compile(
     r"^(?P<pre>.*?)(?:(?P<year>(?:19|20)\d{2})年度?)?(?P<mid>.*?)"
-    r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度报告|年报|报告)"
+    rf"{_TAIL}(?:年度报告|年报|报告)"
     r"(?P<suf>\([^()]*\))?$"
 )
 # Pages about a report rather than the report: notices, letters, interpretations, infographics.
@@ -25,6 +34,19 @@ _NOT_A_REPORT = re.compile(
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Words a report body uses (section headings and table labels, any generation of the format).
 _BODY_MARKERS = ("主动公开", "依申请", "行政复议", "行政诉讼", "申请", "存在的主要问题", "改进")
+
+# The tolerant forms, for a title read from a parsed document (compact text): with or without a
+# year, and scrambled or shortened ones ("…2023年政府信息公开工作告年度报", "…政府信息公开工作报告").
+_TITLE = re.compile(
+    rf"^(?P<pre>.*?)(?P<year>(?:19|20)\d{{2}})年度?(?P<mid>.*?){_TAIL}(?:年度报告|年报)(?P<suf>\(.*?\))?$")
+_TITLE_NO_YEAR = re.compile(rf"^(?P<pre>.+?){_TAIL}(?:年度报告|年报)(?P<suf>\(.*?\))?$")
+_TITLE_LOOSE = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.*?)(?:政府|政务)?信息公开.{0,8}报")
+_REPORTISH = re.compile(r"信息公开.{0,10}(?:报告|年报|年度报)")
+_AGENCY_RUN = re.compile(rf"[{CJK}()]+$")
+
+# "report title - site name" in <title>: the parts a template joins.
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|——)\s*")
+_TITLE_CHARS = 120
 
 
 def match_report_title(title: str | None) -> re.Match | None:
@@ -70,3 +92,84 @@ def shown_document(source: str, base_url: str = "") -> str | None:
     if shown:
         url = urljoin(url, unquote(shown[0]))
     return url if is_attachment_url(url) else None
+
+
+def is_report_title(title: str | None) -> bool:
+    """The tolerant test: the title speaks of a disclosure report at all (scrambled, shortened, or
+    with site words around it); a parsed document whose title fails it is `not_a_report`."""
+    return bool(title) and bool(_REPORTISH.search(compact(title)))
+
+
+def _tolerant_match(title: str) -> re.Match[str] | None:
+    title = compact(title)
+    return _TITLE.match(title) or _TITLE_NO_YEAR.match(title) or _TITLE_LOOSE.match(title)
+
+
+def title_names_report(title: str | None) -> bool:
+    """A title in one of the tolerant report forms (what a wrapped title line must join into)."""
+    return bool(title) and _tolerant_match(title) is not None
+
+
+def title_year(title: str | None) -> int | None:
+    """The data year of a title in a tolerant report form (None for any other title)."""
+    return year_in_title(title) if title_names_report(title) else None
+
+
+def title_agency(title: str | None) -> str | None:
+    """The agency a report title names before or around its year (洪泽区人民政府…2023年…年度报告)."""
+    match = _tolerant_match(title) if title else None
+    if not match:
+        return None
+    groups = match.groupdict()
+    for part in (groups.get("pre"), groups.get("mid")):
+        # Spam mirrors prefix names with junk ("uedbet体育_uedbet官网@:西柳镇…"): keep the trailing
+        # run of Chinese characters, which is the agency name.
+        run = _AGENCY_RUN.search(part or "")
+        if run and len(run.group()) >= 2:
+            # "…区人民政府信息公开…": the report phrase's optional 政府 took the agency's.
+            return run.group() + "政府" if run.group().endswith("人民") else run.group()
+    return None
+
+
+def title_tag_parts(text: str) -> list[str]:
+    """The parts of a <title> such as "report title - site name" (TRS, Hanweb and others join them)."""
+    return [part for part in _TITLE_SEPARATORS.split(text) if part.strip()]
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def title_candidates(root: etree._Element) -> list[str]:
+    """Possible document titles of a page, most specific first: ArticleTitle meta, h1-h3, <title>
+    and its parts, then elements whose class or id says title."""
+    found: list[str] = []
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").lower() in ("articletitle", "title", "og:title"):
+            found.append(_clean(meta.get("content")))
+    classed: list[str] = []
+    for element in root.iter("h1", "h2", "h3", "title", "div", "p", "td", "span"):
+        if element.tag in ("div", "p", "td", "span"):
+            # Many CMS templates print the title in <div class="title">, not in a heading.
+            if "title" in (element.get("class") or "").lower() or "title" in (element.get("id") or "").lower():
+                text = _clean(element.text_content())
+                if len(text) <= _TITLE_CHARS:
+                    classed.append(text)
+            continue
+        text = _clean(element.text_content())
+        found.append(text)
+        if element.tag == "title":
+            found.extend(title_tag_parts(text))
+    return [t for t in dict.fromkeys(found + classed) if t]
+
+
+def report_title(candidates: list[str], link_label: str | None = None) -> str | None:
+    """The first candidate that is the title of an annual report; the text of the link that led
+    to the page counts last (a template that prints its title nowhere recognisable)."""
+    return next((t for t in [*candidates, *([link_label] if link_label else [])] if is_named_report(t)), None)
+
+
+def is_report(title: str | None, body_text: str, has_attachment: bool) -> bool:
+    """A page is a report when its title names one and its body reads like one, or it links the
+    attachment that holds it (the HTML stub + PDF form: 全文见附件)."""
+    return bool(title) and (has_attachment or body_looks_like_report(body_text))

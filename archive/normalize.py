@@ -8,12 +8,14 @@ from functools import lru_cache
 
 import opencc
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# CJK ideographs (Extension A, the basic block, compatibility ideographs): the one definition of
+# "a Chinese character" for every pattern in the project.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # Spam mirrors glue tone-marked or plain pinyin after characters: 規(guī)章, 政(zheng)(zheng)府.
 # Only lowercase groups of 1-7 letters directly after a CJK character, so "(一)", "(PDF)" and
 # "(单位:万元)" survive.
-_GLUED_PINYIN = re.compile(rf"(?<=[{_CJK}])(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)）])+")
+_GLUED_PINYIN = re.compile(rf"(?<=[{CJK}])(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)）])+")
 _WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂\"'‘’"})
 _DASH_IN_NUMBER = re.compile(r"(?<![\d])[－−—–](?=\d)")
@@ -70,3 +72,12 @@ def normalize_label(text: str) -> str:
     """normalize_text plus whitespace removed, quotes and list markers unified (for matching)."""
     text = _WHITESPACE.sub("", normalize_text(text)).translate(_QUOTES)
     return _LIST_MARKER.sub(lambda m: f"{m.group(2) or m.group(3)}.", text)
+
+
+_SPACE_RUN = re.compile(r"\s+")
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|\s+(?=[{CJK}(),:])")
+
+
+def compact(text: str) -> str:
+    """Whitespace between CJK characters/digits removed; spacing between Latin words kept."""
+    return _SPACE_NEAR_CJK.sub("", _SPACE_RUN.sub(" ", text).strip())

@@ -14,13 +14,15 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import etree
 
 from archive.classify import (
-    body_looks_like_report,
     is_attachment_url,
     is_named_report,
+    is_report,
+    report_title,
     shown_document,
+    title_candidates,
 )
 from archive.documents.flipbook import book_base
-from archive.normalize import normalize_label
+from archive.normalize import CJK, normalize_label
 
 _SKIP_TEXT_TAGS = {"script", "style", "noscript", "template", "a", "select", "option"}
 _SKIP_TAGS = {"script", "style", "noscript", "template"}
@@ -47,11 +49,10 @@ _ARTICLE_URL = re.compile(
     re.IGNORECASE)
 # Year sub-columns inside a report column: "2023年", "2023年度", "2023".
 _YEAR_FOLDER = re.compile(r"^(19|20)\d{2}(年度?)?$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(f"[{CJK}]")
 # Lists that open their items by script: onclick="window.open('./t2024_1.html')",
 # "location.href='…'", or href="javascript:window.open('…')".
 _ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*\(?\s*['\"]([^'\"]+)['\"]")
-_TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|——)\s*")
 _CREATE_PAGE_HTML = re.compile(
     r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"
     r"\s*['\"]([^'\"]+)['\"]")
@@ -178,35 +179,6 @@ def looks_like_column(root: etree._Element, url: str) -> bool:
         any(word in t for word in _COLUMN_WORDS) and not is_named_report(t) for t in titles)
 
 
-def title_candidates(root: etree._Element) -> list[str]:
-    """Possible document titles, most specific first: ArticleTitle meta, h1-h3, <title> and its parts."""
-    found: list[str] = []
-    for meta in root.iter("meta"):
-        if (meta.get("name") or "").lower() in ("articletitle", "title", "og:title"):
-            found.append(_clean(meta.get("content")))
-    classed: list[str] = []
-    for element in root.iter("h1", "h2", "h3", "title", "div", "p", "td", "span"):
-        if element.tag in ("div", "p", "td", "span"):
-            # Many CMS templates print the title in <div class="title">, not in a heading.
-            if "title" in (element.get("class") or "").lower() or "title" in (element.get("id") or "").lower():
-                text = _clean(element.text_content())
-                if len(text) <= 120:
-                    classed.append(text)
-            continue
-        text = _clean(element.text_content())
-        found.append(text)
-        if element.tag == "title":
-            found.extend(part for part in _TITLE_SEPARATORS.split(text) if part)
-    return [t for t in dict.fromkeys(found + classed) if t]
-
-
-def report_title(root: etree._Element, link_label: str | None = None) -> str | None:
-    """The page's title when it is the title of an annual report, else None; the text of the link
-    that led here counts last (a page whose template prints its title nowhere recognisable)."""
-    candidates = title_candidates(root) + ([link_label] if link_label else [])
-    return next((t for t in candidates if is_named_report(t)), None)
-
-
 def body_text(root: etree._Element) -> str:
     """Visible text outside links, scripts and menus: what a report page says, not what it links to."""
     parts: list[str] = []
@@ -232,11 +204,11 @@ def is_report_page(root: etree._Element, links: list[PageLink] = (),
                    link_label: str | None = None) -> tuple[bool, str | None]:
     """(is a report, its title): a report title, and a body that reads like a report or an
     attachment that holds it (the HTML stub + PDF form: 全文见附件)."""
-    title = report_title(root, link_label)
+    title = report_title(title_candidates(root), link_label)
     if not title:
         return False, None
     has_attachment = any(is_attachment_url(link.url) for link in links)
-    return has_attachment or body_looks_like_report(body_text(root)), title
+    return is_report(title, body_text(root), has_attachment), title
 
 
 def trs_pager_urls(html: str, page_url: str) -> list[str]:

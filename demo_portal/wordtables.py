@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from archive.normalize import normalize_label
+from archive.normalize import CJK, normalize_label
 from demo_portal.texttables import Row
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(f"[{CJK}]")
 _LEVEL1 = re.compile(r"^[一二三四]、")
 _LEVEL2 = re.compile(r"^\([一二三四五六七]\)")
 _LEVEL3 = re.compile(r"^\d+\.")

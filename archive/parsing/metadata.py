@@ -12,9 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from archive.normalize import normalize_text
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from archive.classify import is_report_title, title_agency, title_names_report, title_tag_parts, title_year
+from archive.normalize import CJK, compact, normalize_text
 
 # §10.4 label variants → ASCII field names. Labels that are recognized but not stored (None) still
 # end the value before them ("文 号 | 有 效 性 |").
@@ -47,29 +46,18 @@ _WS = re.compile(r"\s+")
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
-# §10.3, applied to the title with whitespace removed.
-_TITLE_TAIL = r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度报告|年报)"
-_TITLE = re.compile(
-    rf"^(?P<pre>.*?)(?P<year>(?:19|20)\d{{2}})年度?(?P<mid>.*?){_TITLE_TAIL}(?P<suf>\(.*?\))?$"
-)
-_TITLE_NO_YEAR = re.compile(rf"^(?P<pre>.+?){_TITLE_TAIL}(?P<suf>\(.*?\))?$")
-# Scrambled or shortened titles ("…2023年政府信息公开工作告年度报", "…政府信息公开工作报告").
-_TITLE_LOOSE = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.*?)(?:政府|政务)?信息公开.{0,8}报")
-_REPORTISH = re.compile(r"信息公开.{0,10}(?:报告|年报|年度报)")
-
 # A title quoted or announced in the intro: 《…年度报告》, "现公布…年度报告".
 _EMBEDDED_TITLE = re.compile(
     r"《(?P<q>[^《》]{4,80}?(?:年度报告|年报))》"
     r"|(?:现公布|特向社会公布|现予公布|现将)(?P<v>[^,。;:《》]{4,60}?(?:年度报告|年报))"
 )
-_COMPILED_BY = re.compile(rf"本(?:年度)?报告由(?P<agency>[{_CJK}()]{{3,40}}?)(?:根据|依据|按照|编制|汇总)")
+_COMPILED_BY = re.compile(rf"本(?:年度)?报告由(?P<agency>[{CJK}()]{{3,40}}?)(?:根据|依据|按照|编制|汇总)")
 
-_AGENCY_RUN = re.compile(rf"[{_CJK}()]+$")
 _ORG_SUFFIX = re.compile(r"(?:委员会|人民政府|政府|管委会|办事处|局|厅|办公室|委|办|中心|院|镇|乡|街道|所|站|处)$")
 
 # Leading place names (a deliberately small gazetteer rule): 2-7 characters then an
 # administrative suffix, repeated ("重庆市九龙坡区二郎街道"). One-character names (沛县) are missed.
-_PLACE_UNIT = re.compile(rf"[{_CJK}]{{2,7}}?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|旗|盟|镇|乡|街道)")
+_PLACE_UNIT = re.compile(rf"[{CJK}]{{2,7}}?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|旗|盟|镇|乡|街道)")
 _NOT_PLACE = re.compile(r"政府|人民|委员|办公|管理|机关|部门|本")
 
 _PERIOD = re.compile(r"统计(?:期限|时限|周期|时间|区间|范围|数据)?")
@@ -110,12 +98,6 @@ _LINE_CHARS = 400  # metadata and title lines are short; collapsed pages put a w
 def value_form(text: str) -> str:
     """Pinyin stripped, NFKC, simplified script: the form stored values are read from."""
     return normalize_text(text)
-
-
-def compact(text: str) -> str:
-    """Whitespace between CJK characters/digits removed; spacing between Latin words kept."""
-    text = _WS.sub(" ", text).strip()
-    return re.sub(rf"(?<=[{_CJK}\d(),:])\s+|\s+(?=[{_CJK}(),:])", "", text)
 
 
 def iso_date(value: str) -> str | None:
@@ -173,15 +155,6 @@ def page_metadata(lines: list[str]) -> dict[str, str]:
     return fields
 
 
-def _title_match(title: str) -> re.Match[str] | None:
-    return _TITLE.match(title) or _TITLE_NO_YEAR.match(title) or _TITLE_LOOSE.match(title)
-
-
-def is_report_title(title: str | None) -> bool:
-    """Whether a title names an annual disclosure report (not a letter or notice in the same column)."""
-    return bool(title) and bool(_REPORTISH.search(compact(title)))
-
-
 def clean_title(raw: str) -> str:
     return compact(value_form(raw)).strip("|").strip()
 
@@ -206,8 +179,8 @@ def _head_title(lines: list[str]) -> str | None:
         joined = candidate + following
         # "洪泽区人民政府" / "2023年…年度报告" and "…工作" / "年度报告" are one title; a column label
         # ("政府信息公开") above a complete title is not part of it.
-        if (following and len(joined) <= 80 and not _agency_from_title(following)
-                and not _title_match(candidate) and _title_match(joined)):
+        if (following and len(joined) <= 80 and not title_agency(following)
+                and not title_names_report(candidate) and title_names_report(joined)):
             return joined
         if is_report_title(candidate):
             return candidate
@@ -223,7 +196,7 @@ def _html_title_candidates(hints: HtmlHints) -> list[str]:
     candidates = [hints.meta_title, hints.h1]
     if hints.title_tag:
         # <title> is often "report title - site name"; keep the report-like part.
-        parts = [p for p in re.split(r"\s+[-_|—]+\s+|_", hints.title_tag) if p.strip()]
+        parts = title_tag_parts(hints.title_tag)
         candidates.extend(sorted(parts, key=lambda p: not is_report_title(p)))
     return [clean_title(c) for c in candidates if c and clean_title(c)]
 
@@ -249,27 +222,13 @@ def find_title(lines: list[str], text: str, fields: dict[str, str], hints: HtmlH
     return (fallback[0], True) if fallback else (None, False)
 
 
-def _agency_from_title(title: str) -> str | None:
-    match = _title_match(compact(title))
-    if not match:
-        return None
-    groups = match.groupdict()
-    for part in (groups.get("pre"), groups.get("mid")):
-        # Spam mirrors prefix names with junk ("uedbet体育_uedbet官网@:西柳镇…"): keep the trailing
-        # run of Chinese characters, which is the agency name.
-        run = _AGENCY_RUN.search(part or "")
-        if run and len(run.group()) >= 2:
-            return run.group()
-    return None
-
-
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     """(agency, ISO date) of a closing signature block "智慧新城管理委员会 / 2020年1月31日"."""
     tail = [line.strip() for line in lines[-6:] if line.strip()]
     for index in range(len(tail) - 1, 0, -1):
         date = _SIGNATURE_DATE.match(tail[index])
         name = compact(tail[index - 1])
-        if date and len(name) <= 30 and re.fullmatch(rf"[{_CJK}()]+", name) and _ORG_SUFFIX.search(name):
+        if date and len(name) <= 30 and re.fullmatch(rf"[{CJK}()]+", name) and _ORG_SUFFIX.search(name):
             return name, iso_date(tail[index])
     return None, None
 
@@ -284,7 +243,7 @@ def _with_place_prefix(name: str, text: str) -> str:
     for match in re.finditer(re.escape(name), flat):
         before = flat[max(0, match.start() - 8):match.start()]
         candidates = [before[i:] for i in range(len(before) - 2) if before[-1] in "省市区县"]
-        counts = {c: len(re.findall(rf"(?:^|(?<=[^{_CJK}])){re.escape(c)}", flat)) for c in candidates}
+        counts = {c: len(re.findall(rf"(?:^|(?<=[^{CJK}])){re.escape(c)}", flat)) for c in candidates}
         best = max(candidates, key=lambda c: (counts[c], len(c)), default=None)
         if best and counts[best]:
             return best + name
@@ -295,7 +254,7 @@ def find_agency(title: str | None, strong_title: bool, text: str, lines: list[st
                 fields: dict[str, str]) -> str | None:
     """Title (pre/mid) → "本报告由X编制" → signature block → announced title → 发布机构."""
     if title and strong_title:
-        agency = _agency_from_title(title)
+        agency = title_agency(title)
         if agency:
             return agency
     compiled = _COMPILED_BY.search(compact(text))
@@ -305,7 +264,7 @@ def find_agency(title: str | None, strong_title: bool, text: str, lines: list[st
     if signed:
         return _with_place_prefix(signed, text)
     if title:
-        agency = _agency_from_title(title)
+        agency = title_agency(title)
         if agency:
             return agency
     return fields.get("publisher")
@@ -347,10 +306,9 @@ def _mentioned_year(text: str) -> int | None:
 
 def find_year(title: str | None, text: str, published: str | None) -> int | None:
     """Title year → statistics period → publication year − 1 → most mentioned year."""
-    if title:
-        match = _title_match(compact(title))
-        if match and match.groupdict().get("year"):
-            return int(match["year"])
+    year = title_year(title)
+    if year:
+        return year
     period = _period_year(text)
     if period:
         return period

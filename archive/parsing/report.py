@@ -34,12 +34,12 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
-from archive.classify import is_attachment_url, shown_document
+from archive.classify import is_attachment_url, is_report_title, shown_document
 from archive.decoding import decode_body
 from archive.normalize import normalize_text
 from archive.parsing.checks import report_checks
 from archive.parsing.derived import derived_cells
-from archive.parsing.metadata import HtmlHints, extract_metadata, is_report_title
+from archive.parsing.metadata import HtmlHints, extract_metadata
 from archive.parsing.model import ParsedReport
 from archive.parsing.sections import split_sections
 

@@ -19,13 +19,12 @@ import re
 
 import sqlite_utils
 
-from archive.normalize import normalize_text
+from archive.normalize import CJK, normalize_text
 
 SEARCH_TABLE = "report_search"
 FTS_TABLE = f"{SEARCH_TABLE}_fts"
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]+|[^\W{_CJK}]+")
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
+_TOKEN = re.compile(rf"[{CJK}]+|[^\W{CJK}]+")
+_CJK_RUN = re.compile(rf"[{CJK}]+")
 
 
 def _bigrams(run: str) -> list[str]:
