@@ -50,11 +50,11 @@ class SnapshotPipeline:
             )
             if snapshot.is_new:
                 self._parse(archive, report_id, item.url)
-        elif item.role == "document" and snapshot.is_new:
-            self._classify_document(archive, snapshot, item)
             stats.inc_value(f"archive/{item.role}s")
             logger.info("Archived %s %s (%s, snapshot %s%s)", item.role, item.url, item.title,
                         snapshot.id, ", new" if snapshot.is_new else ", unchanged")
+        elif item.role == "document" and snapshot.is_new:
+            self._classify_document(archive, snapshot, item)
         return item
 
     def _parse(self, archive: Archive, report_id: int, url: str) -> None:
