@@ -131,14 +131,16 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 @cli.command()
 @click.argument("db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                 default=DEFAULT_ARCHIVE_PATH)
-def reparse(db: Path) -> None:
+@click.option("--pending", is_flag=True, help="Only reports never parsed (left by an interrupted crawl).")
+def reparse(db: Path, pending: bool) -> None:
     """Re-parse every archived report from its stored bytes (nothing is refetched)."""
     from archive.parsed_reports import reparse_all
     from archive.publish.cli import prepare_database
     from archive.store import utc_now
 
     archive = Archive(db)
-    with click.progressbar(archive.report_ids(), label="Re-parsing") as report_ids:
+    ids = archive.pending_reports() if pending else archive.report_ids()
+    with click.progressbar(ids, label="Re-parsing") as report_ids:
         summary = reparse_all(archive, utc_now(), report_ids)
     archive.close()
     prepare_database(db)

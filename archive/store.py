@@ -277,6 +277,11 @@ class Archive:
     def report_ids(self) -> list[int]:
         return [row[0] for row in self.db.execute("select id from reports order by id")]
 
+    def pending_reports(self) -> list[int]:
+        """Reports never parsed: a crawl stopped between archiving and parsing them."""
+        return [row[0] for row in self.db.execute(
+            "select id from reports where parse_status = 'pending' order by id")]
+
     def report_document(self, report_id: int) -> ReportDocument:
         """The report's crawler title and the snapshots it is read from (KeyError when missing)."""
         row = self.db.execute("select snapshot_id, title from reports where id = ?", [report_id]).fetchone()
