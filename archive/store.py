@@ -1,9 +1,11 @@
-"""The SQLite archive: fetch log, byte-exact snapshots, the reports found (format-spec §6.5).
+"""The SQLite archive: fetch log, byte-exact snapshots, the reports found and their parse results
+(format-spec §6.5). Every SQL statement on these tables is here.
 
 Append-only by design: a snapshot row is never updated or deleted; the same bytes fetched again
 from the same URL add a `fetches` row pointing at the existing snapshot, changed bytes add a new
-snapshot. Writes are batched into transactions (WAL mode), so a crash loses at most the last
-uncommitted batch and never leaves a half-written row.
+snapshot. Parse results are derived data, replaced wholesale for a report. Writes are batched into
+transactions (WAL mode), so a crash loses at most the last uncommitted batch and never leaves a
+half-written row.
 """
 
 from __future__ import annotations
@@ -168,6 +170,10 @@ class Archive:
         )
         self.commit()
 
+    def counts(self) -> dict[str, int]:
+        """Rows of what a crawl adds: fetches, snapshots, reports."""
+        return {table: self.db[table].count for table in ("fetches", "snapshots", "reports")}
+
     # -- sources ------------------------------------------------------------------------------
     def upsert_sources(self, sources: list[Source]) -> None:
         """The registry entries a crawl used, kept beside what they produced."""
@@ -269,10 +275,6 @@ class Archive:
         }).last_pk
         self.commit_if_due()
         return report_id
-
-    def counts(self) -> dict[str, int]:
-        """Rows of what a crawl adds: fetches, snapshots, reports."""
-        return {table: self.db[table].count for table in ("fetches", "snapshots", "reports")}
 
     def report_ids(self) -> list[int]:
         return [row[0] for row in self.db.execute("select id from reports order by id")]
