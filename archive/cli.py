@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from archive.publish.cli import serve as serve_command
+from archive.store import DEFAULT_ARCHIVE_PATH, Archive
 
 CRAWLER_SETTINGS = "crawler.settings"
 
@@ -46,7 +47,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("start_urls", nargs=-1)
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default="archive.db",
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_ARCHIVE_PATH,
               show_default=True, help="Archive database.")
 @click.option("--sources", type=click.Path(exists=True, dir_okay=False), help="Registry file (CSV/JSON).")
 @click.option("--year", type=int, help="Only reports of this data year.")
@@ -82,10 +83,8 @@ def demo(ctx: click.Context, db: Path, port: int, serve: bool) -> None:
 
 
 def _summarize(db: Path) -> None:
-    from archive.store import Archive
-
     archive = Archive(db)
-    counts = {table: archive.db[table].count for table in ("fetches", "snapshots", "reports")}
+    counts = archive.counts()
     archive.close()
     click.echo("Archived: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + f" in {db}")
 
@@ -130,21 +129,19 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default="archive.db")
-def reparse(db: Path) -> None:
+@click.argument("db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                default=DEFAULT_ARCHIVE_PATH)
+@click.option("--pending", is_flag=True, help="Only reports never parsed (left by an interrupted crawl).")
+def reparse(db: Path, pending: bool) -> None:
     """Re-parse every archived report from its stored bytes (nothing is refetched)."""
     from archive.parsed_reports import reparse_all
     from archive.publish.cli import prepare_database
-    from archive.store import Archive, utc_now
+    from archive.store import utc_now
 
     archive = Archive(db)
-    with click.progressbar(length=archive.db["reports"].count, label="Re-parsing") as bar:
-        def progress(ids):
-            for report_id in ids:
-                yield report_id
-                bar.update(1)
-
-        summary = reparse_all(archive.db, utc_now(), progress)
+    ids = archive.pending_reports() if pending else archive.report_ids()
+    with click.progressbar(ids, label="Re-parsing") as report_ids:
+        summary = reparse_all(archive, utc_now(), report_ids)
     archive.close()
     prepare_database(db)
     click.echo(f"{summary.reports} reports re-parsed, {len(summary.changed)} changed "

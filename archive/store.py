@@ -1,9 +1,11 @@
-"""The SQLite archive: fetch log, byte-exact snapshots, the reports found (format-spec §6.5).
+"""The SQLite archive: fetch log, byte-exact snapshots, the reports found and their parse results
+(format-spec §6.5). Every SQL statement on these tables is here.
 
 Append-only by design: a snapshot row is never updated or deleted; the same bytes fetched again
 from the same URL add a `fetches` row pointing at the existing snapshot, changed bytes add a new
-snapshot. Writes are batched into transactions (WAL mode), so a crash loses at most the last
-uncommitted batch and never leaves a half-written row.
+snapshot. Parse results are derived data, replaced wholesale for a report. Writes are batched into
+transactions (WAL mode), so a crash loses at most the last uncommitted batch and never leaves a
+half-written row.
 """
 
 from __future__ import annotations
@@ -13,14 +15,24 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from archive.decoding import decode_body
 from archive.sources import Source
 
+if TYPE_CHECKING:  # the parser's result type; the store only reads its fields
+    from archive.parsing.model import ParsedReport
+
 SCHEMA_VERSION = 1
+# Where the crawl writes and the commands read when no path is given (crawler/settings.py ARCHIVE_DB).
+DEFAULT_ARCHIVE_PATH = "archive.db"
+# The `reports` columns a parse fills (the crawler's title and year stay when the parser finds none).
+PARSED_FIELDS = ("title", "agency", "region", "year", "published", "index_no", "format", "text",
+                 "parse_status")
 
 
 def utc_now() -> str:
@@ -59,6 +71,39 @@ class Snapshot:
     url: str
     sha256: str
     is_new: bool
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    """An archived body with what it was served with."""
+
+    id: int
+    url: str
+    status: int | None
+    content_type: str | None
+    encoding: str | None
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Validators:
+    """A URL's latest snapshot and the validators (ETag, Last-Modified) its bytes were served with."""
+
+    snapshot_id: int
+    fetched_at: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """What a report is parsed from: its snapshot, or its parts in order (a flipbook's pages)."""
+
+    report_id: int
+    title: str | None
+    snapshots: tuple[StoredSnapshot, ...]
+    in_parts: bool
 
 
 @dataclass
@@ -125,6 +170,10 @@ class Archive:
         )
         self.commit()
 
+    def counts(self) -> dict[str, int]:
+        """Rows of what a crawl adds: fetches, snapshots, reports."""
+        return {table: self.db[table].count for table in ("fetches", "snapshots", "reports")}
+
     # -- sources ------------------------------------------------------------------------------
     def upsert_sources(self, sources: list[Source]) -> None:
         """The registry entries a crawl used, kept beside what they produced."""
@@ -153,18 +202,19 @@ class Archive:
         self, *, url: str, body: bytes, status: int, content_type: str | None,
         headers: dict[str, str] | None = None, source: str | None = None,
         crawl_id: int | None = None, fetch_id: int | None = None, fetched_at: str | None = None,
-        request: str | None = None,
+        request: str | None = None, encoding: str | None = None,
     ) -> Snapshot:
         """Add the body as a new snapshot unless the latest snapshot of the same request has the
         same bytes. `request` names a request other than a plain GET of the URL ("POST <form>"):
-        a list API answers one URL differently for each form it is sent."""
+        a list API answers one URL differently for each form it is sent. `encoding` is the one the
+        crawler decoded the text with; the body is decoded here only when none is given."""
         digest = sha256_hex(body)
         latest = self.latest_snapshot_row(url, request)
         self._write()
         if latest is not None and latest["sha256"] == digest:
             snapshot = Snapshot(latest["id"], url, digest, is_new=False)
         else:
-            encoding = decode_body(body, content_type).encoding if _is_text(content_type, body) else None
+            encoding = _text_encoding(body, content_type, encoding)
             snapshot_id = self.db["snapshots"].insert({
                 "url": url, "fetched_at": fetched_at or utc_now(), "status": status,
                 "content_type": content_type, "encoding": encoding, "sha256": digest,
@@ -184,6 +234,27 @@ class Archive:
             [url, request],
         )
         return next(iter(rows), None)
+
+    def validators(self, url: str, request: str | None = None) -> Validators | None:
+        """What a re-crawl of the URL asks with; None when nothing of it is archived."""
+        row = self.db.execute(
+            "select s.id, s.fetched_at, "
+            "  (select f.etag from fetches f where f.snapshot_id = s.id and f.etag is not null "
+            "   order by f.id desc limit 1), "
+            "  (select f.last_modified from fetches f where f.snapshot_id = s.id "
+            "   and f.last_modified is not null order by f.id desc limit 1) "
+            "from snapshots s where s.url = ? and s.request is ? order by s.id desc limit 1",
+            [url, request]).fetchone()
+        return Validators(*row) if row is not None else None
+
+    def snapshot(self, snapshot_id: int) -> StoredSnapshot:
+        row = self.db.execute(
+            "select id, url, status, content_type, encoding, headers, body from snapshots where id = ?",
+            [snapshot_id]).fetchone()
+        if row is None:
+            raise KeyError(snapshot_id)
+        *fields, headers, body = row
+        return StoredSnapshot(*fields, headers=json.loads(headers) if headers else {}, body=body)
 
     # -- reports ------------------------------------------------------------------------------
     def record_report(
@@ -205,10 +276,82 @@ class Archive:
         self.commit_if_due()
         return report_id
 
+    def report_ids(self) -> list[int]:
+        return [row[0] for row in self.db.execute("select id from reports order by id")]
+
+    def pending_reports(self) -> list[int]:
+        """Reports never parsed: a crawl stopped between archiving and parsing them."""
+        return [row[0] for row in self.db.execute(
+            "select id from reports where parse_status = 'pending' order by id")]
+
+    def report_document(self, report_id: int) -> ReportDocument:
+        """The report's crawler title and the snapshots it is read from (KeyError when missing)."""
+        row = self.db.execute("select snapshot_id, title from reports where id = ?", [report_id]).fetchone()
+        if row is None:
+            raise KeyError(report_id)
+        snapshot_id, title = row
+        parts = self._part_ids(report_id)
+        snapshots = tuple(self.snapshot(part) for part in parts or [snapshot_id])
+        return ReportDocument(report_id, title, snapshots, in_parts=bool(parts))
+
+    def set_parse_status(self, report_id: int, status: str) -> None:
+        self._write()
+        self.db["reports"].update(report_id, {"parse_status": status})
+        self.commit_if_due()
+
+    def parse_status_counts(self) -> dict[str, int]:
+        return dict(self.db.execute(
+            "select parse_status, count(*) from reports group by 1 order by 1").fetchall())
+
+    def store_parsed(self, report_id: int, parsed: ParsedReport, parsed_at: str | None = None) -> bool:
+        """Replace the report's parse results (fields, cells, checks, sections) in one transaction;
+        True when its cells or check results changed."""
+        before = self._parsed_fingerprint(report_id)
+        fields = {name: getattr(parsed, name) for name in PARSED_FIELDS}
+        fields = {k: v for k, v in fields.items() if v is not None or k not in ("title", "year")}
+        fields.update(metadata=json.dumps(parsed.metadata, ensure_ascii=False),
+                      notes=json.dumps(parsed.notes, ensure_ascii=False), parsed_at=parsed_at or utc_now())
+        with self.db.atomic():
+            self.db["reports"].update(report_id, fields)
+            for table in ("report_cells", "report_checks", "report_sections"):
+                self.db.execute(f"delete from {table} where report_id = ?", [report_id])
+            self.db["report_cells"].insert_all(
+                ({"report_id": report_id, "table_key": c.table_key, "row_key": c.row_key,
+                  "col_key": c.col_key, "raw_text": c.raw_text, "value": _sql_number(c.value),
+                  "unit": c.unit, "status": c.status,
+                  "table_format": parsed.table_formats.get(c.table_key)} for c in parsed.cells),
+                replace=True,
+            )
+            self.db["report_checks"].insert_all(
+                ({"report_id": report_id, "identity": c.identity, "result": c.result,
+                  "difference": _sql_number(c.difference), "severity": c.severity, "detail": c.detail}
+                 for c in parsed.checks),
+                replace=True,
+            )
+            self.db["report_sections"].insert_all(
+                ({"report_id": report_id, "section": name, "text": text}
+                 for name, text in parsed.sections.items()),
+                replace=True,
+            )
+        return before != self._parsed_fingerprint(report_id)
+
+    def _parsed_fingerprint(self, report_id: int) -> tuple:
+        """What a user would call the report's parsed values: cells and check results."""
+        cells = self.db.execute(
+            "select table_key, row_key, col_key, value, status from report_cells where report_id = ? "
+            "order by 1, 2, 3", [report_id]).fetchall()
+        checks = self.db.execute(
+            "select identity, result, difference from report_checks where report_id = ? order by 1",
+            [report_id]).fetchall()
+        return tuple(cells), tuple(checks)
+
+    def _part_ids(self, report_id: int) -> list[int]:
+        return [row[0] for row in self.db.execute(
+            "select snapshot_id from report_parts where report_id = ? order by part_no", [report_id])]
+
     def record_report_parts(self, report_id: int, snapshot_ids: list[int]) -> bool:
         """The snapshots a report is joined from, in order (a flipbook's pages); True when they changed."""
-        before = [row[0] for row in self.db.execute(
-            "select snapshot_id from report_parts where report_id = ? order by part_no", [report_id])]
+        before = self._part_ids(report_id)
         if before == snapshot_ids:
             return False
         self._write()
@@ -221,6 +364,19 @@ class Archive:
 
     def report_urls(self) -> set[str]:
         return {row["url"] for row in self.db.query("select distinct url from reports")}
+
+
+def _sql_number(value: int | Decimal | None) -> int | float | None:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _text_encoding(body: bytes, content_type: str | None, decoded_as: str | None) -> str | None:
+    """The encoding of a text body: the one it was decoded with, else found by decoding it here."""
+    if not _is_text(content_type, body):
+        return None
+    return decoded_as or decode_body(body, content_type).encoding
 
 
 def _is_text(content_type: str | None, body: bytes) -> bool:
@@ -278,7 +434,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 
 def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
-    """Tables the parser fills (archive/parsed_reports.py); created with the rest so a fresh archive
+    """Tables the parse results fill (Archive.store_parsed); created with the rest so a fresh archive
     already has the published shape."""
     # `value` and `difference` are declared ANY (NUMERIC affinity): counts stay integers, money
     # stays decimal; REAL would turn every count into 859.0.

@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from archive.publish.cli import prepare_database
-from archive.store import Archive
+from archive.store import DEFAULT_ARCHIVE_PATH, Archive
 
 logger = logging.getLogger(__name__)
 
@@ -19,9 +19,9 @@ logger = logging.getLogger(__name__)
 class ArchiveExtension:
     """Owns the one `Archive` of a crawl; the fetch log and the pipeline write through it."""
 
-    def __init__(self, crawler: Crawler):
+    def __init__(self, crawler: Crawler, path: str):
         self.crawler = crawler
-        self.path = crawler.settings.get("ARCHIVE_DB") or "archive.db"
+        self.path = path
         self.commit_interval = crawler.settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
@@ -29,9 +29,10 @@ class ArchiveExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.get("ARCHIVE_DB", "archive.db"):
+        path = crawler.settings.get("ARCHIVE_DB", DEFAULT_ARCHIVE_PATH)
+        if not path:
             raise NotConfigured("ARCHIVE_DB is empty")
-        extension = cls(crawler)
+        extension = cls(crawler, path)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -73,7 +74,7 @@ class ArchiveExtension:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         self.archive.finish_crawl(self.crawl_id, reason, stats)
         self.archive.close()
-        # Views and the Chinese search index, so `datasette archive.db` is ready after any crawl.
+        # Views and the Chinese search index, so `datasette <ARCHIVE_DB>` is ready after any crawl.
         reindexed = prepare_database(self.path)
         logger.info("Search index: %s report(s) (re)indexed", reindexed)
         logger.info("Archive %s closed (%s)", self.path, reason)

@@ -25,6 +25,7 @@ class ArchivedPage:
     link_text: str | None = None
     flags: list[str] = field(default_factory=list)
     request: str | None = None  # "POST <form>" for a request other than a plain GET of the URL
+    encoding: str | None = None  # what the spider decoded a text body with (archive.decoding)
 
 
 @dataclass

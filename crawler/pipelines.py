@@ -8,9 +8,8 @@ from typing import Self
 from scrapy.crawler import Crawler
 
 from archive.classify import is_named_report, year_in_title
-from archive.parsed_reports import parse_snapshots, parse_stored_report, store_parsed
-from archive.parsing import parse_report
-from archive.store import Snapshot, utc_now
+from archive.parsed_reports import parse_joined, parse_snapshot, parse_stored_report
+from archive.store import Archive, Snapshot
 from crawler.archiving import ArchiveExtension
 from crawler.items import ArchivedBook, ArchivedPage
 
@@ -39,6 +38,7 @@ class SnapshotPipeline:
             url=item.url, body=item.body, status=item.status, content_type=item.content_type,
             headers=item.headers, source=item.source, crawl_id=extension.crawl_id,
             fetch_id=item.fetch_id, fetched_at=item.fetched_at, request=item.request,
+            encoding=item.encoding,
         )
         stats = self.crawler.stats
         stats.inc_value("archive/snapshots_new" if snapshot.is_new else "archive/snapshots_unchanged")
@@ -50,22 +50,22 @@ class SnapshotPipeline:
             )
             if snapshot.is_new:
                 self._parse(archive, report_id, item.url)
-        elif item.role == "document" and snapshot.is_new:
-            self._classify_document(archive, snapshot, item)
             stats.inc_value(f"archive/{item.role}s")
             logger.info("Archived %s %s (%s, snapshot %s%s)", item.role, item.url, item.title,
                         snapshot.id, ", new" if snapshot.is_new else ", unchanged")
+        elif item.role == "document" and snapshot.is_new:
+            self._classify_document(archive, snapshot, item)
         return item
 
-    def _parse(self, archive, report_id: int, url: str) -> None:
+    def _parse(self, archive: Archive, report_id: int, url: str) -> None:
         """Parse the new snapshot from the archived bytes; a parser failure never stops the crawl."""
         try:
-            parse_stored_report(archive.db, report_id, utc_now())
+            parse_stored_report(archive, report_id)
         except Exception:  # the snapshot is already safe; record why its parse is missing
             logger.exception("Parsing report %s (%s) failed", report_id, url)
-            archive.db["reports"].update(report_id, {"parse_status": "error:store"})
+            archive.set_parse_status(report_id, "error:store")
 
-    def _record_book(self, archive, item: ArchivedBook) -> None:
+    def _record_book(self, archive: Archive, item: ArchivedBook) -> None:
         """A flipbook whose pages are archived: one report at the book's URL, its first page's
         snapshot as the report's, every page's snapshot a part; parsed when its parts changed."""
         pages = [archive.latest_snapshot_row(url) for url in item.page_urls]
@@ -76,7 +76,7 @@ class SnapshotPipeline:
         title = item.title
         if not is_named_report(title):
             # Reached under no report title: the book's own text must name one (as for documents).
-            title = parse_snapshots(archive.db, snapshot_ids, title).title
+            title = parse_joined(map(archive.snapshot, snapshot_ids), title).title
             if not is_named_report(title):
                 logger.info("Flipbook %s is not a report: title %r", item.url, title)
                 return
@@ -90,14 +90,14 @@ class SnapshotPipeline:
             self._parse(archive, report_id, item.url)
         logger.info("Archived flipbook %s (%s, %s pages, report %s)", item.url, title, len(pages), report_id)
 
-    def _classify_document(self, archive, snapshot, item: ArchivedPage) -> None:
+    def _classify_document(self, archive: Archive, snapshot: Snapshot, item: ArchivedPage) -> None:
         """A document listed under a name that is not a report title: a report if its own title is."""
-        parsed = parse_report(item.body, url=item.url, content_type=item.content_type)
+        parsed = parse_snapshot(archive.snapshot(snapshot.id))
         if not is_named_report(parsed.title) or (item.year and parsed.year and parsed.year != item.year):
             logger.info("Document %s (%s) is not a report: title %r", item.url, item.link_text, parsed.title)
             return
         report_id = archive.record_report(snapshot=snapshot, source=item.source, kind="attachment",
                                           title=parsed.title, year=parsed.year, link_text=item.link_text)
-        store_parsed(archive.db, report_id, parsed, utc_now())
+        archive.store_parsed(report_id, parsed)
         self.crawler.stats.inc_value("archive/attachments")
         logger.info("Archived attachment %s (%s, snapshot %s, new)", item.url, parsed.title, snapshot.id)

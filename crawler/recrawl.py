@@ -10,7 +10,6 @@ RECRAWL_FRESH_DAYS > 0, a snapshot younger than that is served from the archive 
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import Self
@@ -37,30 +36,19 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def _latest(self, url: str) -> dict | None:
-        """The URL's latest snapshot and the validators its bytes were served with."""
-        db = ArchiveExtension.of(self.crawler).open().db
-        return next(iter(db.query(
-            "select s.id, s.fetched_at, s.content_type, s.headers, "
-            "  (select f.etag from fetches f where f.snapshot_id = s.id and f.etag is not null "
-            "   order by f.id desc limit 1) as etag, "
-            "  (select f.last_modified from fetches f where f.snapshot_id = s.id "
-            "   and f.last_modified is not null order by f.id desc limit 1) as last_modified "
-            "from snapshots s where s.url = ? and s.request is null order by s.id desc limit 1", [url])), None)
-
     def process_request(self, request: Request) -> Response | None:
         if request.method != "GET" or request.meta.get("dont_revalidate"):
             return None
-        latest = self._latest(request.url)
+        latest = ArchiveExtension.of(self.crawler).open().validators(request.url)
         if latest is None:
             return None
-        request.meta["archived_snapshot_id"] = latest["id"]
-        if self._fresh(latest["fetched_at"]):
-            return self._archived_response(request, latest["id"])
-        if latest["etag"]:
-            request.headers.setdefault("If-None-Match", latest["etag"])
-        if latest["last_modified"]:
-            request.headers.setdefault("If-Modified-Since", latest["last_modified"])
+        request.meta["archived_snapshot_id"] = latest.snapshot_id
+        if self._fresh(latest.fetched_at):
+            return self._archived_response(request, latest.snapshot_id)
+        if latest.etag:
+            request.headers.setdefault("If-None-Match", latest.etag)
+        if latest.last_modified:
+            request.headers.setdefault("If-Modified-Since", latest.last_modified)
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -77,14 +65,10 @@ class ConditionalRequestMiddleware:
         return datetime.now(timezone.utc) - fetched < timedelta(days=self.fresh_days)
 
     def _archived_response(self, request: Request, snapshot_id: int) -> Response:
-        archive = ArchiveExtension.of(self.crawler).open()
-        row = archive.db.execute("select body, status, headers from snapshots where id = ?",
-                                 [snapshot_id]).fetchone()
-        body, status, headers = row
-        stored = json.loads(headers) if headers else {}
+        snapshot = ArchiveExtension.of(self.crawler).open().snapshot(snapshot_id)
         # The archived body is already decoded: no Content-Encoding may reach HttpCompression.
-        headers = Headers({name: value for name, value in stored.items()
+        headers = Headers({name: value for name, value in snapshot.headers.items()
                            if name.lower() not in _TRANSPORT_HEADERS})
-        response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
-        return response_class(url=request.url, status=status or 200, headers=headers, body=body,
-                              flags=[ARCHIVED_FLAG], request=request)
+        response_class = responsetypes.from_args(headers=headers, url=request.url, body=snapshot.body)
+        return response_class(url=request.url, status=snapshot.status or 200, headers=headers,
+                              body=snapshot.body, flags=[ARCHIVED_FLAG], request=request)

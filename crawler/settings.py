@@ -1,11 +1,13 @@
 """Scrapy settings of gov-reports: polite by default (robots.txt, AutoThrottle, low concurrency)."""
 
+from archive import store
+
 BOT_NAME = "gov_reports"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # The SQLite archive (override with -s ARCHIVE_DB=path).
-ARCHIVE_DB = "archive.db"
+ARCHIVE_DB = store.DEFAULT_ARCHIVE_PATH
 ARCHIVE_COMMIT_SECONDS = 1.0
 ARCHIVE_BATCH_WRITES = 50
 

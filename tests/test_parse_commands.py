@@ -70,3 +70,21 @@ def test_reparse_replaces_results_and_never_touches_snapshots(tmp_path):
                               "and col_key = 'total'").fetchone() == (859,)
     assert [r["body"] for r in archive.db.query("select body from snapshots")] == [body]
     assert archive.db["reports"].get(report_id)["parse_status"] == "ok"
+
+
+def test_reparse_pending_parses_only_the_reports_never_parsed(tmp_path):
+    body = (FIXTURES / "corpus_021.html").read_bytes()
+    db = tmp_path / "a.db"
+    _archive_with_report(db, body)
+    runner = CliRunner()
+    assert "1 reports re-parsed, 1 changed" in runner.invoke(cli, ["reparse", str(db)]).output
+    archive = Archive(db)
+    snapshot = archive.store_snapshot(url="http://x/later.html", body=body, status=200,
+                                      content_type="text/html; charset=utf-8")
+    left_pending = archive.record_report(snapshot=snapshot, source="s", kind="page", title=None, year=None)
+    archive.close()
+    result = runner.invoke(cli, ["reparse", "--pending", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "1 reports re-parsed, 1 changed" in result.output
+    assert f"changed report ids: {left_pending}\n" in result.output
+    assert "  ok: 2" in result.output

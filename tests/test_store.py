@@ -6,7 +6,9 @@ import os
 import signal
 import sqlite3
 
-from archive.store import Archive, Fetch, utc_now
+import pytest
+
+from archive.store import Archive, Fetch, StoredSnapshot, Validators, utc_now
 
 GBK_PAGE = "<html><head><meta charset='gbk'></head><body>政府信息公开工作年度报告</body></html>".encode("gbk")
 
@@ -98,3 +100,67 @@ def test_kill_9_keeps_committed_batches_and_drops_the_open_one(tmp_path):
     archive.store_snapshot(url="http://x/0", body=b"", status=200, content_type=None)
     archive.close()
     assert sqlite3.connect(path).execute("select count(*) from snapshots").fetchone() == (40,)
+
+
+def test_the_encoding_the_crawler_decoded_with_is_recorded_as_given(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    given = archive.store_snapshot(url="http://x/g", body=GBK_PAGE, status=200, content_type="text/html",
+                                   encoding="gbk")
+    pdf = archive.store_snapshot(url="http://x/p.pdf", body=b"%PDF-1.4", status=200,
+                                 content_type="application/pdf", encoding="utf-8")
+    assert (archive.snapshot(given.id).encoding, archive.snapshot(pdf.id).encoding) == ("gbk", None)
+
+
+def test_snapshot_reads_back_what_was_stored(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    stored = archive.store_snapshot(url="http://x/g", body=GBK_PAGE, status=203, content_type="text/html",
+                                    headers={"ETag": '"v1"'})
+    assert archive.snapshot(stored.id) == StoredSnapshot(
+        id=stored.id, url="http://x/g", status=203, content_type="text/html", encoding="gb18030",
+        headers={"ETag": '"v1"'}, body=GBK_PAGE)
+    with pytest.raises(KeyError):
+        archive.snapshot(stored.id + 1)
+
+
+def test_validators_are_the_latest_a_snapshot_was_served_with_per_request(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+
+    def fetched(body: bytes, request: str | None = None, **validators: str) -> int:
+        fetch_id = archive.record_fetch(Fetch(url="http://x/r", requested_at=utc_now(), status=200, **validators))
+        return archive.store_snapshot(url="http://x/r", body=body, status=200, content_type=None,
+                                      fetch_id=fetch_id, request=request, fetched_at="2025-01-01T00:00:00.000Z").id
+
+    assert archive.validators("http://x/r") is None
+    first = fetched(b"v1", etag='"1"', last_modified="Wed, 01 Jan 2025 00:00:00 GMT")
+    assert fetched(b"v1", etag='"1b"') == first  # same bytes, a newer ETag; Last-Modified kept
+    posted = fetched(b"answer", request="POST a=1", etag='"p"')
+    assert archive.validators("http://x/r") == Validators(
+        snapshot_id=first, fetched_at="2025-01-01T00:00:00.000Z", etag='"1b"',
+        last_modified="Wed, 01 Jan 2025 00:00:00 GMT")
+    assert archive.validators("http://x/r", "POST a=1") == Validators(posted, "2025-01-01T00:00:00.000Z", '"p"', None)
+
+
+def test_report_document_is_its_snapshot_or_its_parts_in_order(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    pages = [archive.store_snapshot(url=f"http://x/book/page{n}.html", body=f"p{n}".encode(), status=200,
+                                    content_type="text/html") for n in (1, 2, 3)]
+    page = archive.record_report(snapshot=pages[0], source="s", kind="page", title="t", year=None)
+    book = archive.record_report(snapshot=pages[1], source="s", kind="flipbook", title="b", year=None)
+    assert archive.record_report_parts(book, [pages[2].id, pages[1].id])
+    assert not archive.record_report_parts(book, [pages[2].id, pages[1].id])
+    plain, parts = archive.report_document(page), archive.report_document(book)
+    assert (plain.title, plain.in_parts, [s.body for s in plain.snapshots]) == ("t", False, [b"p1"])
+    assert (parts.title, parts.in_parts, [s.body for s in parts.snapshots]) == ("b", True, [b"p3", b"p2"])
+    with pytest.raises(KeyError):
+        archive.report_document(book + 1)
+
+
+def test_parse_statuses_are_counted(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    ids = [archive.record_report(snapshot=archive.store_snapshot(url=f"http://x/{n}", body=b"%d" % n, status=200,
+                                                                 content_type=None),
+                                 source="s", kind="page", title=None, year=None) for n in range(4)]
+    archive.set_parse_status(ids[1], "ok")
+    archive.set_parse_status(ids[2], "ok")
+    assert archive.report_ids() == ids
+    assert archive.parse_status_counts() == {"ok": 2, "pending": 2}

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from archive.publish.search import build_search_index
 from archive.publish.views import ensure_publish_views
+from archive.store import DEFAULT_ARCHIVE_PATH
 
 PUBLISH_DIR = Path(__file__).resolve().parent
 PLUGINS_DIR = PUBLISH_DIR / "plugins"
@@ -58,7 +59,7 @@ def datasette_command(db: Path, *, host: str = "127.0.0.1", port: int = 8001, li
 
 
 @click.command()
-@click.argument("db", default="archive.db", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("db", default=DEFAULT_ARCHIVE_PATH, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("-p", "--port", default=8001, show_default=True, type=int, help="Port (0 picks a free one).")
 @click.option("--prepare/--no-prepare", default=True, show_default=True,

@@ -91,7 +91,8 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             return
         # Decoded by archive.decoding (the declaration that fits the bytes), not by Scrapy's
         # header-first rule: portals often send a server-default charset over a GBK page.
-        text = decode_body(response.body, response_header(response, "Content-Type")).text
+        decoded = decode_body(response.body, response_header(response, "Content-Type"))
+        text, response.meta["encoding"] = decoded.text, decoded.encoding  # the store records it
         root = Selector(text=text, base_url=response.url).root
         # A flipbook is often served from another host than the portal (威海文登 2022: an IP and
         # port of its own); only book links are followed off the portal's hosts.
@@ -261,6 +262,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             fetched_at=response.meta.get("fetched_at") or utc_now(),
             source=response.meta.get("source"), role=role,
             fetch_id=response.meta.get("fetch_id"), flags=list(response.flags),
+            encoding=response.meta.get("encoding"),
             request=_request_key(response.request), **fields,
         )
 

@@ -15,11 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from archive.parsed_reports import reparse_all
 from archive.parsing.model import Cell
-from archive.store import utc_now
+from archive.store import Archive, utc_now
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
 from tests.crawler.conftest import query_rows, run_crawl
@@ -192,7 +191,7 @@ def test_reparse_joins_the_archived_pages_again(crawled, tmp_path):
     connection.execute("delete from report_cells where report_id = ?", [report_id])
     connection.commit()
     connection.close()
-    summary = reparse_all(sqlite_utils.Database(copy), utc_now())
+    summary = reparse_all(Archive(copy), utc_now())
     assert report_id in summary.changed
     after = query_rows(copy, "select table_key, row_key, col_key, value from report_cells "
                              "where report_id = ? order by 1, 2, 3", report_id)

@@ -16,7 +16,6 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.parsed_reports import store_parsed
 from archive.parsing import parse_report
 from archive.parsing.checks import report_checks
 from archive.parsing.model import ParsedReport
@@ -95,7 +94,7 @@ def _archive_and_parse(archive: Archive, *, url: str, body: bytes, content_type:
                                       source=source, fetched_at=fetched_at)
     report_id = archive.record_report(snapshot=snapshot, source=source, kind=kind, title=None, year=None)
     parsed = parse_report(body, url=url, content_type=content_type)
-    store_parsed(archive.db, report_id, parsed, PARSED_AT)
+    archive.store_parsed(report_id, parsed, PARSED_AT)
     return report_id
 
 
@@ -130,7 +129,7 @@ def build_fixture_archive(path: Path, canary: str) -> FixtureArchive:
     ids["shanghai_2020"] = archive.record_report(snapshot=snapshot, source="上海市人民政府", kind="page",
                                                  title=None, year=2020)
     parsed = parse_report(shanghai, url=SHANGHAI_URL, content_type="text/html")
-    store_parsed(archive.db, ids["shanghai_2020"], _shanghai_2020(parsed), PARSED_AT)
+    archive.store_parsed(ids["shanghai_2020"], _shanghai_2020(parsed), PARSED_AT)
     pdf = archive.store_snapshot(url=PDF_URL, body=b"%PDF-1.4\n% attachment of the 2019 report\n%%EOF\n",
                                  status=200, content_type="application/pdf", source="上海市人民政府",
                                  fetched_at="2020-02-01T08:00:01.000Z")
@@ -152,7 +151,7 @@ def build_fixture_archive(path: Path, canary: str) -> FixtureArchive:
                                      content_type="text/html; charset=utf-8", source="某县人民政府",
                                      fetched_at="2022-01-21T08:00:00.000Z")
     ids["hostile"] = archive.record_report(snapshot=hostile, source="某县人民政府", kind="page", title=None, year=None)
-    store_parsed(archive.db, ids["hostile"], ParsedReport(
+    archive.store_parsed(ids["hostile"], ParsedReport(
         title="某县人民政府2021年政府信息公开工作年度报告", agency="某县人民政府", region="某县", year=2021,
         published="2022-01-20", parse_status="unknown_layout", text="某县人民政府2021年政府信息公开工作年度报告 本年度行政复议案件0件。"),
         PARSED_AT)
