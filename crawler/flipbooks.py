@@ -19,12 +19,10 @@ from archive.documents.flipbook import book_base, page_number, page_url, read_pa
 from crawler.fetchlog import response_header
 from crawler.items import ArchivedBook
 
-# A report is a few dozen pages; a "next page" chain longer than this is a generator loop.
-FLIPBOOK_MAX_PAGES = 1000
-
 
 class FlipbookChain:
-    """parse_flipbook and its helpers; the spider provides _archived, _request and on_error."""
+    """parse_flipbook and its helpers; the spider provides _archived, _request, on_error and
+    flipbook_max_pages (the GOV_REPORTS_FLIPBOOK_MAX_PAGES setting)."""
 
     def parse_flipbook(self, response: Response) -> Iterator[Any]:
         """A text page of a PDF flipbook: archived, then the next page is fetched; after the last
@@ -43,7 +41,7 @@ class FlipbookChain:
         yield self._archived(response, role="flipbook_page")
         book = {**book, "pages": [*book["pages"], response.url]}
         following = len(book["pages"]) + 1
-        if following in page.linked_pages and following <= FLIPBOOK_MAX_PAGES:
+        if following in page.linked_pages and following <= self.flipbook_max_pages:
             # The chain is the book's only fetcher (its first request went through the duplicate
             # filter), so a page linked into earlier is fetched again here rather than skipped.
             yield scrapy.Request(page_url(book["base"], following), callback=self.parse_flipbook,

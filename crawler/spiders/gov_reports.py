@@ -13,7 +13,6 @@ from importlib import metadata
 from typing import Any, Iterator
 
 import scrapy
-from parsel import Selector
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -24,6 +23,7 @@ from archive.decoding import decode_body
 from archive.documents.flipbook import book_base
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
+from crawler import settings as defaults
 from crawler.discovery import (
     LinkRole,
     classify_link,
@@ -32,7 +32,6 @@ from crawler.discovery import (
     is_named_report,
     is_report_page,
     looks_like_column,
-    page_links,
 )
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
@@ -40,14 +39,13 @@ from crawler.items import ArchivedPage
 from crawler.list_forms import (
     DOCUMENT,
     PAGE,
+    ListAnswer,
+    ListLimits,
+    ListPage,
     ListRequest,
     read_list_answer,
     read_list_page,
 )
-
-# Navigation hops allowed from a start page before only pagers and report links are followed:
-# home → disclosure area → sub-area → column is three; one spare for portals with one more level.
-ENTRY_HOPS = 4
 
 
 class GovReportsSpider(FlipbookChain, scrapy.Spider):
@@ -58,7 +56,8 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.sources: list[Source] = _resolve_sources(start_url, sources)
         self.year = int(year) if year else None
-        self.entry_hops = int(hops) if hops else ENTRY_HOPS
+        self.entry_hops = int(hops) if hops else None  # else the GOV_REPORTS_ENTRY_HOPS setting
+        self.list_limits = ListLimits()
         self.crawl_args = {"start_url": start_url, "sources": sources, "year": year,
                            "source_count": len(self.sources)}
         self._sources = {source.name: source for source in self.sources}
@@ -68,6 +67,12 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "GovReportsSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if spider.entry_hops is None:
+            spider.entry_hops = settings.getint("GOV_REPORTS_ENTRY_HOPS", defaults.GOV_REPORTS_ENTRY_HOPS)
+        spider.flipbook_max_pages = settings.getint("GOV_REPORTS_FLIPBOOK_MAX_PAGES",
+                                                    defaults.GOV_REPORTS_FLIPBOOK_MAX_PAGES)
+        spider.list_limits = ListLimits.from_settings(settings.getint)
         if crawler.settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["default"]:
             spider.user_agent = user_agent(crawler.settings.get("GOV_REPORTS_CONTACT_URL"))
         return spider
@@ -92,14 +97,14 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         # Decoded by archive.decoding (the declaration that fits the bytes), not by Scrapy's
         # header-first rule: portals often send a server-default charset over a GBK page.
         text = decode_body(response.body, response_header(response, "Content-Type")).text
-        root = Selector(text=text, base_url=response.url).root
+        page = ListPage.parse(text, response.url, self.list_limits)
         # A flipbook is often served from another host than the portal (威海文登 2022: an IP and
         # port of its own); only book links are followed off the portal's hosts.
-        links = [link for link in page_links(root, response.url)
+        links = [link for link in page.links
                  if host_in_scope(link.url, self._hosts(response)) or book_base(link.url)]
-        is_report, title = is_report_page(root, links, response.meta.get("link_text"))
+        is_report, title = is_report_page(page.root, links, response.meta.get("link_text"))
         # CMS list forms: records in data islands, menus and script-loaded pages (crawler/list_forms).
-        found = read_list_page(text, root, response.url)
+        found = read_list_page(page)
         if is_report:
             yield from self._report(response, title, links)
             # A report of Hanweb's annual-report module offers its agency's other years.
@@ -110,7 +115,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         roles = [(link, classify_link(link, response.url)) for link in links]
         is_list = (response.meta.get("role") == "column"
                    or any(role is LinkRole.REPORT for _, role in roles)
-                   or looks_like_column(root, response.url))
+                   or looks_like_column(page.root, response.url))
         yield self._archived(response, role="list" if is_list else "page")
         yield from self._follow(response, roles, is_list)
         if is_list:
@@ -123,7 +128,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         request = ListRequest.from_meta(response.meta["list_request"])
         yield self._archived(response, role="list_answer")
         text = decode_body(response.body, response_header(response, "Content-Type")).text
-        found = read_list_answer(request, text)
+        found = read_list_answer(ListAnswer(request, text, self.list_limits))
         links = [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
         self.crawler.stats.inc_value(f"gov_reports/list_answers/{request.form}")
         yield from self._follow(response, [(link, classify_link(link, request.base_url)) for link in links], True)

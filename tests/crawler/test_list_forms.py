@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import lxml.html
-
 from crawler.discovery import PageLink
 from crawler.list_forms import (
     HANWEB_XML,
     JSON,
     PAGE,
+    ListAnswer,
+    ListPage,
     ListRequest,
     read_list_answer,
     read_list_page,
@@ -29,7 +29,7 @@ PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
 
 
 def _read(html: str, url: str):
-    return read_list_page(html, lxml.html.document_fromstring(html), url)
+    return read_list_page(ListPage.parse(html, url))
 
 
 # -- TRS ----------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_trs_search_answer_gives_records_and_the_remaining_pages():
     answer = ('{"pageCount":4,"data":[{"doctitle":"平潭综合实验区2015年度政府信息公开工作年度报告",'
               '"docreltime":"2016-01-12 10:00:00","chnldocurl":"https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/'
               '201601/t20160112_80445.htm","docpuburl":"./201601/t20160112_80445.htm"}]}')
-    found = read_list_answer(request, answer)
+    found = read_list_answer(ListAnswer(request, answer))
     assert found.links == (PageLink(PINGTAN + "201601/t20160112_80445.htm",
                                     "平潭综合实验区2015年度政府信息公开工作年度报告",
                                     "平潭综合实验区2015年度政府信息公开工作年度报告"),)
@@ -94,7 +94,7 @@ def test_was5_pseudo_json_with_single_quoted_values():
 """
     request = ListRequest("http://fujian.chinatax.gov.cn/was5/web/search?channelid=203958&page=1&prepage=1", JSON,
                           page_field="page", form="trs")
-    found = read_list_answer(request, body)
+    found = read_list_answer(ListAnswer(request, body))
     assert [link.url for link in found.links] == [
         "http://fujian.chinatax.gov.cn/fzsswj/zfxxgkzl/zfxxgkml/rsxx_1009/202605/t20260507_634732.htm"]
     assert [r.url for r in found.requests] == [
@@ -163,7 +163,7 @@ def test_hanweb_answer_gives_records_and_groups_up_to_totalrecord():
     answer = ('<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>200</totalrecord><recordset>'
               '<record><![CDATA[<li><a href="/art/2024/1/5/art_1_9.html" title="某区2023年政府信息公开工作年度报告">'
               '某区2023年政府信息公开工作年度报告</a></li>]]></record></recordset></datastore>')
-    found = read_list_answer(request, answer)
+    found = read_list_answer(ListAnswer(request, answer))
     assert [link.url for link in found.links] == ["http://h.gov.cn/art/2024/1/5/art_1_9.html"]
     assert [r.url.split("?")[1] for r in found.requests] == [
         "startrecord=91&endrecord=135&perpage=15", "startrecord=136&endrecord=180&perpage=15",
@@ -197,8 +197,8 @@ def test_ajax_call_in_the_page_script_is_the_list_endpoint():
 def test_gkmlpt_style_answer_pages_by_total_and_page_size():
     request = ListRequest("http://h.gov.cn/api/list.jsp?channelId=1&page=1&pageSize=5", JSON,
                           base_url="http://h.gov.cn/xxgk/nb/", page_field="page", form="json_api")
-    found = read_list_answer(request, '{"total": 12, "articles": [{"title": "某县2023年政府信息公开工作年度报告",'
-                                      ' "url": "/xxgk/nb/content/post_1.html"}]}')
+    found = read_list_answer(ListAnswer(request, '{"total": 12, "articles": [{"title": "某县2023年政府信息公开工作年度报告",'
+                                                 ' "url": "/xxgk/nb/content/post_1.html"}]}'))
     assert [link.url for link in found.links] == ["http://h.gov.cn/xxgk/nb/content/post_1.html"]
     assert [r.url for r in found.requests] == ["http://h.gov.cn/api/list.jsp?channelId=1&page=2&pageSize=5",
                                                "http://h.gov.cn/api/list.jsp?channelId=1&page=3&pageSize=5"]
