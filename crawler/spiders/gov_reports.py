@@ -43,6 +43,7 @@ from crawler.list_forms import (
     ListLimits,
     ListPage,
     ListRequest,
+    form_names,
     read_list_answer,
     read_list_page,
 )
@@ -73,6 +74,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         spider.flipbook_max_pages = settings.getint("GOV_REPORTS_FLIPBOOK_MAX_PAGES",
                                                     defaults.GOV_REPORTS_FLIPBOOK_MAX_PAGES)
         spider.list_limits = ListLimits.from_settings(settings.getint)
+        spider._check_list_forms()
         if crawler.settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["default"]:
             spider.user_agent = user_agent(crawler.settings.get("GOV_REPORTS_CONTACT_URL"))
         return spider
@@ -236,10 +238,19 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
                 yield scrapy.Request(request.url, headers=headers, callback=self.parse_list_answer,
                                      errback=self.on_error, meta=meta)
 
+    def _check_list_forms(self) -> None:
+        """A registry hint naming no list form of crawler/list_forms is said once; pages are read anyway."""
+        known = form_names()
+        for source in self.sources:
+            if source.list_form and source.list_form not in known:
+                self.logger.error("Source %s: unknown list_form %r (known: %s); its pages are read without it",
+                                  source.name, source.list_form, ", ".join(sorted(known)))
+                self.crawler.stats.inc_value("gov_reports/errors/unknown_list_form")
+
     def _expect_form(self, response: Response, forms: tuple[str, ...]) -> None:
         """A registry hint (Source.list_form) the column page does not bear out is worth a warning."""
         source = self._sources.get(response.meta.get("source"))
-        hint = source.list_form if source else None
+        hint = source.list_form if source and source.list_form in form_names() else None
         if hint and hint != "plain" and response.meta.get("role") == "column" and hint not in forms:
             self.logger.warning("%s: registry says list form %r, the page shows %s", response.url, hint,
                                 ", ".join(forms) or "none")
