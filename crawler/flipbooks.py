@@ -17,7 +17,7 @@ from archive.classify import is_named_report, year_in_title
 from archive.decoding import decode_body
 from archive.documents.flipbook import book_base, page_number, page_url, read_page
 from crawler.fetchlog import response_header
-from crawler.items import ArchivedBook
+from crawler.items import ArchivedBook, ItemRole, RequestRole
 
 
 class FlipbookChain:
@@ -33,12 +33,12 @@ class FlipbookChain:
             yield from self._flipbook_start(response, response.url, response.meta.get("link_text"),
                                             response.meta.get("parent_url"))
             if page_number(response.url) != 1:
-                yield self._archived(response, role="flipbook_page")
+                yield self._archived(response, role=ItemRole.FLIPBOOK_PAGE)
                 return
             book = _new_book(response.url, response.meta.get("link_text"), response.meta.get("parent_url"))
         text = decode_body(response.body, response_header(response, "Content-Type")).text
         page = read_page(text, response.url)
-        yield self._archived(response, role="flipbook_page")
+        yield self._archived(response, role=ItemRole.FLIPBOOK_PAGE)
         book = {**book, "pages": [*book["pages"], response.url]}
         following = len(book["pages"]) + 1
         if following in page.linked_pages and following <= self.flipbook_max_pages:
@@ -46,7 +46,7 @@ class FlipbookChain:
             # filter), so a page linked into earlier is fetched again here rather than skipped.
             yield scrapy.Request(page_url(book["base"], following), callback=self.parse_flipbook,
                                  errback=self.on_flipbook_error, dont_filter=True,
-                                 meta={"source": response.meta.get("source"), "role": "flipbook",
+                                 meta={"source": response.meta.get("source"), "role": RequestRole.FLIPBOOK,
                                        "flipbook": book})
             return
         self.crawler.stats.inc_value("gov_reports/flipbooks")
@@ -69,7 +69,7 @@ class FlipbookChain:
         base = book_base(url)
         if page_number(response.url) == 1 and book_base(response.url) == base:
             return  # this response is page 1: the caller goes on with it
-        yield self._request(response, page_url(base, 1), self.parse_flipbook, role="flipbook",
+        yield self._request(response, page_url(base, 1), self.parse_flipbook, role=RequestRole.FLIPBOOK,
                             allow_offsite=True, flipbook=_new_book(url, title, parent_url))
 
 

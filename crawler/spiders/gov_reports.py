@@ -35,7 +35,7 @@ from crawler.discovery import (
 )
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
-from crawler.items import ArchivedPage
+from crawler.items import ArchivedPage, ItemRole, RequestRole
 from crawler.list_forms import (
     DOCUMENT,
     PAGE,
@@ -85,7 +85,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             # its entry pages (cheaply: they are revalidated against the archive).
             yield scrapy.Request(source.start_url, callback=self.parse_page, errback=self.on_error,
                                  dont_filter=True,
-                                 meta={"source": source.name, "hops": self.entry_hops, "role": "entry"})
+                                 meta={"source": source.name, "hops": self.entry_hops, "role": RequestRole.ENTRY})
 
     # -- callbacks ------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -115,10 +115,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         self._expect_form(response, found.forms)
         links += [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
         roles = [(link, classify_link(link, response.url)) for link in links]
-        is_list = (response.meta.get("role") == "column"
+        is_list = (response.meta.get("role") == RequestRole.COLUMN
                    or any(role is LinkRole.REPORT for _, role in roles)
                    or looks_like_column(page.root, response.url))
-        yield self._archived(response, role="list" if is_list else "page")
+        yield self._archived(response, role=ItemRole.LIST if is_list else ItemRole.PAGE)
         yield from self._follow(response, roles, is_list)
         if is_list:
             yield from self._list_requests(response, found.requests)
@@ -128,7 +128,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         records are followed as a list's links are. Archived like any list page, keyed by the form
         it was asked with (snapshots.request), so that each page of answers keeps its versions."""
         request = ListRequest.from_meta(response.meta["list_request"])
-        yield self._archived(response, role="list_answer")
+        yield self._archived(response, role=ItemRole.LIST_ANSWER)
         text = decode_body(response.body, response_header(response, "Content-Type")).text
         found = read_list_answer(ListAnswer(request, text, self.list_limits))
         links = [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
@@ -140,19 +140,19 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         """A document file (PDF, Word, Excel…) linked from a report page or directly from a column."""
         if isinstance(response, TextResponse) and b"<html" in response.body[:2048].lower():
             self.logger.warning("Attachment URL %s answered an HTML page; archived as a page", response.url)
-            yield self._archived(response, role="page")
+            yield self._archived(response, role=ItemRole.PAGE)
             return
         label = response.meta.get("link_text")
         parent = response.meta.get("parent_url")
         if parent is None and not is_named_report(label):
             # Linked from a list under a truncated or plain name: the pipeline reads the document's
             # own title (parsing it once) and records it as a report only if that names one.
-            yield self._archived(response, role="document", link_text=label, year=self.year)
+            yield self._archived(response, role=ItemRole.DOCUMENT, link_text=label, year=self.year)
             return
         # "附件1" says nothing; the report page's own title names the document.
         title = label if is_named_report(label) else response.meta.get("report_title") or label
         yield self._archived(
-            response, role="attachment", title=title,
+            response, role=ItemRole.ATTACHMENT, title=title,
             year=year_in_title(label) or response.meta.get("report_year"),
             parent_url=response.meta.get("parent_url"), link_text=label,
         )
@@ -173,13 +173,13 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
     def _report(self, response: TextResponse, title: str, links: list) -> Iterator[Any]:
         year = year_in_title(title)
         if self.year and year and year != self.year:
-            yield self._archived(response, role="page", title=title, year=year)
+            yield self._archived(response, role=ItemRole.PAGE, title=title, year=year)
             return
-        yield self._archived(response, role="report", title=title, year=year,
+        yield self._archived(response, role=ItemRole.REPORT, title=title, year=year,
                              link_text=response.meta.get("link_text"))
         for link in links:
             if classify_link(link, response.url) is LinkRole.ATTACHMENT:
-                yield self._request(response, link.url, self.parse_attachment, role="attachment",
+                yield self._request(response, link.url, self.parse_attachment, role=RequestRole.ATTACHMENT,
                                     link_text=link.label, parent_url=response.url, report_year=year,
                                     report_title=title)
 
@@ -187,34 +187,34 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         hops = response.meta.get("hops", 0)
         for link, role in roles:
             if role is LinkRole.PAGER and is_list:
-                yield self._request(response, link.url, role="column", hops=hops)
-            elif role is LinkRole.FLIPBOOK and (is_list or response.meta.get("role") == "candidate"):
+                yield self._request(response, link.url, role=RequestRole.COLUMN, hops=hops)
+            elif role is LinkRole.FLIPBOOK and (is_list or response.meta.get("role") == RequestRole.CANDIDATE):
                 # A book listed in the column, or behind a link with a report title (the book's
                 # JavaScript index.html, an HTML stub): the column's title names the book.
                 title = link.label if is_named_report(link.label) else response.meta.get("link_text")
                 if self._wanted_year(title or ""):
                     yield from self._flipbook_start(response, link.url, title, response.url)
             elif role is LinkRole.REPORT and self._wanted_year(link.label):
-                yield self._request(response, link.url, role="candidate", hops=max(hops - 1, 0),
+                yield self._request(response, link.url, role=RequestRole.CANDIDATE, hops=max(hops - 1, 0),
                                     link_text=link.label)
             elif role is LinkRole.ATTACHMENT and self._wanted_year(link.label) and (
                     is_named_report(link.label) or is_list):
                 # A document in a list is a report when its link text, or else its own title, says so.
-                yield self._request(response, link.url, self.parse_attachment, role="attachment",
+                yield self._request(response, link.url, self.parse_attachment, role=RequestRole.ATTACHMENT,
                                     link_text=link.label)
             elif role is LinkRole.ARTICLE and is_list:
-                yield self._request(response, link.url, role="candidate", hops=max(hops - 1, 0),
+                yield self._request(response, link.url, role=RequestRole.CANDIDATE, hops=max(hops - 1, 0),
                                     link_text=link.label)
             elif role is LinkRole.COLUMN and hops > 0:
-                yield self._request(response, link.url, role="column", hops=hops - 1,
+                yield self._request(response, link.url, role=RequestRole.COLUMN, hops=hops - 1,
                                     link_text=link.label)
             elif role is LinkRole.AREA and hops > 0 and not is_list:
-                yield self._request(response, link.url, role="area", hops=hops - 1)
+                yield self._request(response, link.url, role=RequestRole.AREA, hops=hops - 1)
             elif role in (LinkRole.OTHER, LinkRole.AREA) and is_list and hops > 0 and \
                     is_below(link.url, response.url):
                 # Sub-columns named only by their publisher (市发改委, 乡镇年报 › 某镇) live under the
                 # column's own path.
-                yield self._request(response, link.url, role="column", hops=hops - 1,
+                yield self._request(response, link.url, role=RequestRole.COLUMN, hops=hops - 1,
                                     link_text=link.label)
 
     def _list_requests(self, response: Response, requests: tuple[ListRequest, ...]) -> Iterator[scrapy.Request]:
@@ -225,10 +225,12 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             if not host_in_scope(request.url, self._hosts(response)):
                 continue
             if request.answer in (PAGE, DOCUMENT):
-                role = "column" if request.answer == PAGE else "candidate"
-                yield self._request(response, request.url, role=role, hops=hops if role == "column" else max(hops - 1, 0))
+                if request.answer == PAGE:
+                    yield self._request(response, request.url, role=RequestRole.COLUMN, hops=hops)
+                else:
+                    yield self._request(response, request.url, role=RequestRole.CANDIDATE, hops=max(hops - 1, 0))
                 continue
-            meta = {"source": response.meta.get("source"), "hops": hops, "role": "list_answer",
+            meta = {"source": response.meta.get("source"), "hops": hops, "role": RequestRole.LIST_ANSWER,
                     "list_request": request.as_meta()}
             headers = {"Referer": request.base_url or response.url, **dict(request.headers)}
             if request.method == "POST":
@@ -251,7 +253,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         """A registry hint (Source.list_form) the column page does not bear out is worth a warning."""
         source = self._sources.get(response.meta.get("source"))
         hint = source.list_form if source and source.list_form in form_names() else None
-        if hint and hint != "plain" and response.meta.get("role") == "column" and hint not in forms:
+        if hint and hint != "plain" and response.meta.get("role") == RequestRole.COLUMN and hint not in forms:
             self.logger.warning("%s: registry says list form %r, the page shows %s", response.url, hint,
                                 ", ".join(forms) or "none")
 
@@ -268,7 +270,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         return scrapy.Request(url, callback=callback or self.parse_page, errback=self.on_error,
                               meta={"source": response.meta.get("source"), **meta})
 
-    def _archived(self, response: Response, role: str, **fields: Any) -> ArchivedPage:
+    def _archived(self, response: Response, role: ItemRole, **fields: Any) -> ArchivedPage:
         return ArchivedPage(
             url=response.url, status=response.status, body=response.body,
             content_type=response_header(response, "Content-Type"),
