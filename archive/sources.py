@@ -8,7 +8,7 @@ import ipaddress
 import json
 import os
 import pathlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit
@@ -18,7 +18,6 @@ from w3lib.url import add_http_if_no_scheme, canonicalize_url
 GOVERNMENT_LEVELS: tuple[str, ...] = ("national", "province", "city", "county", "township")
 # A department row names the government level it belongs to in its notes.
 LEVELS: tuple[str, ...] = (*GOVERNMENT_LEVELS, "department")
-LIST_FORMS: tuple[str, ...] = ("trs", "hanweb", "hanweb_annual_report", "json_api", "plain")
 COLUMNS: tuple[str, ...] = ("name", "region", "level", "start_url", "list_form", "domains", "notes")
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "region", "level", "start_url")
 GOV_SUFFIX = ".gov.cn"
@@ -148,16 +147,20 @@ def _source_from_record(record: Mapping[str, str]) -> Source:
 
 
 def validate_sources(
-    sources: list[Source], *, host_exceptions: Iterable[str] = NON_GOV_HOST_EXCEPTIONS
+    sources: list[Source], *, host_exceptions: Iterable[str] = NON_GOV_HOST_EXCEPTIONS,
+    list_forms: Collection[str] | None = None,
 ) -> list[str]:
-    """Every problem in the registry, one message each, naming the row (#n, 1-based, and name)."""
+    """Every problem in the registry, one message each, naming the row (#n, 1-based, and name).
+
+    The list forms are the crawler's (crawler.list_forms.form_names()); `list_form` is checked only
+    against the names passed in, as this package does not know the crawler's readers."""
     allowed = frozenset(h.lower() for h in host_exceptions)
     problems: list[str] = []
     first_by_name: dict[str, int] = {}
     first_by_url: dict[str, int] = {}
     for index, source in enumerate(sources, start=1):
         row = f"#{index} {source.name or '<no name>'}"
-        problems += [f"{row}: {p}" for p in _row_problems(source, allowed)]
+        problems += [f"{row}: {p}" for p in _row_problems(source, allowed, list_forms)]
         if source.name:
             if source.name in first_by_name:
                 problems.append(f"{row}: duplicate name (first at #{first_by_name[source.name]})")
@@ -170,7 +173,7 @@ def validate_sources(
     return problems
 
 
-def _row_problems(source: Source, allowed_hosts: frozenset[str]) -> list[str]:
+def _row_problems(source: Source, allowed_hosts: frozenset[str], list_forms: Collection[str] | None) -> list[str]:
     problems = []
     if not source.name:
         problems.append("empty name")
@@ -180,7 +183,7 @@ def _row_problems(source: Source, allowed_hosts: frozenset[str]) -> list[str]:
         problems.append(f"unknown level {source.level!r} (expected one of {', '.join(LEVELS)})")
     elif source.level == "department" and not any(level in source.notes for level in GOVERNMENT_LEVELS):
         problems.append("department without its government level in notes")
-    if source.list_form is not None and source.list_form not in LIST_FORMS:
+    if source.list_form is not None and list_forms is not None and source.list_form not in list_forms:
         problems.append(f"unknown list_form {source.list_form!r}")
     url_problem = _url_problem(source.start_url)
     if url_problem:

@@ -53,9 +53,6 @@ _CJK = re.compile(f"[{CJK}]")
 # Lists that open their items by script: onclick="window.open('./t2024_1.html')",
 # "location.href='…'", or href="javascript:window.open('…')".
 _ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*\(?\s*['\"]([^'\"]+)['\"]")
-_CREATE_PAGE_HTML = re.compile(
-    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]\s*,"
-    r"\s*['\"]([^'\"]+)['\"]")
 
 
 class LinkRole(str, Enum):
@@ -209,16 +206,6 @@ def is_report_page(root: etree._Element, links: list[PageLink] = (),
         return False, None
     has_attachment = any(is_attachment_url(link.url) for link in links)
     return is_report(title, body_text(root), has_attachment), title
-
-
-def trs_pager_urls(html: str, page_url: str) -> list[str]:
-    """List pages announced only by TRS's createPageHTML(total, current, "index", "html") script call."""
-    match = _CREATE_PAGE_HTML.search(html)
-    if not match:
-        return []
-    total, _current, stem, ext = int(match.group(1)), match.group(2), match.group(3), match.group(4)
-    names = [f"{stem}.{ext}"] + [f"{stem}_{n}.{ext}" for n in range(1, min(total, 500))]
-    return [urljoin(page_url, name) for name in names]
 
 
 def host_in_scope(url: str, hosts: tuple[str, ...]) -> bool:

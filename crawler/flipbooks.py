@@ -17,14 +17,12 @@ from archive.classify import is_named_report, year_in_title
 from archive.decoding import decode_body
 from archive.documents.flipbook import book_base, page_number, page_url, read_page
 from crawler.fetchlog import response_header
-from crawler.items import ArchivedBook
-
-# A report is a few dozen pages; a "next page" chain longer than this is a generator loop.
-FLIPBOOK_MAX_PAGES = 1000
+from crawler.items import ArchivedBook, ItemRole, RequestRole
 
 
 class FlipbookChain:
-    """parse_flipbook and its helpers; the spider provides _archived, _request and on_error."""
+    """parse_flipbook and its helpers; the spider provides _archived, _request, on_error and
+    flipbook_max_pages (the GOV_REPORTS_FLIPBOOK_MAX_PAGES setting)."""
 
     def parse_flipbook(self, response: Response) -> Iterator[Any]:
         """A text page of a PDF flipbook: archived, then the next page is fetched; after the last
@@ -35,20 +33,20 @@ class FlipbookChain:
             yield from self._flipbook_start(response, response.url, response.meta.get("link_text"),
                                             response.meta.get("parent_url"))
             if page_number(response.url) != 1:
-                yield self._archived(response, role="flipbook_page")
+                yield self._archived(response, role=ItemRole.FLIPBOOK_PAGE)
                 return
             book = _new_book(response.url, response.meta.get("link_text"), response.meta.get("parent_url"))
         text = decode_body(response.body, response_header(response, "Content-Type")).text
         page = read_page(text, response.url)
-        yield self._archived(response, role="flipbook_page")
+        yield self._archived(response, role=ItemRole.FLIPBOOK_PAGE)
         book = {**book, "pages": [*book["pages"], response.url]}
         following = len(book["pages"]) + 1
-        if following in page.linked_pages and following <= FLIPBOOK_MAX_PAGES:
+        if following in page.linked_pages and following <= self.flipbook_max_pages:
             # The chain is the book's only fetcher (its first request went through the duplicate
             # filter), so a page linked into earlier is fetched again here rather than skipped.
             yield scrapy.Request(page_url(book["base"], following), callback=self.parse_flipbook,
                                  errback=self.on_flipbook_error, dont_filter=True,
-                                 meta={"source": response.meta.get("source"), "role": "flipbook",
+                                 meta={"source": response.meta.get("source"), "role": RequestRole.FLIPBOOK,
                                        "flipbook": book})
             return
         self.crawler.stats.inc_value("gov_reports/flipbooks")
@@ -71,7 +69,7 @@ class FlipbookChain:
         base = book_base(url)
         if page_number(response.url) == 1 and book_base(response.url) == base:
             return  # this response is page 1: the caller goes on with it
-        yield self._request(response, page_url(base, 1), self.parse_flipbook, role="flipbook",
+        yield self._request(response, page_url(base, 1), self.parse_flipbook, role=RequestRole.FLIPBOOK,
                             allow_offsite=True, flipbook=_new_book(url, title, parent_url))
 
 

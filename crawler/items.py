@@ -1,8 +1,38 @@
-"""What the spider hands to the pipeline: fetched documents to archive."""
+"""What the spider hands to the pipeline: fetched documents to archive, and the roles it records.
+
+Two vocabularies kept apart: why a URL was requested (RequestRole, in request meta) and what a
+fetched document was found to be (ItemRole, ArchivedPage.role). Both are StrEnums, so they compare
+equal to, format as and serialize as their plain string values.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class RequestRole(StrEnum):
+    """Why the spider asked for a URL (request meta "role")."""
+
+    ENTRY = "entry"  # a source's start URL
+    AREA = "area"  # a disclosure-area page on the way to the report column
+    COLUMN = "column"  # a report column, one of its pages or sub-columns
+    CANDIDATE = "candidate"  # a page that may be a report (a report link, an article of a list)
+    ATTACHMENT = "attachment"  # a document file linked from a report page or a list
+    LIST_ANSWER = "list_answer"  # the XML/JSON answer of a list form's request
+    FLIPBOOK = "flipbook"  # a text page of a PDF flipbook, fetched in its chain
+
+
+class ItemRole(StrEnum):
+    """What an archived document was found to be (ArchivedPage.role)."""
+
+    REPORT = "report"  # an HTML report page
+    ATTACHMENT = "attachment"  # a report document attached to a report page, or named a report by its link
+    DOCUMENT = "document"  # a document of a list: a report if its own title says so
+    LIST = "list"  # a list page (report column)
+    LIST_ANSWER = "list_answer"  # a list form's XML/JSON answer
+    PAGE = "page"  # any other page
+    FLIPBOOK_PAGE = "flipbook_page"  # one text page of a flipbook, recorded with its ArchivedBook
 
 
 @dataclass
@@ -16,8 +46,7 @@ class ArchivedPage:
     headers: dict[str, str]
     fetched_at: str
     source: str | None
-    role: str  # report | attachment | document (a report if its own title says so) | list | list_answer | page
-    #            | flipbook_page (one text page of a flipbook, recorded with its ArchivedBook)
+    role: ItemRole
     fetch_id: int | None = None
     title: str | None = None
     year: int | None = None  # data year; for a `document`, the year the crawl is limited to

@@ -55,6 +55,20 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
+# Limits of the crawl (each overridable with -s NAME=value).
+# Navigation hops allowed from a start page before only pagers and report links are followed:
+# home → disclosure area → sub-area → column is three; one spare for portals with one more level.
+# `-a hops=N` overrides it for one crawl.
+GOV_REPORTS_ENTRY_HOPS = 4
+# Further pages one list form may ask for from one list page or answer (createPageHTML pages,
+# search-API pages, ?page=N forms, pager gaps): a column of annual reports has a few pages, so
+# hundreds is a miscounted total or a generator loop.
+GOV_REPORTS_LIST_MAX_PAGES = 500
+# Record groups one Hanweb list may ask dataproxy.jsp for (each group is groupSize × perPage records).
+GOV_REPORTS_LIST_MAX_GROUPS = 500
+# A report is a few dozen pages; a flipbook "next page" chain longer than this is a generator loop.
+GOV_REPORTS_FLIPBOOK_MAX_PAGES = 1000
+
 # Re-crawls: archived URLs are revalidated with one conditional request; a snapshot younger than
 # this many days is not requested at all (0: always revalidate).
 RECRAWL_FRESH_DAYS = 0

@@ -1,17 +1,17 @@
 """The list forms of government CMS products, read from a list page without running its scripts.
 
-`read_list_page` runs every reader on a page (detection is automatic; a registry hint only
-says which form to expect) and returns the document links the page's own <a> tags miss and the
-further requests the list needs. `read_list_answer` reads the answer to one of those requests.
+Each form is one module of this package that registers its reader (crawler/list_forms/registry.py):
+a function from one `ListPage` to `ListFindings`, and, for the forms that ask for XML or JSON, a
+reader of those answers. `read_list_page` runs every form's reader on a page (detection is
+automatic; a registry hint only says which form to expect) and returns the document links the
+page's own <a> tags miss and the further requests the list needs; `read_list_answer` reads the
+answer to one of those requests. Adding a form is adding a module.
 """
 
 from __future__ import annotations
 
-from lxml import etree
+import sys
 
-from crawler.list_forms.hanweb import read_hanweb, read_hanweb_answer
-from crawler.list_forms.hanweb_annual_report import read_annual_reports
-from crawler.list_forms.json_api import read_json_answer, read_json_api
 from crawler.list_forms.model import (
     DOCUMENT,
     HANWEB_XML,
@@ -20,24 +20,17 @@ from crawler.list_forms.model import (
     ListFindings,
     ListRequest,
 )
-from crawler.list_forms.plain import read_plain
-from crawler.list_forms.scripts import script_texts
-from crawler.list_forms.trs import read_trs
+from crawler.list_forms.page import ListAnswer, ListLimits, ListPage
+from crawler.list_forms.registry import (
+    answer_reader,
+    form_names,
+    load_forms,
+    page_reader,
+    read_list_answer,
+    read_list_page,
+)
 
-__all__ = ["DOCUMENT", "HANWEB_XML", "JSON", "PAGE", "ListFindings", "ListRequest", "read_list_answer",
-           "read_list_page"]
+__all__ = ["DOCUMENT", "HANWEB_XML", "JSON", "PAGE", "ListAnswer", "ListFindings", "ListLimits", "ListPage",
+           "ListRequest", "answer_reader", "form_names", "page_reader", "read_list_answer", "read_list_page"]
 
-
-def read_list_page(html: str, root: etree._Element, page_url: str) -> ListFindings:
-    """Everything the list forms of this page add to its links: record links and further requests."""
-    scripts = script_texts(root)
-    return (read_trs(html, scripts, page_url) + read_hanweb(root, scripts, page_url)
-            + read_annual_reports(html, root, page_url) + read_json_api(scripts, page_url)
-            + read_plain(html, root, page_url))
-
-
-def read_list_answer(request: ListRequest, text: str) -> ListFindings:
-    """The records (and further pages) of an XML or JSON list answer."""
-    if request.answer == HANWEB_XML:
-        return read_hanweb_answer(request, text)
-    return read_json_answer(request, text)
+load_forms(sys.modules[__name__])

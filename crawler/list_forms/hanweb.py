@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import lxml.html
@@ -13,20 +14,24 @@ from lxml import etree
 
 from crawler.discovery import PageLink, page_links
 from crawler.list_forms.model import HANWEB_XML, ListFindings, ListRequest
+from crawler.list_forms.page import ListAnswer, ListPage
+from crawler.list_forms.registry import answer_reader, page_reader
 from crawler.list_forms.scripts import js_value, object_after, object_fields, resolver
 
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 # jpage's defaults when the page does not say (records per page, pages per fetched group).
 _PER_PAGE, _GROUP_SIZE = 15, 3
-_MAX_GROUPS = 500
+FORM = "hanweb"
 _XML = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
 _FORM_VARIABLE = re.compile(r"(?<![\w$.])param_\w+\s*=")
 # Form fields dataproxy.jsp reads; nextgroup links carry them too, beside paging ones.
 _PAGING_FIELDS = {"page", "startrecord", "endrecord", "perpage"}
 
 
-def read_hanweb(root: etree._Element, scripts: list[str], page_url: str) -> ListFindings:
-    islands = [_parse_xml(script.text) for script in root.iter("script")
+@page_reader(FORM)
+def read_hanweb(page: ListPage) -> ListFindings:
+    scripts, page_url = page.scripts, page.url
+    islands = [_parse_xml(script.text) for script in page.root.iter("script")
                if "xml" in (script.get("type") or "").lower() and "<datastore" in (script.text or "")]
     islands = [island for island in islands if island is not None]
     if not islands:
@@ -39,27 +44,30 @@ def read_hanweb(root: etree._Element, scripts: list[str], page_url: str) -> List
     group = per_page * int(config.get("groupSize") or _GROUP_SIZE)
     proxy = urljoin(page_url, config.get("proxyUrl") or DATAPROXY)
     template = ListRequest(proxy, HANWEB_XML, "POST", tuple(fields.items()), (("X-Requested-With", "XMLHttpRequest"),),
-                           page_url, None, "hanweb")
+                           page_url, None, FORM)
     total = config.get("totalRecord")
     # Without a total, ask for the next group: its <totalrecord> says how many follow.
     last = int(total) if total and total.isdigit() else group + 1
-    return ListFindings(links=links, requests=_groups(template, group, per_page, group, last), forms=("hanweb",))
+    requests = _groups(template, group, per_page, group, last, page.limits.max_groups)
+    return ListFindings(links=links, requests=requests, forms=(FORM,))
 
 
-def read_hanweb_answer(request: ListRequest, text: str) -> ListFindings:
+@answer_reader(HANWEB_XML)
+def read_hanweb_answer(answer: ListAnswer) -> ListFindings:
     """A dataproxy.jsp answer: its records, and the groups after it up to <totalrecord>."""
-    island = _parse_xml(text)
+    request = answer.request
+    island = _parse_xml(answer.text)
     if island is None:
-        return ListFindings(forms=("hanweb",))
+        return ListFindings(forms=(FORM,))
     links = record_links(_record_fragments(island), request.base_url or request.url)
     query = dict(parse_qsl(urlsplit(request.url).query))
     start, end = int(query.get("startrecord") or 1), int(query.get("endrecord") or 0)
     per_page = int(query.get("perpage") or _PER_PAGE)
     total = (island.findtext(".//totalrecord") or "").strip()
     if not total.isdigit() or end < start:
-        return ListFindings(links=links, forms=("hanweb",))
-    return ListFindings(links=links, requests=_groups(request, end - start + 1, per_page, end, int(total)),
-                        forms=("hanweb",))
+        return ListFindings(links=links, forms=(FORM,))
+    requests = _groups(request, end - start + 1, per_page, end, int(total), answer.limits.max_groups)
+    return ListFindings(links=links, requests=requests, forms=(FORM,))
 
 
 def record_links(records: list[str], base_url: str) -> tuple[PageLink, ...]:
@@ -70,9 +78,10 @@ def record_links(records: list[str], base_url: str) -> tuple[PageLink, ...]:
     return tuple(page_links(fragment, base_url))
 
 
-def _groups(template: ListRequest, size: int, per_page: int, done: int, total: int) -> tuple[ListRequest, ...]:
-    """Requests for records done+1 … total in groups of `size`."""
-    count = min(math.ceil(max(total - done, 0) / size), _MAX_GROUPS)
+def _groups(template: ListRequest, size: int, per_page: int, done: int, total: int,
+            max_groups: int) -> tuple[ListRequest, ...]:
+    """Requests for records done+1 … total in groups of `size`, at most max_groups of them."""
+    count = min(math.ceil(max(total - done, 0) / size), max_groups)
     base = template.url.split("?", 1)[0]
     return tuple(
         ListRequest(base + "?" + urlencode({"startrecord": done + 1 + n * size, "endrecord": done + (n + 1) * size,
@@ -97,7 +106,7 @@ def _record_fragments(island: etree._Element) -> list[str]:
     return [record.text for record in island.iter("record") if record.text]
 
 
-def _jpage_config(scripts: list[str]) -> dict[str, str]:
+def _jpage_config(scripts: Sequence[str]) -> dict[str, str]:
     """totalRecord, perPage, groupSize, proxyUrl of the page's $('#unit').jpage({…}) call."""
     resolve = resolver(scripts)
     for code in scripts:
@@ -112,7 +121,7 @@ def _jpage_config(scripts: list[str]) -> dict[str, str]:
     return {}
 
 
-def _form_fields(scripts: list[str], config: dict[str, str], islands: list[etree._Element],
+def _form_fields(scripts: Sequence[str], config: dict[str, str], islands: list[etree._Element],
                  page_url: str) -> dict[str, str]:
     """The column's dataproxy form: ajaxParam of the jpage call, a `var param_<unit> = {…}`, or the
     query of the data island's <nextgroup> link."""

@@ -13,18 +13,23 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from lxml import etree
 
 from crawler.list_forms.model import DOCUMENT, ListFindings, ListRequest
+from crawler.list_forms.page import ListPage
+from crawler.list_forms.registry import page_reader
+
+FORM = "hanweb_annual_report"
 
 _MODULE = re.compile(r"[\w./:-]*xxgkAnnualReport\.jsp\?[^\s'\"<>]*", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
-def read_annual_reports(html: str, root: etree._Element, page_url: str) -> ListFindings:
-    urls = [urljoin(page_url, found.replace("&amp;", "&")) for found in _MODULE.findall(html)]
+@page_reader(FORM)
+def read_annual_reports(page: ListPage) -> ListFindings:
+    urls = [urljoin(page.url, found.replace("&amp;", "&")) for found in _MODULE.findall(page.html)]
     urls = [url for url in urls if _has_area_and_year(url)]
-    urls += _year_menu_urls(root, page_url)
-    requests = tuple(dict.fromkeys(ListRequest(url, DOCUMENT, base_url=page_url, form="hanweb_annual_report")
-                                   for url in dict.fromkeys(urls) if url != page_url))
-    return ListFindings(requests=requests, forms=("hanweb_annual_report",) if requests else ())
+    urls += _year_menu_urls(page.root, page.url)
+    requests = tuple(dict.fromkeys(ListRequest(url, DOCUMENT, base_url=page.url, form=FORM)
+                                   for url in dict.fromkeys(urls) if url != page.url))
+    return ListFindings(requests=requests, forms=(FORM,) if requests else ())
 
 
 def _has_area_and_year(url: str) -> bool:

@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from crawler.discovery import PageLink
 from crawler.list_forms.model import JSON, ListFindings, ListRequest
+from crawler.list_forms.page import ListAnswer, ListPage
+from crawler.list_forms.registry import answer_reader, page_reader
 from crawler.list_forms.scripts import (
     balanced,
     js_value,
@@ -37,15 +39,16 @@ _PAGE_COUNT_KEYS = ("pageCount", "pagecount", "totalPage", "totalPages", "totalp
 _TOTAL_KEYS = ("total", "totalCount", "totalcount", "count", "recordCount", "totalRecord", "totalrecord",
                "totalElements")
 _SIZE_FIELDS = ("prepage", "pageSize", "pagesize", "perPage", "perpage", "size", "rows", "limit")
-_MAX_PAGES = 500
+FORM = "json_api"
 
 
 # -- the page: where the list comes from --------------------------------------------------------
-def read_json_api(scripts: list[str], page_url: str) -> ListFindings:
-    resolve = resolver(scripts)
+@page_reader(FORM)
+def read_json_api(page: ListPage) -> ListFindings:
+    resolve = resolver(page.scripts)
     requests = tuple(dict.fromkeys(
-        request for code in scripts for request in _calls(code, page_url, resolve)))
-    return ListFindings(requests=requests, forms=("json_api",) if requests else ())
+        request for code in page.scripts for request in _calls(code, page.url, resolve)))
+    return ListFindings(requests=requests, forms=(FORM,) if requests else ())
 
 
 def _calls(code: str, page_url: str, resolve) -> Iterator[ListRequest]:
@@ -88,21 +91,23 @@ def _request(url: str | None, method: str, data: str, page_url: str, resolve) ->
     values = {key: value for key, value in values.items() if value is not None}
     post = method == "post"
     request = ListRequest(absolute, JSON, "POST" if post else "GET", tuple(values.items()) if post else (),
-                          (("X-Requested-With", "XMLHttpRequest"),), page_url, page_field, "json_api")
+                          (("X-Requested-With", "XMLHttpRequest"),), page_url, page_field, FORM)
     return request if post else request.with_fields(**values)
 
 
 # -- the answer: records and further pages ------------------------------------------------------
-def read_json_answer(request: ListRequest, text: str) -> ListFindings:
-    data = lenient_json(text)
+@answer_reader(JSON)
+def read_json_answer(answer: ListAnswer) -> ListFindings:
+    request = answer.request
+    data = lenient_json(answer.text)
     found = _records(data)
     if found is None:
         return ListFindings(forms=(request.form,))
     records, container = found
     base = request.base_url or request.url
     links = tuple(_link(record, base) for record in records)
-    return ListFindings(links=tuple(link for link in links if link), requests=_more_pages(request, container, data,
-                        len(records)), forms=(request.form,))
+    more = _more_pages(request, container, data, len(records), answer.limits.max_pages)
+    return ListFindings(links=tuple(link for link in links if link), requests=more, forms=(request.form,))
 
 
 def lenient_json(text: str) -> object:
@@ -150,13 +155,14 @@ def _link(record: dict, base: str) -> PageLink | None:
     return PageLink(urljoin(base, url), title, title) if url else None
 
 
-def _more_pages(request: ListRequest, container: dict, data: object, count: int) -> tuple[ListRequest, ...]:
+def _more_pages(request: ListRequest, container: dict, data: object, count: int,
+                max_pages: int) -> tuple[ListRequest, ...]:
     if not request.page_field:
         return ()
     current = int(request.field(request.page_field) or 1)
     last = _page_count(request, container, data, count)
     return tuple(request.with_fields(**{request.page_field: str(n)})
-                 for n in range(current + 1, min(last, _MAX_PAGES) + 1))
+                 for n in range(current + 1, min(last, max_pages) + 1))
 
 
 def _page_count(request: ListRequest, container: dict, data: object, count: int) -> int:

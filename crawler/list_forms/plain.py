@@ -16,17 +16,20 @@ from lxml import etree
 from crawler.discovery import LinkRole, PageLink, classify_link, page_links
 from crawler.list_forms.json_api import PAGE_FIELDS
 from crawler.list_forms.model import PAGE, ListFindings, ListRequest
+from crawler.list_forms.page import ListPage
+from crawler.list_forms.registry import page_reader
 
 _TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
 _INDEX_PAGE = re.compile(r"^(?P<stem>.*/(?:index|list|default|more))_(?P<n>\d+)\.(?P<ext>s?html?)$", re.IGNORECASE)
 _URLISH = re.compile(r"^(\.{0,2}/|https?://|[\w-]+\.(s?html?|jsp|php|aspx?|do)\b|\?)", re.IGNORECASE)
-_MAX_PAGES = 500
+FORM = "plain"
 
 
-def read_plain(text: str, root: etree._Element, page_url: str) -> ListFindings:
-    menu = _select_links(root, page_url)
-    requests = _page_form_requests(text, root, page_url) + _pager_gaps(root, page_url)
-    forms = ("plain",) if menu or requests else ()
+@page_reader(FORM)
+def read_plain(page: ListPage) -> ListFindings:
+    menu = _select_links(page.root, page.url)
+    requests = _page_form_requests(page) + _pager_gaps(page)
+    forms = (FORM,) if menu or requests else ()
     return ListFindings(links=menu, requests=requests, forms=forms)
 
 
@@ -44,12 +47,12 @@ def _select_links(root: etree._Element, page_url: str) -> tuple[PageLink, ...]:
     return tuple(page_links(anchors, page_url))
 
 
-def _page_form_requests(text: str, root: etree._Element, page_url: str) -> tuple[ListRequest, ...]:
+def _page_form_requests(page: ListPage) -> tuple[ListRequest, ...]:
     """共N页 with a GET form whose input is a page field: action?field=1…N."""
-    total = _TOTAL_PAGES.search(text)
+    total, page_url = _TOTAL_PAGES.search(page.html), page.url
     if not total:
         return ()
-    for form in root.iter("form"):
+    for form in page.root.iter("form"):
         if (form.get("method") or "get").lower() != "get":
             continue
         names = [field.get("name") for field in form.iter("input") if field.get("name")]
@@ -58,16 +61,17 @@ def _page_form_requests(text: str, root: etree._Element, page_url: str) -> tuple
             action = urljoin(page_url, form.get("action") or page_url)
             hidden = tuple((field.get("name"), field.get("value") or "") for field in form.iter("input")
                            if field.get("type") == "hidden" and field.get("name") != page_field)
-            template = ListRequest(action.split("#")[0], PAGE, base_url=page_url, form="plain")
+            template = ListRequest(action.split("#")[0], PAGE, base_url=page_url, form=FORM)
             return tuple(template.with_fields(**dict(hidden), **{page_field: str(n)})
-                         for n in range(1, min(int(total.group(1)), _MAX_PAGES) + 1))
+                         for n in range(1, min(int(total.group(1)), page.limits.max_pages) + 1))
     return ()
 
 
-def _pager_gaps(root: etree._Element, page_url: str) -> tuple[ListRequest, ...]:
+def _pager_gaps(page: ListPage) -> tuple[ListRequest, ...]:
     """Every page up to the highest index_N / ?page=N the page links to, in the page's directory."""
     highest: dict[tuple, int] = {}
-    for link in page_links(root, page_url):
+    page_url = page.url
+    for link in page.links:
         if classify_link(link, page_url) is not LinkRole.PAGER:
             continue
         key_number = _page_number(link.url, page_url)
@@ -76,9 +80,9 @@ def _pager_gaps(root: etree._Element, page_url: str) -> tuple[ListRequest, ...]:
             highest[key] = max(highest.get(key, 0), number)
     requests = []
     for (kind, stem, tail), last in highest.items():
-        for n in range(1, min(last, _MAX_PAGES) + 1):
+        for n in range(1, min(last, page.limits.max_pages) + 1):
             url = f"{stem}_{n}.{tail}" if kind == "index" else ListRequest(stem).with_fields(**{tail: str(n)}).url
-            requests.append(ListRequest(url, PAGE, base_url=page_url, form="plain"))
+            requests.append(ListRequest(url, PAGE, base_url=page_url, form=FORM))
     return tuple(requests)
 
 

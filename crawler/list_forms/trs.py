@@ -8,7 +8,11 @@ import re
 from urllib.parse import urljoin
 
 from crawler.list_forms.model import JSON, PAGE, ListFindings, ListRequest
+from crawler.list_forms.page import ListPage
+from crawler.list_forms.registry import page_reader
 from crawler.list_forms.scripts import js_value, object_after, object_fields, resolver
+
+FORM = "trs"
 
 # createPageHTML(total, current, "index", "html") and the newer
 # createPageHTML("page_div", total, current, "index", "shtml", records).
@@ -19,24 +23,33 @@ _TRSAPI_MODULE = re.compile(r"require\(\s*\[[^\]]*['\"]list2\.trsapi['\"]")
 # The endpoint the list2.trsapi module posts listArgs to (福建 TRS portals: 平潭, 省直厅局);
 # it is in the module's code, not in the page, so the page's require() names it.
 TRSAPI_ENDPOINT = "/fjdzapp/search"
-_MAX_PAGES = 500
 
 
-def read_trs(html: str, scripts: list[str], page_url: str) -> ListFindings:
-    return _create_page_html(html, page_url) + _trsapi(scripts, page_url)
+@page_reader(FORM)
+def read_trs(page: ListPage) -> ListFindings:
+    return _create_page_html(page) + _trsapi(page)
 
 
-def _create_page_html(html: str, page_url: str) -> ListFindings:
+def create_page_urls(html: str, page_url: str, max_pages: int) -> list[str]:
+    """List pages announced by a createPageHTML(total, current, "index", "html") script call."""
     match = _CREATE_PAGE_HTML.search(html)
     if not match:
-        return ListFindings()
+        return []
     total, stem, ext = int(match.group(1)), match.group(3), match.group(4)
-    names = [f"{stem}.{ext}"] + [f"{stem}_{n}.{ext}" for n in range(1, min(total, _MAX_PAGES))]
-    requests = tuple(ListRequest(urljoin(page_url, name), PAGE, base_url=page_url, form="trs") for name in names)
-    return ListFindings(requests=requests, forms=("trs",))
+    names = [f"{stem}.{ext}"] + [f"{stem}_{n}.{ext}" for n in range(1, min(total, max_pages))]
+    return [urljoin(page_url, name) for name in names]
 
 
-def _trsapi(scripts: list[str], page_url: str) -> ListFindings:
+def _create_page_html(page: ListPage) -> ListFindings:
+    urls = create_page_urls(page.html, page.url, page.limits.max_pages)
+    if not urls:
+        return ListFindings()
+    requests = tuple(ListRequest(url, PAGE, base_url=page.url, form=FORM) for url in urls)
+    return ListFindings(requests=requests, forms=(FORM,))
+
+
+def _trsapi(page: ListPage) -> ListFindings:
+    scripts, page_url = page.scripts, page.url
     code = next((code for code in scripts if _TRSAPI_MODULE.search(code)), None)
     config = object_after(code, r"listModel\s*\(") if code else None
     if not config:
@@ -52,9 +65,10 @@ def _trsapi(scripts: list[str], page_url: str) -> ListFindings:
     last = math.ceil(int(records) / per_page) if records and records.isdigit() else static + 1
     template = ListRequest(urljoin(page_url, TRSAPI_ENDPOINT), JSON, "POST",
                            tuple(args.items()) + (("prepage", str(per_page)),),
-                           (("X-Requested-With", "XMLHttpRequest"),), page_url, "page", "trs")
-    requests = tuple(template.with_fields(page=str(n)) for n in range(static + 1, min(last, _MAX_PAGES) + 1))
-    return ListFindings(requests=requests, forms=("trs",))
+                           (("X-Requested-With", "XMLHttpRequest"),), page_url, "page", FORM)
+    last = min(last, page.limits.max_pages)
+    requests = tuple(template.with_fields(page=str(n)) for n in range(static + 1, last + 1))
+    return ListFindings(requests=requests, forms=(FORM,))
 
 
 def _values(literal: str | None, resolve) -> dict[str, str]:

@@ -13,8 +13,9 @@ from crawler.discovery import (
     is_report_page,
     looks_like_column,
     page_links,
-    trs_pager_urls,
 )
+from crawler.list_forms import ListLimits
+from crawler.list_forms.trs import create_page_urls
 
 HERE = Path(__file__).parent
 COLUMN_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/index.htm"
@@ -87,7 +88,7 @@ def test_body_text_leaves_out_links_and_scripts():
 
 def test_trs_create_page_html_announces_list_pages():
     html = '<script>createPageHTML(4, 0, "index", "html");</script>'
-    assert trs_pager_urls(html, "http://h/nb/index.html") == [
+    assert create_page_urls(html, "http://h/nb/index.html", ListLimits().max_pages) == [
         "http://h/nb/index.html", "http://h/nb/index_1.html", "http://h/nb/index_2.html",
         "http://h/nb/index_3.html"]
 

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
-import lxml.html
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
+from crawler import settings as project_settings
 from crawler.discovery import PageLink
 from crawler.list_forms import (
     HANWEB_XML,
     JSON,
     PAGE,
+    ListAnswer,
+    ListFindings,
+    ListLimits,
+    ListPage,
     ListRequest,
+    form_names,
     read_list_answer,
     read_list_page,
 )
+from crawler.spiders.gov_reports import GovReportsSpider
 from crawler.list_forms.model import DOCUMENT
 from crawler.list_forms.scripts import (
     js_value,
@@ -29,7 +38,7 @@ PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
 
 
 def _read(html: str, url: str):
-    return read_list_page(html, lxml.html.document_fromstring(html), url)
+    return read_list_page(ListPage.parse(html, url))
 
 
 # -- TRS ----------------------------------------------------------------------------------------
@@ -67,7 +76,7 @@ def test_trs_search_answer_gives_records_and_the_remaining_pages():
     answer = ('{"pageCount":4,"data":[{"doctitle":"平潭综合实验区2015年度政府信息公开工作年度报告",'
               '"docreltime":"2016-01-12 10:00:00","chnldocurl":"https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/'
               '201601/t20160112_80445.htm","docpuburl":"./201601/t20160112_80445.htm"}]}')
-    found = read_list_answer(request, answer)
+    found = read_list_answer(ListAnswer(request, answer))
     assert found.links == (PageLink(PINGTAN + "201601/t20160112_80445.htm",
                                     "平潭综合实验区2015年度政府信息公开工作年度报告",
                                     "平潭综合实验区2015年度政府信息公开工作年度报告"),)
@@ -94,7 +103,7 @@ def test_was5_pseudo_json_with_single_quoted_values():
 """
     request = ListRequest("http://fujian.chinatax.gov.cn/was5/web/search?channelid=203958&page=1&prepage=1", JSON,
                           page_field="page", form="trs")
-    found = read_list_answer(request, body)
+    found = read_list_answer(ListAnswer(request, body))
     assert [link.url for link in found.links] == [
         "http://fujian.chinatax.gov.cn/fzsswj/zfxxgkzl/zfxxgkml/rsxx_1009/202605/t20260507_634732.htm"]
     assert [r.url for r in found.requests] == [
@@ -163,7 +172,7 @@ def test_hanweb_answer_gives_records_and_groups_up_to_totalrecord():
     answer = ('<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>200</totalrecord><recordset>'
               '<record><![CDATA[<li><a href="/art/2024/1/5/art_1_9.html" title="某区2023年政府信息公开工作年度报告">'
               '某区2023年政府信息公开工作年度报告</a></li>]]></record></recordset></datastore>')
-    found = read_list_answer(request, answer)
+    found = read_list_answer(ListAnswer(request, answer))
     assert [link.url for link in found.links] == ["http://h.gov.cn/art/2024/1/5/art_1_9.html"]
     assert [r.url.split("?")[1] for r in found.requests] == [
         "startrecord=91&endrecord=135&perpage=15", "startrecord=136&endrecord=180&perpage=15",
@@ -197,8 +206,8 @@ def test_ajax_call_in_the_page_script_is_the_list_endpoint():
 def test_gkmlpt_style_answer_pages_by_total_and_page_size():
     request = ListRequest("http://h.gov.cn/api/list.jsp?channelId=1&page=1&pageSize=5", JSON,
                           base_url="http://h.gov.cn/xxgk/nb/", page_field="page", form="json_api")
-    found = read_list_answer(request, '{"total": 12, "articles": [{"title": "某县2023年政府信息公开工作年度报告",'
-                                      ' "url": "/xxgk/nb/content/post_1.html"}]}')
+    found = read_list_answer(ListAnswer(request, '{"total": 12, "articles": [{"title": "某县2023年政府信息公开工作年度报告",'
+                                                 ' "url": "/xxgk/nb/content/post_1.html"}]}'))
     assert [link.url for link in found.links] == ["http://h.gov.cn/xxgk/nb/content/post_1.html"]
     assert [r.url for r in found.requests] == ["http://h.gov.cn/api/list.jsp?channelId=1&page=2&pageSize=5",
                                                "http://h.gov.cn/api/list.jsp?channelId=1&page=3&pageSize=5"]
@@ -238,3 +247,68 @@ def test_script_literals_comments_or_and_dotted_names():
     assert {key: js_value(value, resolve) for key, value in args.items()} == {
         "channelid": "200210", "classsql": "chnlid=1"}
     assert js_value(object_fields(object_after(code, r"SiteInfo\s*="))["url"]) == "https://a//b"
+
+
+# -- the registry and its limits ------------------------------------------------------------------
+def test_the_registry_is_the_list_of_form_names():
+    assert form_names() == {"trs", "hanweb", "hanweb_annual_report", "json_api", "plain"}
+
+
+def test_an_answer_of_a_kind_no_form_reads_gives_nothing():
+    request = ListRequest("http://h.gov.cn/api", "csv", form="json_api")
+    assert read_list_answer(ListAnswer(request, "a,b")) == ListFindings(forms=("json_api",))
+
+
+def test_every_list_reader_stops_at_its_limit():
+    rng = random.Random(9)
+    for _ in range(300):
+        limits = ListLimits(max_pages=rng.randint(1, 40), max_groups=rng.randint(1, 40))
+        total = rng.randint(1, 60)
+        pages = read_list_page(ListPage.parse(f'<script>createPageHTML({total}, 0, "index", "html");</script>',
+                                              "http://h.gov.cn/nb/index.html", limits))
+        assert len(pages.requests) == min(total, limits.max_pages)
+        pager = read_list_page(ListPage.parse(f'<a href="index_{total}.html">尾页</a>', "http://h.gov.cn/nb/index.html",
+                                              limits))
+        assert [r.url for r in pager.requests] == [f"http://h.gov.cn/nb/index_{n}.html"
+                                                   for n in range(1, min(total, limits.max_pages) + 1)]
+        json_request = ListRequest("http://h.gov.cn/api?page=1", JSON, page_field="page", form="json_api")
+        answer = read_list_answer(ListAnswer(json_request, f'{{"pageCount": {total}, "data": [{{"url": "/a.html"}}]}}',
+                                             limits))
+        assert [r.field("page") for r in answer.requests] == [str(n) for n in range(2, min(total, limits.max_pages) + 1)]
+        hanweb_request = ListRequest("http://h.gov.cn/dataproxy.jsp?startrecord=1&endrecord=15&perpage=15", HANWEB_XML,
+                                     "POST", form="hanweb")
+        groups = read_list_answer(ListAnswer(hanweb_request, f"<datastore><totalrecord>{total * 15}</totalrecord>"
+                                                             "</datastore>", limits))
+        assert len(groups.requests) == min(total - 1, limits.max_groups)
+
+
+def test_limits_are_settings_with_their_defaults_in_crawler_settings():
+    assert ListLimits() == ListLimits(project_settings.GOV_REPORTS_LIST_MAX_PAGES,
+                                      project_settings.GOV_REPORTS_LIST_MAX_GROUPS)
+    custom = Settings({"GOV_REPORTS_LIST_MAX_PAGES": "7", "GOV_REPORTS_LIST_MAX_GROUPS": 3})
+    assert ListLimits.from_settings(custom.getint) == ListLimits(7, 3)
+    assert ListLimits.from_settings(Settings().getint) == ListLimits()
+
+
+def _spider(settings: dict, **arguments: str) -> GovReportsSpider:
+    crawler = get_crawler(GovReportsSpider, settings_dict={"SPIDER_MODULES": ["crawler.spiders"], **settings})
+    return GovReportsSpider.from_crawler(crawler, **arguments)
+
+
+def test_the_spider_reads_its_limits_from_settings_and_hops_from_its_argument():
+    spider = _spider({"GOV_REPORTS_ENTRY_HOPS": 2, "GOV_REPORTS_FLIPBOOK_MAX_PAGES": 30,
+                      "GOV_REPORTS_LIST_MAX_PAGES": 9}, start_url="http://127.0.0.1:9/")
+    assert (spider.entry_hops, spider.flipbook_max_pages, spider.list_limits) == (2, 30, ListLimits(max_pages=9))
+    assert _spider({"GOV_REPORTS_ENTRY_HOPS": 2}, start_url="http://127.0.0.1:9/", hops="6").entry_hops == 6
+    defaults = _spider({}, start_url="http://127.0.0.1:9/")
+    assert (defaults.entry_hops, defaults.flipbook_max_pages) == (project_settings.GOV_REPORTS_ENTRY_HOPS,
+                                                                  project_settings.GOV_REPORTS_FLIPBOOK_MAX_PAGES)
+
+
+def test_a_registry_list_form_no_reader_knows_is_one_error(tmp_path):
+    registry = tmp_path / "sources.csv"
+    registry.write_text("name,region,level,start_url,list_form\n"
+                        "甲县,某省 甲县,county,https://www.jia.gov.cn/nb/,wordpress\n"
+                        "乙县,某省 乙县,county,https://www.yi.gov.cn/nb/,trs\n", encoding="utf-8")
+    spider = _spider({}, sources=str(registry))
+    assert spider.crawler.stats.get_value("gov_reports/errors/unknown_list_form") == 1

@@ -1,0 +1,60 @@
+"""What a list form reader is handed: one parsed list page, or one list answer, with the crawl's limits.
+
+The page is parsed once (by parsel, as the spider reads it), and its links and inline scripts are read
+once; the spider's own decisions and every form reader work on this one object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+from parsel import Selector
+
+from crawler import settings as defaults
+from crawler.discovery import PageLink, page_links
+from crawler.list_forms.model import ListRequest
+from crawler.list_forms.scripts import script_texts
+
+
+@dataclass(frozen=True)
+class ListLimits:
+    """How many further requests a list may ask for (settings GOV_REPORTS_LIST_MAX_PAGES and
+    GOV_REPORTS_LIST_MAX_GROUPS; their defaults are in crawler/settings.py)."""
+
+    max_pages: int = defaults.GOV_REPORTS_LIST_MAX_PAGES
+    max_groups: int = defaults.GOV_REPORTS_LIST_MAX_GROUPS
+
+    @classmethod
+    def from_settings(cls, getint: Callable[[str, int], int]) -> ListLimits:
+        """From a Scrapy Settings' getint (a setting left out keeps its default)."""
+        return cls(getint("GOV_REPORTS_LIST_MAX_PAGES", cls.max_pages),
+                   getint("GOV_REPORTS_LIST_MAX_GROUPS", cls.max_groups))
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One HTML page of a portal: its text, tree, every followable link and inline script code."""
+
+    url: str
+    html: str
+    root: etree._Element
+    links: tuple[PageLink, ...]
+    scripts: tuple[str, ...]
+    limits: ListLimits = field(default_factory=ListLimits)
+
+    @classmethod
+    def parse(cls, html: str, url: str, limits: ListLimits | None = None) -> ListPage:
+        """The page `html` (already decoded) fetched from `url`, parsed once."""
+        root = Selector(text=html, base_url=url).root
+        return cls(url, html, root, tuple(page_links(root, url)), tuple(script_texts(root)), limits or ListLimits())
+
+
+@dataclass(frozen=True)
+class ListAnswer:
+    """The decoded answer to one ListRequest (Hanweb XML, JSON)."""
+
+    request: ListRequest
+    text: str
+    limits: ListLimits = field(default_factory=ListLimits)
