@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from archive.documents.flipbook import joined_text
+from archive.readers.flipbook import joined_text
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
 

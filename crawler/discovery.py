@@ -19,7 +19,7 @@ from archive.classify import (
     is_named_report,
     shown_document,
 )
-from archive.documents.flipbook import book_base
+from archive.readers.flipbook import book_base
 from archive.normalize import normalize_label
 
 _SKIP_TEXT_TAGS = {"script", "style", "noscript", "template", "a", "select", "option"}

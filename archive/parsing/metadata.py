@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from archive.content import HtmlHints
 from archive.normalize import normalize_text
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -92,16 +93,6 @@ class ReportMetadata:
     published: str | None = None
     index_no: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class HtmlHints:
-    """Title sources only an HTML document has."""
-
-    meta_title: str | None = None
-    title_tag: str | None = None
-    h1: str | None = None
-    meta_fields: dict[str, str] = field(default_factory=dict)
 
 
 _LINE_CHARS = 400  # metadata and title lines are short; collapsed pages put a whole page on a line

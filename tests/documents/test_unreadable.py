@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.documents import UnreadableDocument, read_document
+from archive.content import UnreadableDocument
+from archive.readers import read_document
 from archive.parsing import parse_report
 from tests.documents.exact_cells import FIXTURES
 
