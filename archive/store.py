@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from archive.decoding import decode_body
+from archive.formats import is_text
 from archive.sources import Source
 
 SCHEMA_VERSION = 1
@@ -224,11 +225,7 @@ class Archive:
 
 
 def _is_text(content_type: str | None, body: bytes) -> bool:
-    if content_type:
-        return content_type.split(";")[0].strip().lower().startswith(("text/", "application/xhtml",
-                                                                        "application/xml",
-                                                                        "application/json"))
-    return not body.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+    return is_text(body, content_type)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
