@@ -133,13 +133,14 @@ def _parse_document(body: bytes, kind: str, title_hint: str | None, limits: Read
     return _assemble(content.text, hints, _document_tables(content), title_hint, images=0)
 
 
-def _parse(body: bytes, content_type: str | None, title_hint: str | None, limits: ReadLimits) -> ParsedReport:
+def _parse(body: bytes, content_type: str | None, title_hint: str | None, encoding: str | None,
+           limits: ReadLimits) -> ParsedReport:
     kind = document_kind(body, content_type)
     if kind in DOCUMENT_KINDS:
         return _parse_document(body, kind, title_hint, limits)
     if kind not in TEXT_KINDS:
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint)
-    decoded = decode_body(body, content_type).text
+    decoded = decode_body(body, content_type, encoding=encoding).text
     root = parse_html(decoded) if kind == "html" else None
     if root is not None:
         page = html_text(root)
@@ -195,12 +196,15 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
 
 
 def parse_report(body: bytes, *, url: str | None = None, content_type: str | None = None,
-                 title_hint: str | None = None, limits: ReadLimits = READ_LIMITS) -> ParsedReport:
+                 title_hint: str | None = None, encoding: str | None = None,
+                 limits: ReadLimits = READ_LIMITS) -> ParsedReport:
     """Parse one archived document; any failure becomes parse_status ``error:<ExceptionClass>``.
 
-    `limits` bound what the readers read of one document."""
+    `encoding` is the one the archive recorded when the bytes were fetched (`snapshots.encoding`):
+    given, the text is decoded with it instead of being detected again. `limits` bound what the
+    readers read of one document."""
     try:
-        return _parse(body, content_type, title_hint, limits)
+        return _parse(body, content_type, title_hint, encoding, limits)
     except Exception as error:  # noqa: BLE001 - the contract is to never raise
         return ParsedReport(parse_status=f"error:{type(error).__name__}", notes=[str(error)],
                             title=title_hint)
