@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import lxml.etree
 import lxml.html
 from lxml import etree
 
@@ -55,7 +54,7 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
         return None
     try:
         return lxml.html.document_fromstring(text)
-    except lxml.etree.ParserError:
+    except etree.ParserError:
         return None
 
 
@@ -72,7 +71,7 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
     meta_title = h1 = title_tag = None
     meta_fields: dict[str, str] = {}
     images = attachments = 0
-    walker = lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
         if event in ("comment", "pi"):

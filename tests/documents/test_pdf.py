@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from archive.formats import document_format
-from archive.readers import read_document
-from archive.readers.pdf import pdf_title, read_pdf
 from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_rows, extract_tables_from_text
+from archive.readers import read_document
+from archive.readers.pdf import pdf_title, read_pdf
 from tests.documents.exact_cells import FIXTURES, SHARED, assert_cells_exact, expected
 
 PDF = (FIXTURES / "022.pdf").read_bytes()

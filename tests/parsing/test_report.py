@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import archive.parsing
+from archive.formats import document_kind
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
-from archive.formats import document_kind
 from archive.parsing.report import report_format
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
