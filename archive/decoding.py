@@ -43,8 +43,24 @@ def _strict(body: bytes, encoding: str) -> str | None:
         return None
 
 
-def decode_body(body: bytes, content_type: str | None = None) -> DecodedText:
-    """Decode a fetched body, never raising on bad bytes."""
+def _known(body: bytes, encoding: str) -> DecodedText | None:
+    """The body in an encoding recorded when it was decoded before; None for an unknown name."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    _, bom = read_bom(body)
+    return DecodedText(body[len(bom or b""):].decode(name, "replace"), name)
+
+
+def decode_body(body: bytes, content_type: str | None = None, *, encoding: str | None = None) -> DecodedText:
+    """Decode a fetched body, never raising on bad bytes.
+
+    `encoding`, when the archive recorded one for these bytes (what this function chose at fetch
+    time), is used as is instead of detecting again."""
+    known = _known(body, encoding) if encoding else None
+    if known is not None:
+        return known
     bom_encoding, bom = read_bom(body)
     if bom_encoding:
         return DecodedText(body[len(bom):].decode(bom_encoding, "replace"), codecs.lookup(bom_encoding).name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from archive.documents.flipbook import joined_text
+from archive.readers.flipbook import joined_text
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
 from archive.store import Archive, ReportDocument, StoredSnapshot
@@ -31,8 +31,9 @@ def parse_document(document: ReportDocument) -> ParsedReport:
 
 
 def parse_snapshot(snapshot: StoredSnapshot, title_hint: str | None = None) -> ParsedReport:
+    # Decoded with the encoding the store recorded at fetch time, not detected again.
     return parse_report(snapshot.body, url=snapshot.url, content_type=snapshot.content_type,
-                        title_hint=title_hint)
+                        title_hint=title_hint, encoding=snapshot.encoding)
 
 
 def parse_joined(snapshots: Iterable[StoredSnapshot], title_hint: str | None) -> ParsedReport:

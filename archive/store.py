@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from archive.decoding import decode_body
+from archive.formats import is_text
 from archive.sources import Source
 
 if TYPE_CHECKING:  # the parser's result type; the store only reads its fields
@@ -380,11 +381,7 @@ def _text_encoding(body: bytes, content_type: str | None, decoded_as: str | None
 
 
 def _is_text(content_type: str | None, body: bytes) -> bool:
-    if content_type:
-        return content_type.split(";")[0].strip().lower().startswith(("text/", "application/xhtml",
-                                                                        "application/xml",
-                                                                        "application/json"))
-    return not body.startswith((b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+    return is_text(body, content_type)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -21,8 +21,8 @@ from archive.classify import (
     shown_document,
     title_candidates,
 )
-from archive.documents.flipbook import book_base
 from archive.normalize import CJK, normalize_label
+from archive.readers.flipbook import book_base
 
 _SKIP_TEXT_TAGS = {"script", "style", "noscript", "template", "a", "select", "option"}
 _SKIP_TAGS = {"script", "style", "noscript", "template"}

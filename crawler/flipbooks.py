@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 
 from archive.classify import is_named_report, year_in_title
 from archive.decoding import decode_body
-from archive.documents.flipbook import book_base, page_number, page_url, read_page
+from archive.readers.flipbook import book_base, page_number, page_url, read_page
 from crawler.fetchlog import response_header
 from crawler.items import ArchivedBook, ItemRole, RequestRole
 

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from archive.classify import is_report_title, title_agency, title_names_report, title_tag_parts, title_year
+from archive.content import HtmlHints
 from archive.normalize import CJK, compact, normalize_text
 
 # §10.4 label variants → ASCII field names. Labels that are recognized but not stored (None) still
@@ -80,16 +81,6 @@ class ReportMetadata:
     published: str | None = None
     index_no: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class HtmlHints:
-    """Title sources only an HTML document has."""
-
-    meta_title: str | None = None
-    title_tag: str | None = None
-    h1: str | None = None
-    meta_fields: dict[str, str] = field(default_factory=dict)
 
 
 _LINE_CHARS = 400  # metadata and title lines are short; collapsed pages put a whole page on a line

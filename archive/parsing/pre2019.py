@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.content import Row
 from archive.normalize import normalize_label
-from archive.parsing.grid import Row
 from archive.parsing.model import Cell
 from archive.parsing.values import is_value_like, parse_value
 

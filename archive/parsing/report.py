@@ -18,10 +18,11 @@ parse_status vocabulary (what was found and what not):
 - ``unsupported_document:<pdf|word|office|image|archive>``: bytes of that kind no reader here could
   read: a bare image, an archive, a format without a reader (RTF, OFD, old WPS), or a truncated,
   damaged or encrypted file; ``notes`` says which and why.
-
-PDF (pdfplumber), DOCX (python-docx), DOC/WPS (olefile), XLSX (openpyxl) and XLS (xlrd) are read by
-``archive.documents`` into table rows and running text, then parsed like HTML.
 - ``error:<ExceptionClass>``: an unexpected exception; its message is in ``notes``.
+
+PDF (pdfplumber), DOCX (python-docx), DOC/WPS (olefile), XLSX (openpyxl) and XLS/ET (xlrd) are read by
+``archive.readers`` into table rows and running text, then parsed like HTML; ``archive.formats``
+decides which reader a body needs.
 
 ``notes`` holds the table notes (注:…) and then the table extractor's problems prefixed "problem: ".
 """
@@ -29,131 +30,25 @@ PDF (pdfplumber), DOCX (python-docx), DOC/WPS (olefile), XLSX (openpyxl) and XLS
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-import lxml.etree
 import lxml.html
 
-from archive.classify import is_attachment_url, is_report_title, shown_document
+from archive.classify import is_report_title
+from archive.content import DocumentContent, HtmlHints, UnreadableDocument
 from archive.decoding import decode_body
+from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
 from archive.normalize import normalize_text
 from archive.parsing.checks import report_checks
 from archive.parsing.derived import derived_cells
-from archive.parsing.metadata import HtmlHints, extract_metadata
+from archive.parsing.metadata import extract_metadata
 from archive.parsing.model import ParsedReport
 from archive.parsing.sections import split_sections
+from archive.readers import READ_LIMITS, ReadLimits, read_document
+from archive.readers.html import html_text, parse_html
 
 STANDARD_TABLES = ("active", "requests", "review_litigation")
 _FORMAT_ORDER = ("pre2019", "2019", "2021")
 _TABLE_VOCABULARY = re.compile(r"第二十条第|本年新收|申请人情况|结果维持|统计指标|指标名称")
-
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "pdf"),
-    (b"\xd0\xcf\x11\xe0", "word"),  # OLE2: .doc/.xls
-    (b"PK\x03\x04", "office"),  # zip: .docx/.xlsx or an archive
-    (b"{\\rtf", "word"),
-    (b"\x89PNG", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
-    (b"Rar!", "archive"), (b"\x1f\x8b", "archive"),
-)
-_CONTENT_TYPES: tuple[tuple[str, str], ...] = (
-    ("pdf", "pdf"), ("msword", "word"), ("wordprocessingml", "word"), ("officedocument", "office"),
-    ("ms-excel", "office"), ("image/", "image"), ("zip", "archive"), ("rar", "archive"),
-    ("html", "html"), ("xml", "html"), ("text/plain", "text"),
-)
-_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype|html|head|body|p|div|table|meta|span|td|br|title|h1)\b", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-
-# Elements whose text is not page text; <title> is read as a hint instead.
-_SKIP = {"script", "style", "noscript", "template", "title", "svg", "object", "iframe", "select"}
-_BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-          "section", "article", "header", "footer", "dt", "dd", "dl", "blockquote", "pre", "hr",
-          "caption", "thead", "tbody", "form", "center", "body", "html"}
-_CELLS = {"td", "th"}
-_META_FIELDS = {"pubdate": "published", "firstpublishedtime": "published", "contentsource": "publisher"}
-
-
-def document_kind(body: bytes, content_type: str | None) -> str:
-    """html | text | pdf | word | office | image | archive: declared type first, then magic bytes."""
-    declared = (content_type or "").lower()
-    for marker, kind in _CONTENT_TYPES:
-        if marker in declared and kind not in ("html", "text"):
-            return kind
-    head = body[:8].lstrip()
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    for marker, kind in _CONTENT_TYPES:
-        if marker in declared:
-            return kind
-    return "html" if _HTML_SNIFF.search(body[:4096]) else "text"
-
-
-@dataclass
-class HtmlText:
-    """What one walk over the parsed tree yields: text with cells ended by " |", and title hints."""
-
-    text: str
-    hints: HtmlHints
-    images: int = 0  # <img> elements in the page body
-    attachments: int = 0  # links to document files (the report may be in one of them)
-
-
-def parse_html(text: str) -> lxml.html.HtmlElement | None:
-    """Parse once with lxml; None when there is nothing to parse."""
-    text = _XML_DECLARATION.sub("", _CONTROL.sub("", text))  # lxml refuses both in str input
-    if not text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(text)
-    except lxml.etree.ParserError:
-        return None
-
-
-def html_text(root: lxml.html.HtmlElement) -> HtmlText:
-    """Walk the tree once: block elements become line breaks, table cells end with " |"."""
-    pieces: list[str] = []
-    meta_title = h1 = title_tag = None
-    meta_fields: dict[str, str] = {}
-    images = attachments = 0
-    walker = lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi"))
-    for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event in ("comment", "pi"):
-            pieces.append(element.tail or "")
-            continue
-        if event == "start":
-            if tag == "meta":
-                name = (element.get("name") or "").lower()
-                content = element.get("content") or ""
-                if name == "articletitle" and content.strip():
-                    meta_title = meta_title or content
-                elif name in _META_FIELDS and content.strip():
-                    meta_fields.setdefault(_META_FIELDS[name], content)
-            if tag == "title" and title_tag is None:
-                title_tag = element.text_content()
-            if tag == "img":
-                images += 1
-            if (tag == "a" and is_attachment_url(element.get("href") or "")) or (
-                    tag in ("iframe", "embed", "object")
-                    and shown_document(element.get("src") or element.get("data") or "")):
-                attachments += 1
-            if tag == "h1" and h1 is None:
-                h1 = element.text_content()
-            if tag in _SKIP:
-                walker.skip_subtree()  # its "end" event still comes and appends the tail
-                continue
-            if tag in _BLOCK:
-                pieces.append("\n")
-            pieces.append(element.text or "")
-        else:
-            if tag in _CELLS:
-                pieces.append(" | ")
-            elif tag in _BLOCK:
-                pieces.append("\n")
-            pieces.append(element.tail or "")
-    hints = HtmlHints(meta_title=meta_title, title_tag=title_tag, h1=h1, meta_fields=meta_fields)
-    return HtmlText(text="".join(pieces), hints=hints, images=images, attachments=attachments)
 
 
 def text_lines(text: str) -> list[str]:
@@ -210,7 +105,7 @@ def _status(found: set[str], title: str | None, text: str) -> str:
     return "partial:" + "+".join(missing) if missing else "ok"
 
 
-def _document_tables(content):
+def _document_tables(content: DocumentContent):
     """The document's table rows through the parser core; its running text when they hold nothing."""
     from archive.parsing import tables
 
@@ -222,16 +117,14 @@ def _document_tables(content):
     return result
 
 
-def _parse_document(body: bytes, kind: str, title_hint: str | None) -> ParsedReport:
+def _parse_document(body: bytes, kind: str, title_hint: str | None, limits: ReadLimits) -> ParsedReport:
     """PDF, Word and Excel documents: their readers feed the same parser core as HTML."""
-    from archive.documents import UnreadableDocument, document_format, read_document
-
     fmt = document_format(body)
     if fmt is None or fmt == "ofd":
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint,
                             notes=[f"{fmt or kind}: no reader for these bytes"])
     try:
-        content = read_document(body, fmt)
+        content = read_document(body, fmt, limits)
     except UnreadableDocument as error:
         # A truncated, damaged or encrypted file: worth fetching again, unlike an unsupported one.
         return ParsedReport(parse_status=f"broken_document:{fmt}", title=title_hint, notes=[str(error)])
@@ -241,13 +134,14 @@ def _parse_document(body: bytes, kind: str, title_hint: str | None) -> ParsedRep
     return _assemble(content.text, hints, _document_tables(content), title_hint, images=0)
 
 
-def _parse(body: bytes, url: str | None, content_type: str | None, title_hint: str | None) -> ParsedReport:
+def _parse(body: bytes, content_type: str | None, title_hint: str | None, encoding: str | None,
+           limits: ReadLimits) -> ParsedReport:
     kind = document_kind(body, content_type)
-    if kind in ("pdf", "word", "office"):
-        return _parse_document(body, kind, title_hint)
-    if kind not in ("html", "text"):
+    if kind in DOCUMENT_KINDS:
+        return _parse_document(body, kind, title_hint, limits)
+    if kind not in TEXT_KINDS:
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint)
-    decoded = decode_body(body, content_type).text
+    decoded = decode_body(body, content_type, encoding=encoding).text
     root = parse_html(decoded) if kind == "html" else None
     if root is not None:
         page = html_text(root)
@@ -303,10 +197,15 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
 
 
 def parse_report(body: bytes, *, url: str | None = None, content_type: str | None = None,
-                 title_hint: str | None = None) -> ParsedReport:
-    """Parse one archived document; any failure becomes parse_status ``error:<ExceptionClass>``."""
+                 title_hint: str | None = None, encoding: str | None = None,
+                 limits: ReadLimits = READ_LIMITS) -> ParsedReport:
+    """Parse one archived document; any failure becomes parse_status ``error:<ExceptionClass>``.
+
+    `encoding` is the one the archive recorded when the bytes were fetched (`snapshots.encoding`):
+    given, the text is decoded with it instead of being detected again. `limits` bound what the
+    readers read of one document."""
     try:
-        return _parse(body, url, content_type, title_hint)
+        return _parse(body, content_type, title_hint, encoding, limits)
     except Exception as error:  # noqa: BLE001 - the contract is to never raise
         return ParsedReport(parse_status=f"error:{type(error).__name__}", notes=[str(error)],
                             title=title_hint)

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from archive.content import Row
 from archive.normalize import normalize_label
-from archive.parsing.grid import Row, html_rows, text_rows
 from archive.parsing.model import Cell
 from archive.parsing.pre2019 import Pre2019Table
+from archive.parsing.text_tables import text_rows
 from archive.parsing.values import is_blank, is_value_like, parse_value
+from archive.readers.html import html_rows
 
 REQUEST_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")
 REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")

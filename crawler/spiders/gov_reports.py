@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from archive.classify import year_in_title
 from archive.decoding import decode_body
-from archive.documents.flipbook import book_base
+from archive.readers.flipbook import book_base
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
 from crawler import settings as defaults

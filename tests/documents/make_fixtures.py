@@ -26,7 +26,7 @@ import openpyxl
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from archive.parsing.grid import text_rows  # noqa: E402 - reading the seed text only
+from archive.parsing.text_tables import text_rows  # noqa: E402 - reading the seed text only
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).parents[1] / "fixtures"

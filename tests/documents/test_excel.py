@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from archive.documents import document_format
-from archive.documents.excel import number_text, read_xls, read_xlsx
+from archive.formats import document_format
 from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_rows
+from archive.readers.excel import number_text, read_xls, read_xlsx
 from tests.documents.exact_cells import FIXTURES, assert_cells_exact, expected
 
 READERS = {"xlsx": read_xlsx, "xls": read_xls}

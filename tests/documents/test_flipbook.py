@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from archive.documents.flipbook import (
+from archive.readers.flipbook import (
     book_base,
     join_pages,
     joined_text,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from archive.documents import document_format, read_document
-from archive.documents.pdf import pdf_title, read_pdf
+from archive.formats import document_format
 from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_rows, extract_tables_from_text
+from archive.readers import read_document
+from archive.readers.pdf import pdf_title, read_pdf
 from tests.documents.exact_cells import FIXTURES, SHARED, assert_cells_exact, expected
 
 PDF = (FIXTURES / "022.pdf").read_bytes()

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.documents import UnreadableDocument, read_document
+from archive.content import UnreadableDocument
 from archive.parsing import parse_report
+from archive.readers import read_document
 from tests.documents.exact_cells import FIXTURES
 
 FILES = ("022.pdf", "seed_000.docx", "seed_000.doc", "seed_000.xlsx", "seed_000.xls")

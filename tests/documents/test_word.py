@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from archive.documents import document_format
-from archive.documents.word import read_docx
-from archive.documents.word_binary import read_doc
+from archive.formats import document_format
 from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_rows
+from archive.readers.word import read_docx
+from archive.readers.word_binary import read_doc
 from tests.documents.exact_cells import FIXTURES, assert_cells_exact, expected
 
 SEEDS = {"000": "seed_000_expected.json", "003": "seed_003_expected.json"}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import lxml.html
 
-from archive.parsing.grid import Row, cell_text, html_grid, html_rows, text_rows
+from archive.content import Row
+from archive.parsing.text_tables import text_rows
+from archive.readers.html import cell_text, html_grid, html_rows
 
 
 def _table(html: str):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from archive.content import HtmlHints
 from archive.normalize import normalize_text
 from archive.parsing.metadata import (
-    HtmlHints,
     ReportMetadata,
     extract_metadata,
     find_region,
@@ -18,7 +18,8 @@ from archive.parsing.metadata import (
     page_metadata,
     value_form,
 )
-from archive.parsing.report import html_text, parse_html, text_lines
+from archive.parsing.report import text_lines
+from archive.readers.html import html_text, parse_html
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import archive.parsing
+from archive.formats import document_kind
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
-from archive.parsing.report import document_kind, report_format
+from archive.parsing.report import report_format
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 from tests.parsing import seed_cells

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from archive.parsing.grid import cell_text
+from archive.readers.html import cell_text
 
 Tables = list[list[list[str]]]
 

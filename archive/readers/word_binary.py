@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 import olefile
 
-from archive.documents.content import DocumentContent, UnreadableDocument, table_line
-from archive.documents.spans import cell_text
-from archive.parsing.grid import Row
+from archive.content import DocumentContent, Row, UnreadableDocument
+from archive.readers.limits import READ_LIMITS, ReadLimits
+from archive.readers.spans import cell_text, table_line
 
 _WORD_IDENT = 0xA5EC
-_MAX_CHARS = 5_000_000
 _SPRM_IN_TABLE, _SPRM_TTP, _SPRM_INNER_TTP = 0x2416, 0x2417, 0x244C
 _SPRM_DEF_TABLE, _SPRM_HUGE_PAPX, _SPRM_VERT_MERGE = 0xD608, 0x6646, 0xD62B
 _TC_VERT_MERGE, _TC_VERT_RESTART = 0x20, 0x40
@@ -38,7 +37,7 @@ class Piece:
     compressed: bool  # 8-bit (cp1252) text instead of UTF-16LE
 
 
-def read_doc(body: bytes) -> DocumentContent:
+def read_doc(body: bytes, limits: ReadLimits = READ_LIMITS) -> DocumentContent:
     """Tables and text of a Word 97-2003 document."""
     try:
         with olefile.OleFileIO(io.BytesIO(body)) as ole:
@@ -58,7 +57,7 @@ def read_doc(body: bytes) -> DocumentContent:
     except (OSError, struct.error, ValueError, IndexError) as error:
         raise UnreadableDocument(f"doc: {type(error).__name__}: {error}") from error
     try:
-        return _document(word, table, data)
+        return _document(word, table, data, limits.doc_chars)
     except (struct.error, ValueError, IndexError) as error:
         raise UnreadableDocument(f"doc: {type(error).__name__}: {error}") from error
 
@@ -97,8 +96,8 @@ def pieces(word: bytes, table: bytes) -> list[Piece]:
     return result
 
 
-def _piece_text(word: bytes, piece: Piece) -> str:
-    count = min(piece.end - piece.cp, _MAX_CHARS)
+def _piece_text(word: bytes, piece: Piece, max_chars: int) -> str:
+    count = min(piece.end - piece.cp, max_chars)
     if piece.compressed:
         return word[piece.fc:piece.fc + count].decode("cp1252", errors="replace")
     return word[piece.fc:piece.fc + 2 * count].decode("utf-16-le", errors="replace")
@@ -231,7 +230,7 @@ def _merge_down(cells: list[str], row: Paragraph, above: dict[int, str]) -> tupl
     return merged, dict(zip(row.lefts, merged))
 
 
-def _document(word: bytes, table: bytes, data: bytes) -> DocumentContent:
+def _document(word: bytes, table: bytes, data: bytes, max_chars: int) -> DocumentContent:
     main_chars = _u32(word, 0x4C)  # ccpText: the main document comes first, then notes/headers
     runs = paragraph_runs(word, table, data)
     rows: list[Row] = []
@@ -242,7 +241,7 @@ def _document(word: bytes, table: bytes, data: bytes) -> DocumentContent:
     for piece in pieces(word, table):
         if piece.cp >= main_chars:
             break
-        text = _piece_text(word, piece)[:main_chars - piece.cp]
+        text = _piece_text(word, piece, max_chars)[:main_chars - piece.cp]
         step = 1 if piece.compressed else 2
         for i, char in enumerate(text):
             if char not in "\r\x07":

@@ -15,44 +15,43 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.utils import PDFDocEncoding
 from pdfplumber.table import Table
 
-from archive.documents.content import DocumentContent, UnreadableDocument
-from archive.documents.spans import SpannedCell, cell_text, spanned_rows
-from archive.parsing.grid import Row
+from archive.content import DocumentContent, Row, UnreadableDocument
+from archive.readers.limits import READ_LIMITS, ReadLimits
+from archive.readers.spans import SpannedCell, cell_text, spanned_rows
 
 _EDGE = 1.0  # points: cell edges closer than this are the same grid line
 _PDF_DOC_BYTES: dict[str, int] = {}
 for _byte, _char in enumerate(PDFDocEncoding):
     _PDF_DOC_BYTES.setdefault(_char, _byte)  # undefined bytes all map to NUL: keep the first
-_MAX_PAGES = 500  # annual reports run to tens of pages; more is not a report (or a bomb)
 
 
-def read_pdf(body: bytes) -> DocumentContent:
-    """Rows and text of every page; `image_only` when no page has a text layer."""
+def read_pdf(body: bytes, limits: ReadLimits = READ_LIMITS) -> DocumentContent:
+    """Rows and text of every page (up to limits.pdf_pages); `image_only` when no page has a text layer."""
     try:
         pdf = pdfplumber.open(io.BytesIO(body))
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as error:
         raise UnreadableDocument(f"pdf: {type(error).__name__}: {error}") from error
     with pdf:
-        pages = pdf.pages[:_MAX_PAGES]
+        pages = pdf.pages[:limits.pdf_pages]
         if not any(page.chars for page in pages):
             return DocumentContent(image_only=True, title=pdf_title(pdf.metadata))
         rows: list[Row] = []
         texts: list[str] = []
         for page in pages:
-            rows.extend(page_rows(page))
+            rows.extend(page_rows(page, limits.cell_span))
             texts.append(page.extract_text() or "")
         return DocumentContent(rows=rows, text="\n".join(texts), title=pdf_title(pdf.metadata))
 
 
-def page_rows(page: pdfplumber.page.Page) -> list[Row]:
+def page_rows(page: pdfplumber.page.Page, max_span: int) -> list[Row]:
     """Rows of the ruled tables of one page, top to bottom."""
     rows: list[Row] = []
     for table in sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0])):
-        rows.extend(table_rows(table))
+        rows.extend(table_rows(table, max_span))
     return rows
 
 
-def table_rows(table: Table) -> list[Row]:
+def table_rows(table: Table, max_span: int) -> list[Row]:
     """A pdfplumber table as rows; a cell's span is the grid lines its box crosses."""
     tops = [row.bbox[1] for row in table.rows]
     lefts = [column.bbox[0] for column in table.columns]
@@ -66,7 +65,7 @@ def table_rows(table: Table) -> list[Row]:
             rowspan = sum(1 for t in tops if top - _EDGE <= t < bottom - _EDGE)
             colspan = sum(1 for x in lefts if x0 - _EDGE <= x < x1 - _EDGE)
             cells.append(SpannedCell(r, c, cell_text(texts[r][c]), rowspan, colspan))
-    return spanned_rows(cells)
+    return spanned_rows(cells, max_span)
 
 
 def pdf_title(metadata: dict) -> str | None:

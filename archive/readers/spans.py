@@ -1,4 +1,4 @@
-"""Cells with row/column spans → `Row`s, with the same semantics as `archive.parsing.grid.html_rows`.
+"""Cells with row/column spans → `Row`s: the one grid semantics every table reader shares.
 
 A spanned cell counts once in a row (colspan) and appears again in every row it covers
 (rowspan), so a row carries its group labels; positions no cell covers are blank cells, except
@@ -11,10 +11,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from archive.parsing.grid import Row, distinct_cells
+from archive.content import Row
 
-_MAX_SPAN = 200  # a bigger span is a corrupt file, and would blow up memory
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+BLANKS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # A line break between two CJK characters is wrapping, not a word break.
 _WRAP_CJK = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f“”‘’])\s*\n\s*(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f“”‘’])")
 
@@ -32,18 +31,37 @@ class SpannedCell:
 
 def cell_text(text: str | None) -> str:
     """Visible text of a cell: wrapped CJK lines joined, other breaks and runs of blanks one space."""
-    return _SPACES.sub(" ", _WRAP_CJK.sub("", text or "")).strip()
+    return BLANKS.sub(" ", _WRAP_CJK.sub("", text or "")).strip()
 
 
-def spanned_rows(cells: Iterable[SpannedCell]) -> list[Row]:
-    """Rows of distinct cells of one table, left to right."""
+def table_line(cells: tuple[str, ...]) -> str:
+    """One table row as a text line, each cell ended by " | " like the HTML walk."""
+    return "".join(f"{cell} | " for cell in cells).rstrip()
+
+
+def distinct_cells(grid_row: list[tuple[int, str]]) -> tuple[str, ...]:
+    """Distinct cells left to right; positions no cell covers at the row's end are not cells."""
+    grid_row = list(grid_row)
+    while grid_row and grid_row[-1][0] == -1:
+        grid_row.pop()
+    cells: list[str] = []
+    previous: int | None = None
+    for cell_id, text in grid_row:
+        if cell_id != previous or cell_id == -1:
+            cells.append(text)
+        previous = cell_id
+    return tuple(cells)
+
+
+def spanned_rows(cells: Iterable[SpannedCell], max_span: int) -> list[Row]:
+    """Rows of distinct cells of one table, left to right; a span is cut at max_span."""
     grid: dict[int, dict[int, int]] = {}
     texts: list[str] = []
     for cell in cells:
         texts.append(cell.text)
-        for r in range(cell.row, cell.row + min(max(cell.rowspan, 1), _MAX_SPAN)):
+        for r in range(cell.row, cell.row + min(max(cell.rowspan, 1), max_span)):
             row = grid.setdefault(r, {})
-            for c in range(cell.col, cell.col + min(max(cell.colspan, 1), _MAX_SPAN)):
+            for c in range(cell.col, cell.col + min(max(cell.colspan, 1), max_span)):
                 row.setdefault(c, len(texts) - 1)
     rows: list[Row] = []
     for r in range(max(grid, default=-1) + 1):

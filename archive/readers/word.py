@@ -15,16 +15,16 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
-from archive.documents.content import DocumentContent, UnreadableDocument, table_line
-from archive.documents.spans import SpannedCell, cell_text, spanned_rows
-from archive.parsing.grid import Row
+from archive.content import DocumentContent, Row, UnreadableDocument
+from archive.readers.limits import READ_LIMITS, ReadLimits
+from archive.readers.spans import SpannedCell, cell_text, spanned_rows, table_line
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR = qn("w:t"), qn("w:tab"), qn("w:br")
 _VAL = qn("w:val")
 
 
-def read_docx(body: bytes) -> DocumentContent:
+def read_docx(body: bytes, limits: ReadLimits = READ_LIMITS) -> DocumentContent:
     """Rows of every table and the running text of the body."""
     try:
         document = docx.Document(io.BytesIO(body))
@@ -36,7 +36,7 @@ def read_docx(body: bytes) -> DocumentContent:
         if block.tag == _P:
             lines.append(paragraph_text(block))
             continue
-        table = table_rows(block)
+        table = table_rows(block, limits.cell_span)
         rows.extend(table)
         lines.extend(table_line(row.cells) for row in table)
     title = (document.core_properties.title or "").strip() or None
@@ -64,7 +64,7 @@ def _int_property(parent: etree._Element | None, tag: str, default: int) -> int:
         return default
 
 
-def table_rows(table: etree._Element) -> list[Row]:
+def table_rows(table: etree._Element, max_span: int) -> list[Row]:
     """A w:tbl as rows; a vMerge continuation cell extends the cell above it."""
     cells: list[SpannedCell] = []
     open_merges: dict[int, int] = {}  # grid column → index in `cells` of the cell being merged down
@@ -85,4 +85,4 @@ def table_rows(table: etree._Element) -> list[Row]:
                 else:
                     open_merges.pop(col, None)
             col += span
-    return spanned_rows(cells)
+    return spanned_rows(cells, max_span)
