@@ -97,11 +97,12 @@ cli.add_command(serve_command)
 def sources_command(path: str | None) -> None:
     """List and validate a source registry (the bundled one by default)."""
     from archive.sources import load_sources, validate_sources
+    from crawler.list_forms import form_names  # the crawler's list forms (no Scrapy imports)
 
     sources = load_sources(path)
     for source in sources:
         click.echo(f"{source.name}\t{source.level}\t{source.region}\t{source.start_url}")
-    problems = validate_sources(sources)
+    problems = validate_sources(sources, list_forms=form_names())
     for problem in problems:
         click.echo(f"problem: {problem}", err=True)
     click.echo(f"{len(sources)} sources, {len(problems)} problems", err=True)

@@ -9,37 +9,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from archive.readers.flipbook import joined_text
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
+from archive.readers import READ_LIMITS, ReadLimits
+from archive.readers.flipbook import joined_text
 from archive.store import Archive, ReportDocument, StoredSnapshot
 
 TEXT = "text/plain; charset=utf-8"
 
 
-def parse_stored_report(archive: Archive, report_id: int, parsed_at: str | None = None) -> bool:
+def parse_stored_report(archive: Archive, report_id: int, parsed_at: str | None = None,
+                        limits: ReadLimits = READ_LIMITS) -> bool:
     """Parse a report from the archive's bytes (never refetched) and store the result; True when
     its cells or check results changed."""
-    return archive.store_parsed(report_id, parse_document(archive.report_document(report_id)), parsed_at)
+    parsed = parse_document(archive.report_document(report_id), limits)
+    return archive.store_parsed(report_id, parsed, parsed_at)
 
 
-def parse_document(document: ReportDocument) -> ParsedReport:
+def parse_document(document: ReportDocument, limits: ReadLimits = READ_LIMITS) -> ParsedReport:
     """A report in parts (a flipbook) is its parts' texts joined in order."""
     if document.in_parts:
-        return parse_joined(document.snapshots, document.title)
-    return parse_snapshot(document.snapshots[0], document.title)
+        return parse_joined(document.snapshots, document.title, limits)
+    return parse_snapshot(document.snapshots[0], document.title, limits)
 
 
-def parse_snapshot(snapshot: StoredSnapshot, title_hint: str | None = None) -> ParsedReport:
+def parse_snapshot(snapshot: StoredSnapshot, title_hint: str | None = None,
+                   limits: ReadLimits = READ_LIMITS) -> ParsedReport:
     # Decoded with the encoding the store recorded at fetch time, not detected again.
     return parse_report(snapshot.body, url=snapshot.url, content_type=snapshot.content_type,
-                        title_hint=title_hint, encoding=snapshot.encoding)
+                        title_hint=title_hint, encoding=snapshot.encoding, limits=limits)
 
 
-def parse_joined(snapshots: Iterable[StoredSnapshot], title_hint: str | None) -> ParsedReport:
+def parse_joined(snapshots: Iterable[StoredSnapshot], title_hint: str | None,
+                 limits: ReadLimits = READ_LIMITS) -> ParsedReport:
     """One report printed over several archived pages (a flipbook's): their texts joined in order."""
     pages = [(snapshot.body, snapshot.content_type, snapshot.url) for snapshot in snapshots]
-    return parse_report(joined_text(pages).encode("utf-8"), content_type=TEXT, title_hint=title_hint)
+    return parse_report(joined_text(pages).encode("utf-8"), content_type=TEXT, title_hint=title_hint,
+                        limits=limits)
 
 
 @dataclass

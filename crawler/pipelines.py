@@ -12,6 +12,7 @@ from archive.parsed_reports import parse_joined, parse_snapshot, parse_stored_re
 from archive.store import Archive, Snapshot
 from crawler.archiving import ArchiveExtension
 from crawler.items import ArchivedBook, ArchivedPage
+from crawler.limits import read_limits
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class SnapshotPipeline:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.limits = read_limits(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -60,7 +62,7 @@ class SnapshotPipeline:
     def _parse(self, archive: Archive, report_id: int, url: str) -> None:
         """Parse the new snapshot from the archived bytes; a parser failure never stops the crawl."""
         try:
-            parse_stored_report(archive, report_id)
+            parse_stored_report(archive, report_id, limits=self.limits)
         except Exception:  # the snapshot is already safe; record why its parse is missing
             logger.exception("Parsing report %s (%s) failed", report_id, url)
             archive.set_parse_status(report_id, "error:store")
@@ -76,7 +78,7 @@ class SnapshotPipeline:
         title = item.title
         if not is_named_report(title):
             # Reached under no report title: the book's own text must name one (as for documents).
-            title = parse_joined(map(archive.snapshot, snapshot_ids), title).title
+            title = parse_joined(map(archive.snapshot, snapshot_ids), title, self.limits).title
             if not is_named_report(title):
                 logger.info("Flipbook %s is not a report: title %r", item.url, title)
                 return
@@ -92,7 +94,7 @@ class SnapshotPipeline:
 
     def _classify_document(self, archive: Archive, snapshot: Snapshot, item: ArchivedPage) -> None:
         """A document listed under a name that is not a report title: a report if its own title is."""
-        parsed = parse_snapshot(archive.snapshot(snapshot.id))
+        parsed = parse_snapshot(archive.snapshot(snapshot.id), limits=self.limits)
         if not is_named_report(parsed.title) or (item.year and parsed.year and parsed.year != item.year):
             logger.info("Document %s (%s) is not a report: title %r", item.url, item.link_text, parsed.title)
             return

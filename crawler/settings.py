@@ -1,6 +1,7 @@
 """Scrapy settings of gov-reports: polite by default (robots.txt, AutoThrottle, low concurrency)."""
 
 from archive import store
+from archive.readers import limits
 
 BOT_NAME = "gov_reports"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -68,6 +69,13 @@ GOV_REPORTS_LIST_MAX_PAGES = 500
 GOV_REPORTS_LIST_MAX_GROUPS = 500
 # A report is a few dozen pages; a flipbook "next page" chain longer than this is a generator loop.
 GOV_REPORTS_FLIPBOOK_MAX_PAGES = 1000
+# What the readers read of one document at most (archive/readers/limits.py holds the defaults,
+# which `gov-reports parse` uses too): PDF pages, spreadsheet cells, characters of one binary
+# Word stream, rows/columns one table cell may span.
+GOV_REPORTS_PDF_MAX_PAGES = limits.READ_LIMITS.pdf_pages  # 500
+GOV_REPORTS_SHEET_MAX_CELLS = limits.READ_LIMITS.sheet_cells  # 200,000
+GOV_REPORTS_DOC_MAX_CHARS = limits.READ_LIMITS.doc_chars  # 5,000,000
+GOV_REPORTS_CELL_MAX_SPAN = limits.READ_LIMITS.cell_span  # 200
 
 # Re-crawls: archived URLs are revalidated with one conditional request; a snapshot younger than
 # this many days is not requested at all (0: always revalidate).

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 
 from archive.classify import year_in_title
 from archive.decoding import decode_body
+from archive.formats import document_kind
 from archive.readers.flipbook import book_base
 from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
@@ -129,9 +130,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         records are followed as a list's links are. Archived like any list page, keyed by the form
         it was asked with (snapshots.request), so that each page of answers keeps its versions."""
         request = ListRequest.from_meta(response.meta["list_request"])
+        decoded = decode_body(response.body, response_header(response, "Content-Type"))
+        response.meta["encoding"] = decoded.encoding  # the store records it
         yield self._archived(response, role=ItemRole.LIST_ANSWER)
-        text = decode_body(response.body, response_header(response, "Content-Type")).text
-        found = read_list_answer(ListAnswer(request, text, self.list_limits))
+        found = read_list_answer(ListAnswer(request, decoded.text, self.list_limits))
         links = [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
         self.crawler.stats.inc_value(f"gov_reports/list_answers/{request.form}")
         yield from self._follow(response, [(link, classify_link(link, request.base_url)) for link in links], True)
@@ -139,7 +141,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
 
     def parse_attachment(self, response: Response) -> Iterator[ArchivedPage]:
         """A document file (PDF, Word, Excel…) linked from a report page or directly from a column."""
-        if isinstance(response, TextResponse) and b"<html" in response.body[:2048].lower():
+        if document_kind(response.body, response_header(response, "Content-Type")) == "html":
             self.logger.warning("Attachment URL %s answered an HTML page; archived as a page", response.url)
             yield self._archived(response, role=ItemRole.PAGE)
             return

@@ -24,3 +24,17 @@ def test_scope_is_the_start_urls_host():
     spider = _spider()
     assert spider.allowed_domains == ["127.0.0.1"]
     assert [s.name for s in spider.sources] == ["127.0.0.1"]
+
+
+def test_reader_limits_come_from_the_crawl_settings():
+    from scrapy.settings import Settings
+
+    from archive.readers import ReadLimits
+    from crawler import settings as project_settings
+    from crawler.limits import read_limits
+
+    settings = Settings()
+    settings.setmodule(project_settings)
+    assert read_limits(settings) == ReadLimits(pdf_pages=500, sheet_cells=200_000, doc_chars=5_000_000, cell_span=200)
+    settings.set("GOV_REPORTS_PDF_MAX_PAGES", "3", priority="cmdline")
+    assert read_limits(settings).pdf_pages == 3
