@@ -11,6 +11,9 @@ import opencc
 # CJK ideographs (Extension A, the basic block, compatibility ideographs): the one definition of
 # "a Chinese character" for every pattern in the project.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Wide characters: CJK radicals to ideographs, CJK punctuation, full-width forms and curly quotes,
+# the characters between which a wrapped line of Chinese text is joined without a space.
+CJK_WIDE = "\u2e80-\u9fff\uff00-\uffef\u3000-\u303f“”‘’"
 _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # Spam mirrors glue tone-marked or plain pinyin after characters: 規(guī)章, 政(zheng)(zheng)府.
 # Only lowercase groups of 1-7 letters directly after a CJK character, so "(一)", "(PDF)" and

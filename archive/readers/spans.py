@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from archive.content import Row
+from archive.normalize import CJK_WIDE
 
 BLANKS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # A line break between two CJK characters is wrapping, not a word break.
-_WRAP_CJK = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f“”‘’])\s*\n\s*(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f“”‘’])")
+_WRAP_CJK = re.compile(rf"(?<=[{CJK_WIDE}])\s*\n\s*(?=[{CJK_WIDE}])")
 
 
 @dataclass(frozen=True)
