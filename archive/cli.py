@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
+from archive.child_process import run_foreground
 from archive.publish.cli import serve as serve_command
-from archive.store import DEFAULT_ARCHIVE_PATH, Archive
+from archive.store import DEFAULT_ARCHIVE_PATH, Archive, ArchiveError
 
 CRAWLER_SETTINGS = "crawler.settings"
+# The demo portal's identity (.test is reserved: never a real host).
+DEMO_PORTAL_URL = "http://www.demo-portal.test/"
 
 
 def crawl_command(db: Path, *, start_urls: list[str] = (), sources: str | None = None,
@@ -33,13 +35,26 @@ def crawl_command(db: Path, *, start_urls: list[str] = (), sources: str | None =
     return command
 
 
-def run_crawl(command: list[str]) -> int:
-    """Run the spider in its own process (Twisted's reactor cannot be restarted in this one)."""
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": CRAWLER_SETTINGS}
-    return subprocess.call(command, env=env)
+def run_crawl(command: list[str], env: dict[str, str] | None = None) -> int:
+    """Run the spider in its own process (Twisted's reactor cannot be restarted in this one);
+    Ctrl-C and kill -TERM reach it (the first one stops it gracefully)."""
+    return run_foreground(command, {**os.environ, "SCRAPY_SETTINGS_MODULE": CRAWLER_SETTINGS, **(env or {})})
 
 
-@click.group()
+class _Commands(click.Group):
+    """Mistakes in what a user gave (a registry, a database file) end in one line, exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        from archive.sources import SourceRegistryError
+
+        try:
+            return super().invoke(ctx)
+        except (ArchiveError, SourceRegistryError) as error:
+            click.echo(f"gov-reports: error: {error}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="gov-reports")
 def cli() -> None:
     """Crawl, archive, parse and publish 政府信息公开工作年度报告."""
@@ -71,10 +86,13 @@ def demo(ctx: click.Context, db: Path, port: int, serve: bool) -> None:
     from demo_portal.site import build_demo_site
 
     with PortalServer(build_demo_site()) as portal:
-        click.echo(f"Demo portal serving at {portal.url}")
-        status = run_crawl(crawl_command(db, start_urls=[portal.url],
+        # The crawl reaches the loopback portal through it as an HTTP proxy, under one fixed
+        # address: a second demo run revalidates the same URLs instead of archiving them again.
+        click.echo(f"Demo portal {DEMO_PORTAL_URL} serving on {portal.url}")
+        status = run_crawl(crawl_command(db, start_urls=[DEMO_PORTAL_URL],
                                          settings={"AUTOTHROTTLE_ENABLED": "False",
-                                                   "DOWNLOAD_DELAY": "0"}))
+                                                   "DOWNLOAD_DELAY": "0"}),
+                           env={"http_proxy": portal.url, "no_proxy": ""})
     if status != 0:
         raise click.ClickException(f"the demo crawl failed (exit status {status})")
     _summarize(db)
@@ -151,3 +169,7 @@ def reparse(db: Path, pending: bool) -> None:
         click.echo("changed report ids: " + ", ".join(map(str, summary.changed)))
     for status, count in summary.statuses.items():
         click.echo(f"  {status}: {count}")
+
+
+if __name__ == "__main__":
+    cli()

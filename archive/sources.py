@@ -213,6 +213,8 @@ def _url_problem(url: str) -> str | None:
         return f"scheme must be http or https, not {parts.scheme!r}"
     if not parts.hostname:
         return "no host"
+    if "." not in parts.hostname and parts.hostname != "localhost" and not _is_ip(parts.hostname):
+        return f"host {parts.hostname!r} is not a domain name or an IP address"
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -120,14 +121,22 @@ class _Batch:
         return self.writes >= self.max_writes or time.monotonic() - self.opened >= self.max_seconds
 
 
+class ArchiveError(Exception):
+    """The archive cannot be opened as one (the message says which file and why)."""
+
+
 class Archive:
     """Read and write one archive database; one writer at a time (the crawl), any number of readers."""
 
     def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0):
         self.path = Path(path)
         self.db = sqlite_utils.Database(self.path)
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.enable_wal()
+        try:
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.enable_wal()
+        except sqlite3.DatabaseError as error:  # a file that is not SQLite ("file is not a database")
+            self.db.close()
+            raise ArchiveError(f"{self.path}: not an archive database ({error})") from None
         # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the
         # last commits), which is the failure the crawl has to survive.
         self.db.execute("PRAGMA synchronous = NORMAL")

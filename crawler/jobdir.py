@@ -33,7 +33,7 @@ class UncleanJobdirGuard:
     def from_crawler(cls, crawler: Crawler) -> Self:
         jobdir = crawler.settings.get("JOBDIR")
         if not jobdir:
-            raise NotConfigured("no JOBDIR")
+            raise NotConfigured  # no JOBDIR: nothing to guard (and no "Disabled" warning)
         guard = cls(Path(jobdir))
         guard.recover()  # before the scheduler and the duplicate filter read the directory
         crawler.signals.connect(guard.spider_opened, signal=signals.spider_opened)

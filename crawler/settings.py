@@ -45,7 +45,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees every redirect hop and every attempt before it is retried.
     "crawler.fetchlog.FetchLogMiddleware": 870,
 }
-EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90}
+EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90,
+              "crawler.progress.CrawlProgress": 500}
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
 
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
@@ -86,4 +87,13 @@ HTTPCACHE_ENABLED = False
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# The log is for people: no telnet console (and its password line), Scrapy's per-minute page
+# counts and its stats dump replaced by a progress line in domain terms (crawler/progress.py)
+# every GOV_REPORTS_PROGRESS_SECONDS and a summary at the end; the full stats are logged at DEBUG.
+TELNETCONSOLE_ENABLED = False
+LOGSTATS_INTERVAL = 0
+STATS_DUMP = False
+GOV_REPORTS_PROGRESS_SECONDS = 30.0
+# `scrapy crawl` checks gov_reports' -a arguments before crawling (crawler/commands/crawl.py).
+COMMANDS_MODULE = "crawler.commands"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

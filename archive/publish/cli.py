@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 import sqlite_utils
 
+from archive.child_process import free_port, run_foreground
 from archive.publish.search import build_search_index
 from archive.publish.views import ensure_publish_views
 from archive.store import DEFAULT_ARCHIVE_PATH
@@ -71,10 +71,14 @@ def serve(db: Path, host: str, port: int, prepare: bool, live: bool, dry_run: bo
     """Publish the archive DB with Datasette (read-only, SQL time limit, downloadable, CSV/JSON)."""
     if prepare and not dry_run:
         changed = prepare_database(db)
-        click.echo(f"Search index: {changed} report(s) (re)indexed", err=True)
+        if changed:
+            click.echo(f"Search index: {changed} report(s) (re)indexed", err=True)
+    wanted, port = port, free_port(host, port)
+    if wanted and port != wanted:
+        click.echo(f"Port {wanted} is busy; serving on {port}", err=True)
     command = datasette_command(db, host=host, port=port, live=live)
     if dry_run:
         click.echo(shlex.join(command))
         return
     click.echo(f"Datasette: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    sys.exit(subprocess.call(command))
+    sys.exit(run_foreground(command))

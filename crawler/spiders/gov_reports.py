@@ -22,7 +22,7 @@ from archive.classify import year_in_title
 from archive.decoding import decode_body
 from archive.formats import document_kind
 from archive.readers.flipbook import book_base
-from archive.sources import Source, load_sources, source_for_url
+from archive.sources import Source
 from archive.store import utc_now
 from crawler import settings as defaults
 from crawler.discovery import (
@@ -36,6 +36,7 @@ from crawler.discovery import (
 )
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
+from crawler.arguments import SpiderArguments
 from crawler.items import ArchivedPage, ItemRole, RequestRole
 from crawler.list_forms import (
     DOCUMENT,
@@ -55,10 +56,12 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
 
     def __init__(self, start_url: str | None = None, sources: str | None = None,
                  year: str | None = None, hops: str | None = None, *args: Any, **kwargs: Any):
+        arguments = SpiderArguments.parse({"start_url": start_url, "sources": sources, "year": year,
+                                           "hops": hops, **kwargs})
         super().__init__(*args, **kwargs)
-        self.sources: list[Source] = _resolve_sources(start_url, sources)
-        self.year = int(year) if year else None
-        self.entry_hops = int(hops) if hops else None  # else the GOV_REPORTS_ENTRY_HOPS setting
+        self.sources: list[Source] = list(arguments.sources)
+        self.year = arguments.year
+        self.entry_hops = arguments.hops  # None: the GOV_REPORTS_ENTRY_HOPS setting
         self.list_limits = ListLimits()
         self.crawl_args = {"start_url": start_url, "sources": sources, "year": year,
                            "source_count": len(self.sources)}
@@ -76,9 +79,14 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
                                                     defaults.GOV_REPORTS_FLIPBOOK_MAX_PAGES)
         spider.list_limits = ListLimits.from_settings(settings.getint)
         spider._check_list_forms()
-        if crawler.settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["default"]:
-            spider.user_agent = user_agent(crawler.settings.get("GOV_REPORTS_CONTACT_URL"))
         return spider
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        """The User-Agent names the project and GOV_REPORTS_CONTACT_URL unless USER_AGENT is set."""
+        super().update_settings(settings)
+        if settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["default"]:
+            settings.set("USER_AGENT", user_agent(settings.get("GOV_REPORTS_CONTACT_URL")), priority="spider")
 
     async def start(self):
         for source in self.sources:
@@ -305,13 +313,3 @@ def _request_key(request: scrapy.Request | None) -> str | None:
     if request is None or (request.method == "GET" and not request.body):
         return None
     return f"{request.method} {request.body.decode('latin-1')}".strip()
-
-
-def _resolve_sources(start_url: str | None, sources_file: str | None) -> list[Source]:
-    """-a start_url=URL[,URL…] and/or -a sources=FILE; with neither, the bundled registry."""
-    resolved: list[Source] = []
-    if sources_file:
-        resolved.extend(load_sources(sources_file))
-    if start_url:
-        resolved.extend(source_for_url(url.strip()) for url in start_url.split(",") if url.strip())
-    return resolved or load_sources()

@@ -11,13 +11,16 @@ def _spider(**settings):
 
 
 def test_user_agent_names_the_project_and_the_contact_url_setting():
-    spider = _spider(GOV_REPORTS_CONTACT_URL="https://example.org/contact")
-    assert spider.user_agent.startswith("gov-reports/")
-    assert "(+https://example.org/contact; archive of information-disclosure annual reports)" in spider.user_agent
+    # Set as the USER_AGENT setting (the spider attribute is deprecated in Scrapy and warns).
+    agent = _spider(GOV_REPORTS_CONTACT_URL="https://example.org/contact").settings["USER_AGENT"]
+    assert agent.startswith("gov-reports/")
+    assert "(+https://example.org/contact; archive of information-disclosure annual reports)" in agent
 
 
 def test_an_explicit_user_agent_setting_wins():
-    assert not hasattr(_spider(USER_AGENT="my-bot/1.0"), "user_agent")
+    spider = _spider(USER_AGENT="my-bot/1.0")
+    assert spider.settings["USER_AGENT"] == "my-bot/1.0"
+    assert not hasattr(spider, "user_agent")
 
 
 def test_scope_is_the_start_urls_host():
