@@ -6,7 +6,6 @@ import json
 import signal
 import sqlite3
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +15,7 @@ from demo_portal.site import build_demo_site
 from tests.cell_expectations import expected_cells
 from tests.crawler.conftest import query_rows as _rows
 from tests.crawler.conftest import run_crawl, start_crawl
+from tests.support.fixture_files import FIXTURES
 
 
 def _path(url: str) -> str:
@@ -207,8 +207,7 @@ def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
 def test_reports_are_parsed_in_the_pipeline_from_the_archived_bytes(crawled):
     """The 上海 2019 report (real Word HTML) is parsed during the crawl: every cell as printed."""
     db, *_ = crawled
-    expected = json.loads((Path(__file__).parents[1] / "fixtures" /
-                           "corpus_021_expected.json").read_text(encoding="utf-8"))["cells"]
+    expected = json.loads((FIXTURES / "corpus_021_expected.json").read_text(encoding="utf-8"))["cells"]
     (report,) = _rows(db, "select id, format, parse_status, year, agency from reports "
                           "where title = '2019年上海市人民政府办公厅政府信息公开工作年度报告'")
     assert (report["format"], report["parse_status"], report["year"], report["agency"]) == \

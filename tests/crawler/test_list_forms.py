@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import lxml.html
 
 from crawler.discovery import PageLink
@@ -23,8 +21,8 @@ from crawler.list_forms.scripts import (
     resolver,
     strip_comments,
 )
+from tests.support.fixture_files import COLUMNS
 
-HERE = Path(__file__).parent
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
 
 
@@ -35,8 +33,8 @@ def _read(html: str, url: str):
 # -- TRS ----------------------------------------------------------------------------------------
 def test_real_pingtan_column_asks_the_trs_search_api_for_its_second_page():
     # corpus L01a + L01b: the real 平潭 column (static page 1, listModel config, SiteInfo.searchId).
-    html = "<html><body><div><div>" + (HERE / "pingtan_column_list.html").read_text(encoding="utf-8") \
-        + (HERE / "pingtan_column_scripts.html").read_text(encoding="utf-8")
+    html = "<html><body><div><div>" + (COLUMNS / "pingtan_column_list.html").read_text(encoding="utf-8") \
+        + (COLUMNS / "pingtan_column_scripts.html").read_text(encoding="utf-8")
     found = _read(html, PINGTAN)
     assert found.forms == ("trs",)
     assert found.requests == (ListRequest(

@@ -4,7 +4,6 @@ a report published only as a PDF, decoys about reports): every report, no decoy.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -12,8 +11,8 @@ import pytest
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
 from tests.crawler.conftest import query_rows, run_crawl
+from tests.support.fixture_files import document_path, fixture_path
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 HTML = "text/html; charset=utf-8"
 
 
@@ -44,11 +43,11 @@ def _workbook(*lines: str) -> bytes:
 def _unseen_site() -> PortalSite:
     reports = {
         "/xxgk/ndbg/content/post_2001.html": ("某区2020年政府信息公开工作年度报告",
-                                             _paragraphs((FIXTURES / "seed_000.txt").read_text())),
+                                             _paragraphs(fixture_path("seed_000.txt").read_text())),
         "/xxgk/ndbg/content/post_1901.html": ("某区智慧新城管委会2019年度政府信息公开年度报告",
-                                             _paragraphs((FIXTURES / "seed_003.txt").read_text())),
+                                             _paragraphs(fixture_path("seed_003.txt").read_text())),
         "/xxgk/ndbg/content/post_1902.html": ("2019年上海市人民政府办公厅政府信息公开工作年度报告",
-                                             (FIXTURES / "corpus_021.html").read_text()),
+                                             fixture_path("corpus_021.html").read_text()),
     }
     decoys = {
         "/xxgk/ndbg/content/post_2401.html": "关于印发《某区2024年政务公开工作要点》的通知",
@@ -67,8 +66,8 @@ def _unseen_site() -> PortalSite:
                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                kind="decoy")
     pages |= {path: _page(path, title, decoy_body, "decoy") for path, title in decoys.items()}
-    pages[pdf_report] = Page(pdf_report, (Path(__file__).parents[1] / "documents" / "fixtures" /
-                                          "022.pdf").read_bytes(), "application/pdf", kind="attachment")
+    pages[pdf_report] = Page(pdf_report, document_path("022.pdf").read_bytes(),
+                             "application/pdf", kind="attachment")
     items = [(p, t) for p, (t, _) in reports.items()] + list(decoys.items()) + [
         (pdf_report, "某区2021年政府信息公开工作年度报告（PDF）"), (not_a_report, "某区2024年政务公开工作要点（表格）")]
     first, second = items[:4], items[4:]
