@@ -13,7 +13,7 @@ import pytest
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
 from tests.cell_expectations import expected_cells
-from tests.crawler.conftest import query_rows, run_crawl
+from tests.support.crawls import query_rows, run_crawl
 from tests.support.fixture_files import FIXTURES as SHARED
 from tests.support.fixture_files import document_path
 

@@ -10,7 +10,7 @@ import pytest
 
 from demo_portal.cms import FORMS, build_cms_site
 from demo_portal.server import PortalServer
-from tests.crawler.conftest import run_crawl
+from tests.support.crawls import run_crawl
 
 
 def _path(url: str) -> str:

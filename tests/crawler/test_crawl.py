@@ -13,8 +13,8 @@ import pytest
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
 from tests.cell_expectations import expected_cells
-from tests.crawler.conftest import query_rows as _rows
-from tests.crawler.conftest import run_crawl, start_crawl
+from tests.support.crawls import query_rows as _rows
+from tests.support.crawls import run_crawl, start_crawl
 from tests.support.fixture_files import FIXTURES
 
 

@@ -22,10 +22,10 @@ from archive.parsing.model import Cell
 from archive.store import utc_now
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
-from tests.crawler.conftest import query_rows, run_crawl
 from tests.documents.exact_cells import assert_cells_exact, expected
-from tests.documents.test_flipbook import flipbuilder_book, pdf_pages
+from tests.support.crawls import query_rows, run_crawl
 from tests.support.fixture_files import fixture_path
+from tests.support.flipbooks import flipbuilder_book, pdf_pages
 
 HTML = "text/html; charset=utf-8"
 BOOK = "/book/2023/hzq/"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import demo_portal.server
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
-from tests.crawler.conftest import query_rows as _rows
-from tests.crawler.conftest import run_crawl
+from tests.support.crawls import query_rows as _rows
+from tests.support.crawls import run_crawl
 
 
 def _fetches(db, crawl_id):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
-from tests.crawler.conftest import query_rows, run_crawl
+from tests.support.crawls import query_rows, run_crawl
 from tests.support.fixture_files import fixture_path
 
 REPORT = fixture_path("corpus_021.html").read_text(encoding="utf-8")
