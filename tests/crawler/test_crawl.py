@@ -16,6 +16,7 @@ from tests.cell_expectations import expected_cells
 from tests.support.crawls import query_rows as _rows
 from tests.support.crawls import run_crawl, start_crawl
 from tests.support.fixture_files import FIXTURES
+from tests.support.portals import fixture_site
 
 
 def _path(url: str) -> str:
@@ -26,7 +27,7 @@ def _path(url: str) -> str:
 
 @pytest.fixture(scope="module")
 def site():
-    return build_demo_site(with_test_behaviours=True)
+    return fixture_site()
 
 
 @pytest.fixture(scope="module")
