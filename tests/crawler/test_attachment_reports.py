@@ -17,6 +17,9 @@ from tests.support.crawls import query_rows, run_crawl
 from tests.support.fixture_files import FIXTURES as SHARED
 from tests.support.fixture_files import document_path
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
+
 # file served, its source fixture, content type, the expected cells
 ATTACHMENTS = {
     "hz2023.pdf": ("022.pdf", "application/pdf", "corpus_022_expected.json"),

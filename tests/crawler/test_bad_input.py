@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from demo_portal.server import PortalServer
 from demo_portal.site import Page
 from tests.support.crawls import query_rows, run_crawl
 from tests.support.unseen_portal import unseen_site
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 
 def _dead_port() -> int:

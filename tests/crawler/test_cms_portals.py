@@ -12,6 +12,8 @@ from demo_portal.server import PortalServer
 from tests.support.cms_portals import FORMS, build_cms_site
 from tests.support.crawls import run_crawl
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 
 def _path(url: str) -> str:
     parts = urlsplit(url)

@@ -18,6 +18,8 @@ from tests.support.crawls import run_crawl, start_crawl
 from tests.support.fixture_files import FIXTURES
 from tests.support.portals import fixture_site
 
+pytestmark = pytest.mark.crawl  # one crawl of the fixture portal serves most tests; the rest are slow
+
 
 def _path(url: str) -> str:
     parts = urlsplit(url)
@@ -118,6 +120,7 @@ def test_every_fetch_row_has_time_and_outcome(crawled):
     assert all(r["bytes"] is not None for r in rows if r["status"] is not None)
 
 
+@pytest.mark.slow
 def test_changed_page_gets_a_second_snapshot_and_keeps_the_first(site, tmp_path):
     db = tmp_path / "archive.db"
     report = sorted(site.report_paths())[0]
@@ -179,6 +182,7 @@ def _final_state(db):
             {_path(r["url"]) for r in _rows(db, "select url from reports")})
 
 
+@pytest.mark.slow
 def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp_path, crawled):
     reference_db, *_ = crawled
     expected, expected_count, expected_reports = _final_state(reference_db)
@@ -192,6 +196,7 @@ def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp
     assert _final_state(db) == (expected, expected_count, expected_reports)
 
 
+@pytest.mark.slow
 def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
     reference_db, *_ = crawled
     expected = _final_state(reference_db)
@@ -243,6 +248,7 @@ def test_every_demo_report_is_parsed_with_the_status_its_content_allows(crawled)
     }
 
 
+@pytest.mark.slow
 def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, crawled):
     """kill -9 leaves Scrapy's JOBDIR inconsistent; rerunning with it still reaches the whole archive."""
     reference_db, *_ = crawled
@@ -257,6 +263,7 @@ def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, 
     assert not (jobdir / "gov_reports.running").exists()
 
 
+@pytest.mark.slow
 def test_year_argument_limits_the_archive_to_one_data_year(tmp_path):
     site, db = build_demo_site(), tmp_path / "archive.db"
     with PortalServer(site) as portal:

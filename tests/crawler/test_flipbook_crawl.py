@@ -27,6 +27,8 @@ from tests.support.crawls import query_rows, run_crawl
 from tests.support.fixture_files import fixture_path
 from tests.support.flipbooks import flipbuilder_book, pdf_pages
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 HTML = "text/html; charset=utf-8"
 BOOK = "/book/2023/hzq/"
 PLAN = "/book/2024/gzyd/"

@@ -9,6 +9,8 @@ from demo_portal.server import PortalServer
 from tests.support.crawls import query_rows, run_crawl
 from tests.support.unseen_portal import unseen_site
 
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):

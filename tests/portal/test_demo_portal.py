@@ -115,6 +115,7 @@ def test_list_page_size_sets_the_number_of_list_pages():
 # Crawl through the running server ----------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_every_report_reachable_from_home(fixture_portal):
     site = fixture_portal.site
     statuses, blocked, retried = crawl(fixture_portal)
