@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from demo_portal.server import PortalServer  # noqa: E402
 from demo_portal.site import Page, PortalSite  # noqa: E402
 
-REPORT = (ROOT / "tests" / "fixtures" / "corpus_021.html").read_text(encoding="utf-8")
+REPORT = (ROOT / "demo_portal" / "content" / "shanghai_021.html").read_text(encoding="utf-8")
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"]
 

@@ -1,4 +1,4 @@
-"""A realistic government portal on loopback: the demo site and the tests' fixture portal."""
+"""A realistic government portal on loopback, built from real published reports: the demo site."""
 
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite, build_demo_site

@@ -1,4 +1,4 @@
-"""The pages of a portal, built once as pure data: the demo site and the tests' fixture site."""
+"""The pages of a portal, built once as pure data: the demo site, and the pieces other sites are built from."""
 
 from __future__ import annotations
 
@@ -16,16 +16,6 @@ COLUMN = "/zwgk/zfxxgk/zfxxgknb/"
 COLUMN_TITLE = "政府信息公开年报"
 HTML = "text/html; charset=utf-8"
 _CHINA = timezone(timedelta(hours=8))
-
-# Test behaviours (format-spec-independent crawl edge cases).
-DISALLOWED_DIR = COLUMN + "zqyjg/"
-DISALLOWED_PAGE = DISALLOWED_DIR + "t20250105_99001.html"
-BROKEN_LINK = COLUMN + "201901/t20190115_404404.html"
-OLD_REPORT_URL = "/xxgk/nb/2019/shzfbgt.html"  # 301 → the 上海 2019 report
-OLD_COLUMN_URL = "/xxgknb/"  # 302 → the report column
-GBK_REPORT = "pingtan-013"
-FLAKY_REPORT = "pingtan-017"
-REDIRECTED_REPORT = "shanghai-021"
 
 
 @dataclass(frozen=True)
@@ -87,34 +77,38 @@ class PortalSite:
         return self.paths_of("column", "list")
 
 
-def _last_modified(day: date) -> tuple[tuple[str, str], ...]:
+def last_modified(day: date) -> tuple[tuple[str, str], ...]:
+    """The Last-Modified header of a page published that day (09:00 China time)."""
     stamp = datetime.combine(day, time(9, 0), _CHINA).astimezone(timezone.utc)
     return (("Last-Modified", format_datetime(stamp, usegmt=True)),)
 
 
-def _html_page(path: str, kind: str, title: str, html: str, *, day: date, charset: str = "utf-8") -> Page:
+def html_page(path: str, kind: str, title: str, html: str, *, day: date, charset: str = "utf-8") -> Page:
+    """An HTML page encoded in its charset (characters it lacks as references), dated `day`."""
     return Page(
         path=path,
         body=html.encode(charset, errors="xmlcharrefreplace"),
         content_type=f"text/html; charset={charset}",
-        headers=_last_modified(day),
+        headers=last_modified(day),
         kind=kind,
         title=title,
     )
 
 
-def _report_path(doc: Document) -> str:
+def report_path(doc: Document) -> str:
+    """Where a document of the catalog is published, under the report column."""
     return COLUMN + doc.href.removeprefix("./")
 
 
 def _attachment_path(doc: Document) -> str:
-    return _report_path(doc).rsplit("/", 1)[0] + "/" + (doc.attachment or "")
+    return report_path(doc).rsplit("/", 1)[0] + "/" + (doc.attachment or "")
 
 
 _REPORT_CRUMBS = (("首页", "../../../../"), ("政务公开", "../../../"), ("政府信息公开", "../../"), (COLUMN_TITLE, "../"))
 
 
-def _document_pages(site_name: str, doc: Document, *, charset: str = "utf-8") -> list[Page]:
+def document_pages(site_name: str, doc: Document, *, charset: str = "utf-8") -> list[Page]:
+    """A document's article page (metadata header, body) and its PDF attachment if it has one."""
     meta = Metadata(
         index_no=doc.index_number,
         publisher=doc.publisher,
@@ -126,14 +120,14 @@ def _document_pages(site_name: str, doc: Document, *, charset: str = "utf-8") ->
     attachments = [(f"./{doc.attachment}", f"{doc.title}.pdf")] if doc.attachment else []
     main = article_main(meta, body_html(doc), attachments)
     html = document(site_name=site_name, title=doc.title, crumbs=_REPORT_CRUMBS, main=main, charset=charset)
-    pages = [_html_page(_report_path(doc), doc.kind, doc.title, html, day=doc.published, charset=charset)]
+    pages = [html_page(report_path(doc), doc.kind, doc.title, html, day=doc.published, charset=charset)]
     if doc.attachment:
         pages.append(
             Page(
                 path=_attachment_path(doc),
                 body=content_bytes(doc.file),
                 content_type="application/pdf",
-                headers=_last_modified(doc.published),
+                headers=last_modified(doc.published),
                 kind="attachment",
                 title=f"{doc.title}.pdf",
             )
@@ -141,7 +135,8 @@ def _document_pages(site_name: str, doc: Document, *, charset: str = "utf-8") ->
     return pages
 
 
-def _column_pages(site_name: str, items: list[ListItem], page_size: int, day: date) -> list[Page]:
+def column_pages(site_name: str, items: list[ListItem], page_size: int, day: date) -> list[Page]:
+    """The report column: index.html, index_1.html … of `page_size` items each, with their pager."""
     chunks = [items[i : i + page_size] for i in range(0, len(items), page_size)] or [[]]
     crumbs = (("首页", "../../../"), ("政务公开", "../../"), ("政府信息公开", "../"), (COLUMN_TITLE, "./"))
     pages = []
@@ -149,7 +144,7 @@ def _column_pages(site_name: str, items: list[ListItem], page_size: int, day: da
         main = list_main(COLUMN_TITLE, chunk, index=index, count=len(chunks))
         html = document(site_name=site_name, title=COLUMN_TITLE, crumbs=crumbs, main=main)
         kind = "column" if index == 0 else "list"
-        pages.append(_html_page(COLUMN + list_page_name(index), kind, COLUMN_TITLE, html, day=day))
+        pages.append(html_page(COLUMN + list_page_name(index), kind, COLUMN_TITLE, html, day=day))
     return pages
 
 
@@ -165,12 +160,12 @@ def _section_pages(site_name: str, section: dict, day: date) -> list[Page]:
         main = section_main(article["title"], article["text"])
         crumbs = (("首页", "/"), (title, path))
         html = document(site_name=site_name, title=article["title"], crumbs=crumbs, main=main)
-        pages.append(_html_page(path + href[2:], "nav", article["title"], html, day=published))
+        pages.append(html_page(path + href[2:], "nav", article["title"], html, day=published))
     main = section_main(title, section.get("text", []), [tuple(link) for link in section.get("links", [])])
     if items:
         main += list_main(title, items)
     html = document(site_name=site_name, title=title, crumbs=(("首页", "/"), (title, path)), main=main)
-    pages.append(_html_page(path + "index.html", section["kind"], title, html, day=day))
+    pages.append(html_page(path + "index.html", section["kind"], title, html, day=day))
     return pages
 
 
@@ -183,25 +178,18 @@ def _home_page(site_name: str, sections: list[dict], day: date) -> Page:
     links = [("政务公开", "/zwgk/"), ("政府信息公开", "/zwgk/zfxxgk/"), ("政策文件", "/zwgk/zcwj/"), ("办事服务", "/bsfw/")]
     main = section_main("首页", ["欢迎访问" + site_name + "门户网站。"], links) + list_main("新闻动态", items)
     html = document(site_name=site_name, title="首页", crumbs=(("首页", "/"),), main=main)
-    return _html_page("/index.html", "home", site_name, html, day=day)
+    return html_page("/index.html", "home", site_name, html, day=day)
 
 
-def _robots(disallow: str) -> Page:
+def robots(disallow: str) -> Page:
+    """/robots.txt disallowing one path to every user agent."""
     body = f"User-agent: *\nDisallow: {disallow}\n".encode()
     return Page(path="/robots.txt", body=body, content_type="text/plain; charset=utf-8", kind="robots")
 
 
-def _redirect(path: str, target: str, status: int) -> Page:
+def redirect(path: str, target: str, status: int) -> Page:
+    """A redirect (301, 302…) from `path` to `target`."""
     return Page(path=path, body=b"", content_type=HTML, status=status, headers=(("Location", target),), kind="redirect")
-
-
-def _draft_page(site_name: str) -> Page:
-    """A report-looking page under a path robots.txt disallows: a polite crawler never fetches it."""
-    title = "示范市2024年政府信息公开工作年度报告（征求意见稿）"
-    meta = Metadata("003590001/2025-99001", "示范市人民政府办公室", "2025-01-05", "2025-01-05", title, COLUMN_TITLE)
-    main = article_main(meta, "<p>一、总体情况</p><p>（征求意见稿，请勿引用。）</p>")
-    html = document(site_name=site_name, title=title, crumbs=(("首页", "/"),), main=main)
-    return _html_page(DISALLOWED_PAGE, "disallowed", title, html, day=date(2025, 1, 5))
 
 
 @cache
@@ -209,39 +197,27 @@ def _sections() -> list[dict]:
     return json.loads(content_text("sections.json"))
 
 
+def area_pages(site_name: str, day: date) -> list[Page]:
+    """The home page and every section of the site (news, the disclosure area, services…)."""
+    pages = [_home_page(site_name, _sections(), day)]
+    for section in _sections():
+        pages += _section_pages(site_name, section, day)
+    return pages
+
+
+def column_items(documents: tuple[Document, ...]) -> list[ListItem]:
+    """The report column's entries, one per document, in catalog order."""
+    return [ListItem(doc.href, doc.title, doc.published.isoformat()) for doc in documents]
+
+
 @cache
-def _build(list_page_size: int, with_test_behaviours: bool) -> PortalSite:
+def build_demo_site(*, list_page_size: int = 5) -> PortalSite:
+    """The demo portal: home page, areas, and the paged report column with its reports and decoys."""
     site_name, documents = load_catalog()
     newest = documents[0].published
-    pages: list[Page] = [_home_page(site_name, _sections(), newest)]
-    for section in _sections():
-        pages += _section_pages(site_name, section, newest)
-    items = [ListItem(doc.href, doc.title, doc.published.isoformat()) for doc in documents]
-    flaky: dict[str, int] = {}
-    broken: frozenset[str] = frozenset()
+    pages = area_pages(site_name, newest)
     for doc in documents:
-        charset = "gbk" if with_test_behaviours and doc.key == GBK_REPORT else "utf-8"
-        pages += _document_pages(site_name, doc, charset=charset)
-    if with_test_behaviours:
-        by_key = {doc.key: doc for doc in documents}
-        redirected = by_key[REDIRECTED_REPORT]
-        items = [ListItem(OLD_REPORT_URL, i.title, i.date) if i.href == redirected.href else i for i in items]
-        items.insert(0, ListItem("./zqyjg/t20250105_99001.html", "示范市2024年政府信息公开工作年度报告（征求意见稿）", "2025-01-05"))
-        items.append(ListItem("./201901/t20190115_404404.html", "示范市2018年政府信息公开工作年度报告", "2019-01-15"))
-        pages += [
-            _robots(DISALLOWED_DIR),
-            _draft_page(site_name),
-            _redirect(OLD_REPORT_URL, _report_path(redirected), 301),
-            _redirect(OLD_COLUMN_URL + "index.html", COLUMN, 302),
-        ]
-        flaky[_report_path(by_key[FLAKY_REPORT])] = 500
-        broken = frozenset({BROKEN_LINK})
-    else:
-        pages.append(_robots("/search/"))
-    pages += _column_pages(site_name, items, list_page_size, newest)
-    return PortalSite(pages={page.path: page for page in pages}, broken_links=broken, flaky=flaky)
-
-
-def build_demo_site(*, list_page_size: int = 5, with_test_behaviours: bool = False) -> PortalSite:
-    """The demo portal; with_test_behaviours adds robots/404/500/redirect/GBK edge cases."""
-    return _build(list_page_size, with_test_behaviours)
+        pages += document_pages(site_name, doc)
+    pages.append(robots("/search/"))
+    pages += column_pages(site_name, column_items(documents), list_page_size, newest)
+    return PortalSite(pages={page.path: page for page in pages})

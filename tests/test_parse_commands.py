@@ -7,12 +7,11 @@ from click.testing import CliRunner
 
 from archive.cli import cli
 from archive.store import Archive
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.support.fixture_files import fixture_path
 
 
 def test_parse_json_prints_the_contract_shape_and_exact_values():
-    result = CliRunner().invoke(cli, ["parse", "--json", str(FIXTURES / "seed_000.txt")])
+    result = CliRunner().invoke(cli, ["parse", "--json", str(fixture_path("seed_000.txt"))])
     assert result.exit_code == 0, result.output
     parsed = json.loads(result.output)
     assert set(parsed) >= {"title", "agency", "region", "year", "published", "index_no", "format",
@@ -30,7 +29,7 @@ def test_parse_json_prints_the_contract_shape_and_exact_values():
 
 
 def test_parse_without_json_prints_the_printed_layout():
-    result = CliRunner().invoke(cli, ["parse", str(FIXTURES / "corpus_021.html")])
+    result = CliRunner().invoke(cli, ["parse", str(fixture_path("corpus_021.html"))])
     assert result.exit_code == 0, result.output
     assert "本年新收政府信息公开申请数量" in result.output
     assert "859" in result.output
@@ -46,7 +45,7 @@ def _archive_with_report(path: Path, body: bytes) -> tuple[Archive, int]:
 
 
 def test_reparse_replaces_results_and_never_touches_snapshots(tmp_path):
-    body = (FIXTURES / "corpus_021.html").read_bytes()
+    body = fixture_path("corpus_021.html").read_bytes()
     db = tmp_path / "a.db"
     _, report_id = _archive_with_report(db, body)
     runner = CliRunner()
@@ -73,7 +72,7 @@ def test_reparse_replaces_results_and_never_touches_snapshots(tmp_path):
 
 
 def test_reparse_pending_parses_only_the_reports_never_parsed(tmp_path):
-    body = (FIXTURES / "corpus_021.html").read_bytes()
+    body = fixture_path("corpus_021.html").read_bytes()
     db = tmp_path / "a.db"
     _archive_with_report(db, body)
     runner = CliRunner()

@@ -7,17 +7,19 @@ portals do). The documents are real report texts (the seeds, 洪泽 2023) in tho
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
 from tests.cell_expectations import expected_cells
-from tests.crawler.conftest import query_rows, run_crawl
+from tests.support.crawls import query_rows, run_crawl
+from tests.support.fixture_files import FIXTURES as SHARED
+from tests.support.fixture_files import document_path
 
-DOCUMENTS = Path(__file__).parents[1] / "documents" / "fixtures"
-SHARED = Path(__file__).parents[1] / "fixtures"
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
+
 # file served, its source fixture, content type, the expected cells
 ATTACHMENTS = {
     "hz2023.pdf": ("022.pdf", "application/pdf", "corpus_022_expected.json"),
@@ -46,7 +48,7 @@ def _site() -> PortalSite:
         pages[stub] = Page(stub, _html(title, "<p>现将报告予以公布，全文见附件。</p>"
                                               f"<p>附件：<a href='/xxgk/nb/files/{name}'>{name}</a></p>"),
                            "text/html; charset=utf-8", kind="report", title=title)
-        pages[f"/xxgk/nb/files/{name}"] = Page(f"/xxgk/nb/files/{name}", (DOCUMENTS / source).read_bytes(),
+        pages[f"/xxgk/nb/files/{name}"] = Page(f"/xxgk/nb/files/{name}", document_path(source).read_bytes(),
                                                content_type, kind="attachment")
         items.append(f"<li><a href='{stub}'>{title}</a></li>")
     pages["/xxgk/nb/index.html"] = Page("/xxgk/nb/index.html", _html("政府信息公开年报", "<ul>" + "".join(items) + "</ul>"),

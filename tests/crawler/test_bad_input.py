@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from demo_portal.server import PortalServer
 from demo_portal.site import Page
-from tests.crawler.conftest import query_rows, run_crawl
-from tests.crawler.test_unseen_portal import _unseen_site
+from tests.support.crawls import query_rows, run_crawl
+from tests.support.unseen_portal import unseen_site
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 
 def _dead_port() -> int:
@@ -17,7 +21,7 @@ def _dead_port() -> int:
 
 
 def test_a_dead_portal_is_recorded_and_the_others_are_crawled(tmp_path):
-    site, db = _unseen_site(), tmp_path / "archive.db"
+    site, db = unseen_site(), tmp_path / "archive.db"
     dead = f"http://127.0.0.1:{_dead_port()}/"
     with PortalServer(site) as portal:
         log = run_crawl(f"{dead},{portal.url}", db)
@@ -32,7 +36,7 @@ def test_a_dead_portal_is_recorded_and_the_others_are_crawled(tmp_path):
 
 
 def test_an_oversized_page_is_an_error_and_the_rest_is_archived(tmp_path):
-    site, db = _unseen_site(), tmp_path / "archive.db"
+    site, db = unseen_site(), tmp_path / "archive.db"
     big = "/xxgk/ndbg/content/post_1902.html"
     assert len(site.pages[big].body) > 30_000 > max(len(p.body) for path, p in site.pages.items()
                                                       if path != big and p.kind != "attachment")
@@ -45,7 +49,7 @@ def test_an_oversized_page_is_an_error_and_the_rest_is_archived(tmp_path):
 
 
 def test_a_truncated_report_is_archived_as_received_with_what_could_be_parsed(tmp_path):
-    site = _unseen_site()
+    site = unseen_site()
     path = "/xxgk/ndbg/content/post_1902.html"
     truncated = site.pages[path].body[:len(site.pages[path].body) // 2]
     site.pages[path] = Page(path, truncated, site.pages[path].content_type, kind="report")

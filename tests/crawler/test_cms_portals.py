@@ -1,5 +1,5 @@
-"""End to end: `scrapy crawl gov_reports` against one fixture portal per CMS list form (demo_portal/cms.py):
-every report archived, no decoy, every list page and API answer fetched."""
+"""End to end: `scrapy crawl gov_reports` against one fixture portal per CMS list form
+(tests/support/cms_portals.py): every report archived, no decoy, every list page and API answer fetched."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from demo_portal.cms import FORMS, build_cms_site
 from demo_portal.server import PortalServer
-from tests.crawler.conftest import run_crawl
+from tests.support.cms_portals import FORMS, build_cms_site
+from tests.support.crawls import run_crawl
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 
 def _path(url: str) -> str:

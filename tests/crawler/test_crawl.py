@@ -6,7 +6,6 @@ import json
 import signal
 import sqlite3
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,8 +13,12 @@ import pytest
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
 from tests.cell_expectations import expected_cells
-from tests.crawler.conftest import query_rows as _rows
-from tests.crawler.conftest import run_crawl, start_crawl
+from tests.support.crawls import query_rows as _rows
+from tests.support.crawls import run_crawl, start_crawl
+from tests.support.fixture_files import FIXTURES
+from tests.support.portals import fixture_site
+
+pytestmark = pytest.mark.crawl  # one crawl of the fixture portal serves most tests; the rest are slow
 
 
 def _path(url: str) -> str:
@@ -26,7 +29,7 @@ def _path(url: str) -> str:
 
 @pytest.fixture(scope="module")
 def site():
-    return build_demo_site(with_test_behaviours=True)
+    return fixture_site()
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +120,7 @@ def test_every_fetch_row_has_time_and_outcome(crawled):
     assert all(r["bytes"] is not None for r in rows if r["status"] is not None)
 
 
+@pytest.mark.slow
 def test_changed_page_gets_a_second_snapshot_and_keeps_the_first(site, tmp_path):
     db = tmp_path / "archive.db"
     report = sorted(site.report_paths())[0]
@@ -178,6 +182,7 @@ def _final_state(db):
             {_path(r["url"]) for r in _rows(db, "select url from reports")})
 
 
+@pytest.mark.slow
 def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp_path, crawled):
     reference_db, *_ = crawled
     expected, expected_count, expected_reports = _final_state(reference_db)
@@ -191,6 +196,7 @@ def test_crawl_killed_with_sigkill_then_rerun_reaches_the_same_archive(site, tmp
     assert _final_state(db) == (expected, expected_count, expected_reports)
 
 
+@pytest.mark.slow
 def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
     reference_db, *_ = crawled
     expected = _final_state(reference_db)
@@ -207,8 +213,7 @@ def test_sigint_pauses_and_jobdir_resumes(site, tmp_path, crawled):
 def test_reports_are_parsed_in_the_pipeline_from_the_archived_bytes(crawled):
     """The 上海 2019 report (real Word HTML) is parsed during the crawl: every cell as printed."""
     db, *_ = crawled
-    expected = json.loads((Path(__file__).parents[1] / "fixtures" /
-                           "corpus_021_expected.json").read_text(encoding="utf-8"))["cells"]
+    expected = json.loads((FIXTURES / "corpus_021_expected.json").read_text(encoding="utf-8"))["cells"]
     (report,) = _rows(db, "select id, format, parse_status, year, agency from reports "
                           "where title = '2019年上海市人民政府办公厅政府信息公开工作年度报告'")
     assert (report["format"], report["parse_status"], report["year"], report["agency"]) == \
@@ -243,6 +248,7 @@ def test_every_demo_report_is_parsed_with_the_status_its_content_allows(crawled)
     }
 
 
+@pytest.mark.slow
 def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, crawled):
     """kill -9 leaves Scrapy's JOBDIR inconsistent; rerunning with it still reaches the whole archive."""
     reference_db, *_ = crawled
@@ -257,6 +263,7 @@ def test_crawl_killed_with_sigkill_resumes_from_the_same_jobdir(site, tmp_path, 
     assert not (jobdir / "gov_reports.running").exists()
 
 
+@pytest.mark.slow
 def test_year_argument_limits_the_archive_to_one_data_year(tmp_path):
     site, db = build_demo_site(), tmp_path / "archive.db"
     with PortalServer(site) as portal:

@@ -1,7 +1,5 @@
 """Reading portal pages: link roles, report pages, pagers (one behaviour per test, on saved pages)."""
 
-from pathlib import Path
-
 import lxml.html
 
 from crawler.discovery import (
@@ -16,8 +14,8 @@ from crawler.discovery import (
 )
 from crawler.list_forms import ListLimits
 from crawler.list_forms.trs import create_page_urls
+from tests.support.fixture_files import COLUMNS
 
-HERE = Path(__file__).parent
 COLUMN_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/index.htm"
 
 
@@ -26,7 +24,7 @@ def _root(html: str) -> lxml.html.HtmlElement:
 
 
 def test_real_trs_column_page_lists_its_ten_static_reports():
-    root = _root((HERE / "pingtan_column_list.html").read_text(encoding="utf-8"))
+    root = _root((COLUMNS / "pingtan_column_list.html").read_text(encoding="utf-8"))
     links = page_links(root, COLUMN_URL)
     reports = [link for link in links if classify_link(link, COLUMN_URL) is LinkRole.REPORT]
     assert [link.url for link in reports] == [

@@ -21,12 +21,14 @@ from archive.parsing.model import Cell
 from archive.store import Archive, utc_now
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
-from tests.crawler.conftest import query_rows, run_crawl
 from tests.documents.exact_cells import assert_cells_exact, expected
-from tests.documents.test_flipbook import flipbuilder_book, pdf_pages
+from tests.support.crawls import query_rows, run_crawl
+from tests.support.fixture_files import fixture_path
+from tests.support.flipbooks import flipbuilder_book, pdf_pages
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 HTML = "text/html; charset=utf-8"
-REPORTS = Path(__file__).parents[1] / "fixtures"
 BOOK = "/book/2023/hzq/"
 PLAN = "/book/2024/gzyd/"
 BOOK_TITLE = "洪泽区人民政府2023年政府信息公开工作年度报告"
@@ -70,7 +72,7 @@ def _book_pages(folder: str, name: str, texts: list[str], kind: str) -> dict[str
 
 def _site() -> PortalSite:
     report = "/xxgk/ndbg/content/post_2001.html"
-    text = (REPORTS / "seed_000.txt").read_text(encoding="utf-8")
+    text = fixture_path("seed_000.txt").read_text(encoding="utf-8")
     pages = {report: _page(report, "某区2020年政府信息公开工作年度报告",
                            "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip()), "report")}
     pages |= _book_pages(BOOK, "hzq2023", pdf_pages(), "flipbook")

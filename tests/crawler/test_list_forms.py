@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -32,8 +31,8 @@ from crawler.list_forms.scripts import (
     resolver,
     strip_comments,
 )
+from tests.support.fixture_files import COLUMNS
 
-HERE = Path(__file__).parent
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
 
 
@@ -44,8 +43,8 @@ def _read(html: str, url: str):
 # -- TRS ----------------------------------------------------------------------------------------
 def test_real_pingtan_column_asks_the_trs_search_api_for_its_second_page():
     # corpus L01a + L01b: the real 平潭 column (static page 1, listModel config, SiteInfo.searchId).
-    html = "<html><body><div><div>" + (HERE / "pingtan_column_list.html").read_text(encoding="utf-8") \
-        + (HERE / "pingtan_column_scripts.html").read_text(encoding="utf-8")
+    html = "<html><body><div><div>" + (COLUMNS / "pingtan_column_list.html").read_text(encoding="utf-8") \
+        + (COLUMNS / "pingtan_column_scripts.html").read_text(encoding="utf-8")
     found = _read(html, PINGTAN)
     assert found.forms == ("trs",)
     assert found.requests == (ListRequest(

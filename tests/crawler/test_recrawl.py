@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import demo_portal.server
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
-from tests.crawler.conftest import query_rows as _rows
-from tests.crawler.conftest import run_crawl
+from tests.support.crawls import query_rows as _rows
+from tests.support.crawls import run_crawl
+
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
 
 
 def _fetches(db, crawl_id):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import pytest
 
 from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
-from tests.crawler.conftest import query_rows, run_crawl
+from tests.support.crawls import query_rows, run_crawl
+from tests.support.fixture_files import fixture_path
 
-REPORT = (Path(__file__).parents[1] / "fixtures" / "corpus_021.html").read_text(encoding="utf-8")
+pytestmark = [pytest.mark.crawl, pytest.mark.slow]
+
+REPORT = fixture_path("corpus_021.html").read_text(encoding="utf-8")
 HTML = "text/html; charset=utf-8"
 
 

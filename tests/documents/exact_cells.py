@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from tests.cell_expectations import assert_cells_exact  # noqa: F401 (the documents tests import it here)
-
-FIXTURES = Path(__file__).parent / "fixtures"  # the document files (PDF, Word, Excel)
-SHARED = Path(__file__).parents[1] / "fixtures"  # report texts and expected cells, shared by all tests
+from tests.support.fixture_files import FIXTURES as SHARED  # report texts and expected cells, shared by all tests
+from tests.support.fixture_files import document_path  # noqa: F401 (the document files: PDF, Word, Excel)
 
 
 def expected(name: str) -> dict:

@@ -1,12 +1,13 @@
 """Build the Word and Excel fixtures from the two seed reports (run: python tests/documents/make_fixtures.py).
 
-The seeds are real report texts (fixtures/*_seed.txt) and fixtures/*_expected.json their exact
-cells. Each seed's three tables are laid out on the 2019 template grid with the merged cells Word
-and Excel write (group labels merged down, headers merged across), labels and headers taken from
-the seed text and values from the expected JSON (the seed 003 text dropped its empty cells, so its
-value positions come from the JSON). Outputs: seed_<n>.docx and seed_<n>.xlsx (python-docx,
-openpyxl), and, when LibreOffice is installed, seed_<n>.doc and seed_<n>.xls converted from them
-by `soffice --headless --convert-to` (the produced files are committed, not the tool).
+The seeds are real report texts (tests/fixtures/seed_NNN.txt; seed 000's is the demo portal's copy) and
+tests/fixtures/seed_NNN_expected.json their exact cells. Each seed's three tables are laid out on the
+2019 template grid with the merged cells Word and Excel write (group labels merged down, headers merged
+across), labels and headers taken from the seed text and values from the expected JSON (the seed 003
+text dropped its empty cells, so its value positions come from the JSON). Outputs, in
+tests/fixtures/documents/: seed_<n>.docx and seed_<n>.xlsx (python-docx, openpyxl), and, when
+LibreOffice is installed, seed_<n>.doc and seed_<n>.xls converted from them by `soffice --headless
+--convert-to` (the produced files are committed, not the tool).
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from archive.parsing.text_tables import text_rows  # noqa: E402 - reading the seed text only
+from tests.support.fixture_files import DOCUMENTS as FIXTURES  # noqa: E402
+from tests.support.fixture_files import fixture_path  # noqa: E402
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).parents[1] / "fixtures"
 SEEDS = ("000", "003")
 
 
@@ -63,8 +64,8 @@ def value_text(spec) -> str:
 
 def blocks(seed: str) -> list[str | Table]:
     """Paragraphs and tables of one seed, in order."""
-    rows = [row.cells for row in text_rows((SHARED / f"seed_{seed}.txt").read_text(encoding="utf-8"))]
-    cells = json.loads((SHARED / f"seed_{seed}_expected.json").read_text(encoding="utf-8"))["cells"]
+    rows = [row.cells for row in text_rows(fixture_path(f"seed_{seed}.txt").read_text(encoding="utf-8"))]
+    cells = json.loads(fixture_path(f"seed_{seed}_expected.json").read_text(encoding="utf-8"))["cells"]
     out: list[str | Table] = []
     i = 0
     while i < len(rows):

@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from archive.formats import document_format, document_kind, is_text
-from tests.documents.exact_cells import FIXTURES
+from tests.documents.exact_cells import document_path
 
 MAGIC = {b"%PDF-1.7": "pdf", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "word", b"PK\x03\x04": "office",
          b"{\\rtf1": "word", b"\x89PNG\r\n": "image", b"\xff\xd8\xff\xe0": "image", b"GIF89a": "image",
@@ -49,7 +49,7 @@ def test_text_without_magic_is_html_when_it_has_markup(text: str, tag: str, enco
 
 
 def test_reader_formats_from_containers() -> None:
-    formats = {name: document_format((FIXTURES / name).read_bytes())
+    formats = {name: document_format(document_path(name).read_bytes())
                for name in ("022.pdf", "seed_000.doc", "seed_000.docx", "seed_000.xls", "seed_000.xlsx")}
     assert formats == {"022.pdf": "pdf", "seed_000.doc": "doc", "seed_000.docx": "docx",
                        "seed_000.xls": "xls", "seed_000.xlsx": "xlsx"}

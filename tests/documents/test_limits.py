@@ -16,10 +16,10 @@ from archive.readers.excel import read_xls, read_xlsx
 from archive.readers.html import html_grid
 from archive.readers.pdf import read_pdf
 from archive.readers.word_binary import read_doc
-from tests.documents.exact_cells import FIXTURES
+from tests.documents.exact_cells import document_path
 
-PDF = (FIXTURES / "022.pdf").read_bytes()
-DOC = (FIXTURES / "seed_003.doc").read_bytes()
+PDF = document_path("022.pdf").read_bytes()
+DOC = document_path("seed_003.doc").read_bytes()
 
 
 def test_defaults_are_the_documented_ones() -> None:
@@ -53,7 +53,7 @@ def test_parse_report_passes_limits_to_the_reader(pages: int, status: str, cells
 
 @pytest.mark.parametrize("reader", [read_xlsx, read_xls])
 def test_sheet_cells_bound_the_rows_read(reader) -> None:
-    body = (FIXTURES / f"seed_003.{'xlsx' if reader is read_xlsx else 'xls'}").read_bytes()
+    body = document_path(f"seed_003.{'xlsx' if reader is read_xlsx else 'xls'}").read_bytes()
     assert len(reader(body).rows) == 91
     rows = reader(body, ReadLimits(sheet_cells=30)).rows  # 12 columns: two sheet rows
     assert [row.cells for row in rows] == [("索引号: 113308000026184538/2020-104149 成文日期: 2020-01-31",),

@@ -9,9 +9,9 @@ from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_rows, extract_tables_from_text
 from archive.readers import read_document
 from archive.readers.pdf import pdf_title, read_pdf
-from tests.documents.exact_cells import FIXTURES, SHARED, assert_cells_exact, expected
+from tests.documents.exact_cells import SHARED, assert_cells_exact, document_path, expected
 
-PDF = (FIXTURES / "022.pdf").read_bytes()
+PDF = document_path("022.pdf").read_bytes()
 
 
 @pytest.fixture(scope="module")

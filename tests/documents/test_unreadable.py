@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from archive.content import UnreadableDocument
 from archive.parsing import parse_report
 from archive.readers import read_document
-from tests.documents.exact_cells import FIXTURES
+from tests.documents.exact_cells import document_path
 
 FILES = ("022.pdf", "seed_000.docx", "seed_000.doc", "seed_000.xlsx", "seed_000.xls")
 
@@ -47,7 +47,7 @@ def test_html_report_with_text_and_pictures_is_not_image_only() -> None:
 @pytest.mark.parametrize("name", FILES)
 @pytest.mark.parametrize("keep", [0.5, 0.1])
 def test_truncated_files_give_a_status(name: str, keep: float) -> None:
-    body = (FIXTURES / name).read_bytes()
+    body = document_path(name).read_bytes()
     parsed = parse_report(body[:int(len(body) * keep)], title_hint="t")
     assert not parsed.parse_status.startswith("error:"), parsed.notes
     # A zip cut before its directory no longer says which Office format it was: unsupported.
@@ -64,7 +64,7 @@ def test_reader_failures_are_unreadable_document(fmt: str, body: bytes) -> None:
 
 
 def test_truncated_pdf_says_what_failed() -> None:
-    parsed = parse_report((FIXTURES / "022.pdf").read_bytes()[:4000], title_hint="t")
+    parsed = parse_report(document_path("022.pdf").read_bytes()[:4000], title_hint="t")
     assert parsed.parse_status == "broken_document:pdf"
     assert parsed.notes and parsed.notes[0].startswith("pdf: ")
 
@@ -72,7 +72,7 @@ def test_truncated_pdf_says_what_failed() -> None:
 @settings(max_examples=40, deadline=None)
 @given(cut=st.integers(min_value=0, max_value=60_000), flip=st.integers(min_value=0, max_value=255))
 def test_damaged_docx_never_raises(cut: int, flip: int) -> None:
-    body = bytearray((FIXTURES / "seed_003.docx").read_bytes())
+    body = bytearray(document_path("seed_003.docx").read_bytes())
     body[cut % len(body)] ^= flip
     assert not parse_report(bytes(body)).parse_status.startswith("error:")
 

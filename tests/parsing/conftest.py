@@ -1,19 +1,18 @@
-"""Shared helpers for the table-parser tests: fixtures on disk and exact cell comparison."""
+"""Fixtures of the table-parser tests: fixture files read by name."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-TABLE_FIXTURES = Path(__file__).parents[1] / "fixtures"
+from tests.support.fixture_files import fixture_path
 
 
 @pytest.fixture(scope="session")
 def table_fixture():
     def load(name: str) -> str:
-        return (TABLE_FIXTURES / name).read_text(encoding="utf-8")
+        return fixture_path(name).read_text(encoding="utf-8")
 
     return load
 
@@ -21,6 +20,6 @@ def table_fixture():
 @pytest.fixture(scope="session")
 def expected_json():
     def load(name: str) -> dict:
-        return json.loads((TABLE_FIXTURES / name).read_text(encoding="utf-8"))
+        return json.loads(fixture_path(name).read_text(encoding="utf-8"))
 
     return load

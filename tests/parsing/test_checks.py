@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from archive.parsing.checks import REQUEST_COLUMNS, cross_year_checks, report_checks
 from archive.parsing.model import Cell, Check, ParsedReport
 from tests.parsing import seed_cells
+from tests.support.fixture_files import fixture_path
 
 FORMATS_2019 = {"active": "2019", "requests": "2019", "review_litigation": "2019"}
 FAMILIES = ("I1", "I2", "I3", "review_litigation_totals")
@@ -55,7 +55,7 @@ def test_seed_003_families() -> None:
 
 
 def test_seed_000_soft_checks() -> None:
-    narrative = Path(seed_cells.FIXTURES / "seed_000.txt").read_text(encoding="utf-8")
+    narrative = fixture_path("seed_000.txt").read_text(encoding="utf-8")
     from archive.normalize import normalize_text
 
     checks = by_identity(report_checks(seed_cells.seed_cells("000"), FORMATS_2019,

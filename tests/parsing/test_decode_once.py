@@ -3,15 +3,12 @@ instead of detecting again, and gets the very text detection would have given.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.decoding import decode_body
 from archive.parsing import parse_report
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+from tests.support.fixture_files import fixture_path
 
 TITLE = "2019年上海市人民政府办公厅政府信息公开工作年度报告"
 PIECES = st.sampled_from(["一、总体情况", "<p>", "</p>", "<td>", "</tr>", TITLE, "索引号:", "2020年", "|", "&nbsp;",
@@ -58,7 +55,7 @@ def test_the_recorded_encoding_is_used_not_detected() -> None:
 
 
 def test_real_page_parsed_with_its_recorded_encoding() -> None:
-    page = (FIXTURES / "corpus_021.html").read_bytes().decode("utf-8").encode("gb18030")
+    page = fixture_path("corpus_021.html").read_bytes().decode("utf-8").encode("gb18030")
     assert decode_body(page, "text/html; charset=utf-8").encoding == "gb18030"  # the header lies
     parsed = parse_report(page, content_type="text/html; charset=utf-8", encoding="gb18030")
     assert (parsed.title, parsed.year) == (TITLE, 2019)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +19,7 @@ from archive.parsing.metadata import (
 )
 from archive.parsing.report import text_lines
 from archive.readers.html import html_text, parse_html
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+from tests.support.fixture_files import FIXTURES, fixture_path
 
 
 def metadata_of_text(raw: str, title_hint: str | None = None) -> ReportMetadata:
@@ -30,7 +28,7 @@ def metadata_of_text(raw: str, title_hint: str | None = None) -> ReportMetadata:
 
 
 def metadata_of(name: str) -> ReportMetadata:
-    path = FIXTURES / name
+    path = fixture_path(name)
     raw = path.read_text(encoding="utf-8")
     if path.suffix == ".html":
         page = html_text(parse_html(raw))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from archive.parsing.checks import report_checks
 from archive.parsing.model import ParsedReport
 from archive.parsing.render import display_width, grid_lines, render_report
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 from tests.parsing import seed_cells
 
 FORMATS = {"active": "2019", "requests": "2019", "review_litigation": "2019"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -16,8 +15,8 @@ from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
 from archive.parsing.report import report_format
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 from tests.parsing import seed_cells
+from tests.support.fixture_files import corpus_paths, fixture_path
 
 FAMILIES = ("I1", "I2", "I3", "review_litigation_totals")
 
@@ -57,7 +56,7 @@ def families(parsed: ParsedReport) -> dict[str, str]:
 
 
 def seed_body(seed: str) -> bytes:
-    return (FIXTURES / f"{seed_cells.SEEDS[seed]}.txt").read_bytes()
+    return fixture_path(f"{seed_cells.SEEDS[seed]}.txt").read_bytes()
 
 
 def test_seed_000_assembled(stub) -> None:
@@ -123,7 +122,7 @@ def test_html_table_cells_are_serialized_for_the_text_path(stub) -> None:
     ("corpus_008.txt", "not_a_report"), ("corpus_006.txt", "no_tables"), ("corpus_015.txt", "unknown_layout")])
 def test_status_without_tables(stub, name: str, status: str) -> None:
     stub()
-    assert parse_report((FIXTURES / name).read_bytes()).parse_status == status
+    assert parse_report(fixture_path(name).read_bytes()).parse_status == status
 
 
 def test_header_only_review_table_is_empty_not_missing(stub) -> None:
@@ -195,7 +194,7 @@ def test_never_raises_on_htmlish(stub, text: str) -> None:
 
 def test_truncated_and_wrongly_encoded_real_page(stub) -> None:
     stub()
-    page = (FIXTURES / "corpus_021.html").read_bytes()
+    page = fixture_path("corpus_021.html").read_bytes()
     for cut in (1, 100, 1001, 5000, 20001, len(page) - 7):
         parsed = parse_report(page[:cut], content_type="text/html")
         assert not parsed.parse_status.startswith("error:"), (cut, parsed.notes)
@@ -208,7 +207,7 @@ def test_truncated_and_wrongly_encoded_real_page(stub) -> None:
 
 def test_huge_page(stub) -> None:
     stub()
-    page = (FIXTURES / "corpus_021.html").read_bytes()
+    page = fixture_path("corpus_021.html").read_bytes()
     body = b"<html><body>" + page * (3_000_000 // len(page)) + b"</body></html>"
     parsed = parse_report(body, content_type="text/html")
     assert parsed.parse_status == "no_tables" or not parsed.parse_status.startswith("error:")
@@ -217,7 +216,7 @@ def test_huge_page(stub) -> None:
 
 
 def test_real_pipeline_never_raises_on_corpus() -> None:
-    for path in sorted(FIXTURES.glob("corpus_*.*")):
+    for path in corpus_paths():
         if path.suffix in (".txt", ".html"):
             parsed = parse_report(path.read_bytes())
             assert not parsed.parse_status.startswith("error:"), (path.name, parsed.notes)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from archive.normalize import normalize_text
 from archive.parsing.report import text_lines
 from archive.parsing.sections import section_headings, split_sections
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+from tests.support.fixture_files import fixture_path
 
 
 def normalized(name: str) -> str:
-    return "\n".join(text_lines(normalize_text((FIXTURES / name).read_text(encoding="utf-8"))))
+    return "\n".join(text_lines(normalize_text(fixture_path(name).read_text(encoding="utf-8"))))
 
 
 def test_standard_six_sections() -> None:

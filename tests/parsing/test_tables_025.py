@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from archive.parsing.tables import extract_tables_from_text
 from tests.cell_expectations import assert_table_cells
+from tests.support.fixture_files import fixture_path
 
-TEXT = Path(__file__).parents[1] / "fixtures" / "corpus_025.txt"
+TEXT = fixture_path("corpus_025.txt")
 
 
 def test_025_markdown_every_cell(expected_json):

@@ -1,30 +1,27 @@
 """Real 平潭 report pages (corpus 001–019): every cell, from the page's HTML and from two text forms of it.
 
-The fixtures are the report-body part of each real page.html (see fixtures/pingtan/README.md); the
+The fixtures are the report-body part of each real page.html (see tests/fixtures/pingtan/README.md); the
 expected cells were written by hand from that HTML.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import lxml.html
 import pytest
 
 from archive.parsing.tables import extract_tables_from_html, extract_tables_from_text
-from demo_portal.catalog import CONTENT
 from tests.cell_expectations import assert_table_cells
 from tests.parsing.text_forms import cell_per_line, row_per_line, td_rows
+from tests.support.fixture_files import DEMO_CONTENT, PINGTAN
 
-PINGTAN = Path(__file__).parent / "fixtures" / "pingtan"
 STANDARD_HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
 REPORTS = sorted(path.name.split("_")[0] for path in PINGTAN.glob("*_expected.json"))
 
 
 def _html(name: str) -> str:
     # The demo portal shows the 2020-2024 pages' tables: one copy serves both.
-    shown = CONTENT / f"pingtan_{name}_tables.html"
+    shown = DEMO_CONTENT / f"pingtan_{name}_tables.html"
     return (shown if shown.is_file() else PINGTAN / f"{name}.html").read_text(encoding="utf-8")
 
 

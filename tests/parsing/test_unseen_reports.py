@@ -1,6 +1,6 @@
 """Real 平潭 report pages that no other test and no corpus description has seen (2015, 2019, 2025).
 
-The fixtures are the report-body part of each real page (see fixtures/unseen/README.md); the expected
+The fixtures are the report-body part of each real page (see tests/fixtures/unseen/README.md); the expected
 cells were written by hand from the page, not from the parser. Each page is parsed twice: its tables
 alone (every cell exact) and the whole page through parse_report (status, format, hard identities).
 """
@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
-
 import lxml.html
 import pytest
 
 from archive.parsing import parse_report
 from archive.parsing.tables import extract_tables_from_html
 from tests.cell_expectations import assert_table_cells
+from tests.support.fixture_files import UNSEEN
 
-UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 REPORTS = sorted(path.name.removesuffix("_expected.json") for path in UNSEEN.glob("*_expected.json"))
 
 # name -> (parse_status, format, year, hard check families and how many checks each has);

@@ -16,6 +16,7 @@ from demo_portal import PortalServer, build_demo_site
 from demo_portal.catalog import load_catalog
 from demo_portal.texttables import TextTable, parse_serialized
 from demo_portal.wordtables import word_table_html
+from tests.support.portals import fixture_site
 
 COLUMN = "/zwgk/zfxxgk/zfxxgknb/"
 CONTENT = resources.files("demo_portal") / "content"  # the package copies of corpus 021/022
@@ -99,7 +100,7 @@ def test_site_inventory():
 
 
 def test_test_behaviours_keep_the_same_reports():
-    plain, fixture = build_demo_site(), build_demo_site(with_test_behaviours=True)
+    plain, fixture = build_demo_site(), fixture_site()
     assert fixture.report_paths() == plain.report_paths()
     assert fixture.decoy_paths() == plain.decoy_paths()
     assert fixture.broken_links == {COLUMN + "201901/t20190115_404404.html"}
@@ -114,6 +115,7 @@ def test_list_page_size_sets_the_number_of_list_pages():
 # Crawl through the running server ----------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_every_report_reachable_from_home(fixture_portal):
     site = fixture_portal.site
     statuses, blocked, retried = crawl(fixture_portal)

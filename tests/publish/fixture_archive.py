@@ -22,8 +22,8 @@ from archive.parsing.model import ParsedReport
 from archive.publish import build_search_index, ensure_publish_views
 from archive.sources import Source
 from archive.store import Archive
+from tests.support.fixture_files import fixture_path
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 PARSED_AT = "2025-01-01T00:00:00.000Z"
 SHANGHAI_URL = "http://www.shanghai.gov.cn/nw12344/20200131/report2019.html"
 SHANGHAI_2020_URL = "http://www.shanghai.gov.cn/nw12344/20210210/report2020.html"
@@ -85,7 +85,7 @@ class FixtureArchive:
 
 
 def _read(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return fixture_path(name).read_bytes()
 
 
 def _archive_and_parse(archive: Archive, *, url: str, body: bytes, content_type: str, source: str,

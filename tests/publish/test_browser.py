@@ -21,6 +21,8 @@ import pytest
 
 from archive.publish.cli import datasette_command
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "publish"
 _RUNNING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 

@@ -1,6 +1,6 @@
 """Fixture portals whose report column is served the way the big government CMS products serve it.
 
-Same home, areas and documents as the demo portal (the real report texts of content/); only the
+Same home, areas and documents as the demo portal (the real report texts of demo_portal/content/); only the
 report column differs, one portal per list form:
 
 - trs_pages: TRS WCM list pages index.html, index_1.html … announced only by createPageHTML(…).
@@ -30,8 +30,8 @@ from html import escape
 from demo_portal.catalog import Document, load_catalog
 from demo_portal.layout import ListItem, document, list_main
 from demo_portal.site import (
-    COLUMN, COLUMN_TITLE, ApiForm, Page, PortalSite, _document_pages, _home_page, _html_page, _last_modified,
-    _report_path, _robots, _section_pages, _sections,
+    COLUMN, COLUMN_TITLE, ApiForm, Page, PortalSite, area_pages, column_items, document_pages, html_page,
+    last_modified, report_path, robots,
 )
 
 FORMS = ("trs_pages", "trs_api", "hanweb", "hanweb_annual_report", "json_api", "plain")
@@ -46,16 +46,12 @@ ANNUAL_MODULE = "/module/xxgk/xxgkAnnualReport.jsp"
 
 def _json_page(path: str, data: object, day: date, kind: str = "api") -> Page:
     body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    return Page(path, body, "application/json;charset=UTF-8", headers=_last_modified(day), kind=kind)
+    return Page(path, body, "application/json;charset=UTF-8", headers=last_modified(day), kind=kind)
 
 
 def _column_page(site_name: str, path: str, main: str, day: date, kind: str = "column") -> Page:
     html = document(site_name=site_name, title=COLUMN_TITLE, crumbs=_CRUMBS, main=main)
-    return _html_page(path, kind, COLUMN_TITLE, html, day=day)
-
-
-def _items(documents: tuple[Document, ...]) -> list[ListItem]:
-    return [ListItem(doc.href, doc.title, doc.published.isoformat()) for doc in documents]
+    return html_page(path, kind, COLUMN_TITLE, html, day=day)
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -64,7 +60,7 @@ def _chunks(items: list, size: int) -> list[list]:
 
 # -- TRS ----------------------------------------------------------------------------------------
 def _trs_pages(site_name: str, documents: tuple[Document, ...], day: date) -> tuple[list[Page], dict]:
-    chunks = _chunks(_items(documents), PAGE_SIZE)
+    chunks = _chunks(column_items(documents), PAGE_SIZE)
     pages = []
     for index, chunk in enumerate(chunks):
         script = f'<script type="text/javascript">createPageHTML({len(chunks)}, {index}, "index", "html");</script>'
@@ -137,14 +133,14 @@ def _l01_main(items: list[ListItem], record_count: int) -> str:
 
 def _trs_api(site_name: str, documents: tuple[Document, ...], day: date) -> tuple[list[Page], dict]:
     chunks = _chunks(list(documents), PAGE_SIZE)
-    pages = [_column_page(site_name, COLUMN + "index.html", _l01_main(_items(documents[:PAGE_SIZE]), len(documents)),
+    pages = [_column_page(site_name, COLUMN + "index.html", _l01_main(column_items(documents[:PAGE_SIZE]), len(documents)),
                           day)]
     form = ApiForm("/fjdzapp/search", ("page",), (("channelid", TRS_SEARCH_ID), ("classsql", f"chnlid={TRS_CHANNEL}"),
                                                   ("prepage", str(PAGE_SIZE))), "POST")
     for number, chunk in enumerate(chunks[1:], start=2):
         data = {"pageCount": len(chunks), "pageIndex": number, "recordCount": len(documents), "data": [
             {"doctitle": doc.title, "docreltime": f"{doc.published} 09:00:00", "pubdate": doc.published.isoformat(),
-             "chnldocurl": _report_path(doc), "docpuburl": _report_path(doc), "chnlid": int(TRS_CHANNEL),
+             "chnldocurl": report_path(doc), "docpuburl": report_path(doc), "chnlid": int(TRS_CHANNEL),
              "doctype": 20} for doc in chunk]}
         pages.append(_json_page(form.key({"page": str(number), **dict(form.required)}), data, day))
     return pages, {form.path: form}
@@ -153,7 +149,7 @@ def _trs_api(site_name: str, documents: tuple[Document, ...], day: date) -> tupl
 # -- Hanweb -------------------------------------------------------------------------------------
 def _hanweb_record(doc: Document) -> str:
     """A record, markup as in a real 定西 dataproxy answer."""
-    return (f'<record><![CDATA[\n        <li class="clearfix">    <a target="_blank" href="{_report_path(doc)}" '
+    return (f'<record><![CDATA[\n        <li class="clearfix">    <a target="_blank" href="{report_path(doc)}" '
             f'title="{escape(doc.title)}">{escape(doc.title)}</a>    <b>{doc.published}</b></li>]]></record>\n')
 
 
@@ -181,7 +177,7 @@ def _hanweb(site_name: str, documents: tuple[Document, ...], day: date) -> tuple
                f'<totalpage>{math.ceil(len(documents) / HANWEB_PER_PAGE)}</totalpage><recordset>\n{records}'
                "</recordset></datastore>")
         key = form.key({"startrecord": str(start + 1), "endrecord": str(start + group), **params})
-        pages.append(Page(key, xml.encode("utf-8"), "text/xml;charset=UTF-8", headers=_last_modified(day), kind="api"))
+        pages.append(Page(key, xml.encode("utf-8"), "text/xml;charset=UTF-8", headers=last_modified(day), kind="api"))
     return pages, {form.path: form}
 
 
@@ -198,14 +194,14 @@ def _annual_reports(site_name: str, documents: tuple[Document, ...], day: date) 
     for year in years:
         key = form.key({"area": ANNUAL_AREA, "fbtime": str(year)})
         if year in mine:
-            report = _document_pages(site_name, mine[year])[0]
+            report = document_pages(site_name, mine[year])[0]
             html = report.body.decode("utf-8").replace('<div class="main">', f'<div class="main">{menu}', 1)
             pages.append(Page(key, html.encode("utf-8"), report.content_type, headers=report.headers, kind="report",
                               title=report.title))
         else:
             main = f'<div class="section">{menu}<p>暂无{year}年度政府信息公开工作年度报告。</p></div>'
             html = document(site_name=site_name, title="政府信息公开年度报告", crumbs=(("首页", "/"),), main=main)
-            pages.append(_html_page(key, "decoy", "政府信息公开年度报告", html, day=day))
+            pages.append(html_page(key, "decoy", "政府信息公开年度报告", html, day=day))
     newest = max(mine)
     link = f'<ul class="list"><li><a href="{ANNUAL_MODULE}?area={ANNUAL_AREA}&amp;fbtime={newest}" target="_blank">{newest}年</a></li></ul>'
     main = f'<div class="list_box"><h2 class="column_title">{COLUMN_TITLE}</h2>{link}</div>'
@@ -236,7 +232,7 @@ function loadList(page) {{
     pages = [_column_page(site_name, COLUMN + "index.html", main, day)]
     for number, chunk in enumerate(_chunks(list(documents), PAGE_SIZE), start=1):
         data = {"total": len(documents), "articles": [
-            {"id": doc.doc_id, "title": doc.title, "url": _report_path(doc), "publisher": doc.publisher,
+            {"id": doc.doc_id, "title": doc.title, "url": report_path(doc), "publisher": doc.publisher,
              "display_publish_time": doc.published.isoformat()}
             for doc in chunk]}
         pages.append(_json_page(form.key({"page": str(number), **dict(form.required)}), data, day))
@@ -247,7 +243,7 @@ def _plain(site_name: str, documents: tuple[Document, ...], day: date) -> tuple[
     """Main column: 共N页 + a GET page form; older documents in a sub-column reached by a jump menu."""
     older = [doc for doc in documents if doc.published.year < 2015]
     newer = [doc for doc in documents if doc not in older]
-    chunks = _chunks(_items(newer), PAGE_SIZE)
+    chunks = _chunks(column_items(newer), PAGE_SIZE)
     form = ApiForm(COLUMN + "list.jsp", ("page",), (("channelid", TRS_CHANNEL),))
     menu = ('<select onchange="window.location.href=this.value"><option value="">历年栏目</option>'
             '<option value="./lnnb/index.html">往年信息公开年报</option></select>')
@@ -275,12 +271,10 @@ def build_cms_site(form: str) -> PortalSite:
     """The demo portal with its report column served in one CMS list form (one of FORMS)."""
     site_name, documents = load_catalog()
     newest = documents[0].published
-    pages: list[Page] = [_home_page(site_name, _sections(), newest), _robots("/search/")]
-    for section in _sections():
-        pages += _section_pages(site_name, section, newest)
+    pages = area_pages(site_name, newest) + [robots("/search/")]
     if form != "hanweb_annual_report":
         for doc in documents:
-            pages += _document_pages(site_name, doc)
+            pages += document_pages(site_name, doc)
     column_pages, api_forms = _BUILDERS[form](site_name, documents, newest)
     pages += column_pages
     return PortalSite(pages={page.path: page for page in pages}, api_forms=api_forms)

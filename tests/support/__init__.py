@@ -1,0 +1,1 @@
+"""What the tests build on: fixture files, loopback portals, crawls of them."""
