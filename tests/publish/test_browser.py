@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +19,9 @@ import lxml.html
 import pytest
 
 from archive.publish.cli import datasette_command
+from tests.publish.served import datasette_server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "publish"
-_RUNNING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 
 
 # Chromium's own service traffic (time, component and account updates) that the flags do not switch off;
@@ -48,22 +47,8 @@ def chromium_binary() -> str:
 @pytest.fixture(scope="module")
 def server(fixture_archive) -> Iterator[str]:
     """`datasette serve` with the project's command line, on a free loopback port."""
-    process = subprocess.Popen(datasette_command(fixture_archive.path, port=0), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    deadline, url, output = time.monotonic() + 60, None, []
-    while url is None and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        output.append(line)
-        match = _RUNNING.search(line)
-        url = match.group(1) if match else None
-    if url is None:
-        process.kill()
-        pytest.fail("datasette did not start:\n" + "".join(output))
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with datasette_server(datasette_command(fixture_archive.path, port=0)) as url:
+        yield url
 
 
 def browse(url: str, proxy_port: int, *, screenshot: str | None = None, budget_ms: int = 3000,
