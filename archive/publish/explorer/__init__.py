@@ -22,6 +22,9 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from archive.publish.explorer.columns import PLUGIN_NAME, ColumnLayout, column_layout
+from archive.publish.explorer.excel_csv import with_bom
+from archive.publish.explorer.home import archive_summary
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
 from archive.publish.search import FTS_TABLE, fts_query, snippet
@@ -128,11 +131,36 @@ def filters_from_request(request, database, table, datasette):
 
 
 @hookimpl
-def extra_template_vars(template, database, table, request):
+def extra_template_vars(template, database, table, request, view_name, datasette):
+    if view_name == "index":
+        async def home():
+            summaries = [await archive_summary(datasette, name) for name in archive_databases(datasette)]
+            return {"archives": [summary for summary in summaries if summary]}
+
+        return home
+    extra = {"columns_layout": ColumnLayout()}
+    if view_name == "table" and request is not None:
+        config = datasette.plugin_config(PLUGIN_NAME, database=database, table=table)
+        extra["columns_layout"] = column_layout(config, request.args)
     if table in SEARCHABLE:
         # The bigram index sits beside these tables, so Datasette cannot detect it: show its search box.
-        return {"supports_search": True, "search": (request.args.get("_search") or "") if request else ""}
-    return {}
+        extra.update(supports_search=True, search=(request.args.get("_search") or "") if request else "")
+    return extra
+
+
+@hookimpl
+def extra_body_script(view_name):
+    return _page_script() if view_name in ("table", "database", "query") else ""
+
+
+@lru_cache(maxsize=None)
+def _page_script() -> str:
+    return (Path(__file__).parent / "explorer.js").read_text(encoding="utf-8")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return with_bom
 
 
 @hookimpl
