@@ -27,13 +27,19 @@ from archive.publish.explorer.excel_csv import with_bom
 from archive.publish.explorer.home import archive_summary
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
-from archive.publish.search import FTS_TABLE, fts_query, snippet
+from archive.publish.search import FTS_TABLE, fts_query, highlight, snippet
 from archive.publish.settings import SETTINGS
 
 PUBLISH_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_DATABASE = "archive"
 SEARCHABLE = ("reports", "report_overview", "current_reports")
-REPORT_LINK_COLUMNS = {"report_id", "first_report_id", "latest_report_id", "previous_report_id"}
+# Columns holding a report id (views' keys and the canned queries' Chinese labels): linked to its view.
+REPORT_LINK_COLUMNS = {"report_id", "first_report_id", "latest_report_id", "previous_report_id",
+                       "报告编号", "上年报告编号", "首个版本", "最新版本"}
+REPORT_ID_KEYS = ("report_id", "报告编号")
+TITLE_COLUMNS = ("title", "标题")
+# search_reports: the snippet column, highlighted with the query of the column beside it.
+SNIPPET_COLUMN, QUERY_COLUMN = "摘录", "检索词"
 _SYSTEM_DATABASES = ("_internal", "_memory")
 
 
@@ -82,10 +88,10 @@ async def _coverage_sql(datasette, database: str) -> str:
         "select distinct year from reports where year is not null order by year")
     years = [int(row[0]) for row in rows]
     columns = "".join(f",\n  case when sum(year = {y}) > 0 then '✓' else '' end as [{y}]" for y in years)
-    return ("select coalesce(agency, '(' || url || ')') as agency, province, level,\n"
-            f"  count(distinct year) as years{columns}\n"
+    return ("select coalesce(agency, '(' || url || ')') as 发布机构, province as 省份, level as 层级,\n"
+            f"  count(distinct year) as 年数{columns}\n"
             "from current_reports\nwhere (:province = '' or province = :province)\n"
-            "group by 1 order by province, agency")
+            "group by 1 order by 省份, 发布机构")
 
 
 @hookimpl
@@ -176,9 +182,13 @@ def render_cell(row, value, column, table, database, datasette):
     if column == "title" and "id" in keys and table in SEARCHABLE + ("identity_failures",):
         href = report_path(datasette, database, row["id"])
         return Markup(f'<a class="report-link" href="{href}">{escape(value)}</a>')
-    if column == "title" and "report_id" in keys:
-        href = report_path(datasette, database, row["report_id"])
+    report_key = next((key for key in REPORT_ID_KEYS if key in keys), None)
+    if column in TITLE_COLUMNS and report_key and isinstance(row[report_key], int):
+        href = report_path(datasette, database, row[report_key])
         return Markup(f'<a class="report-link" href="{href}">{escape(value)}</a>')
+    if column == SNIPPET_COLUMN and QUERY_COLUMN in keys and isinstance(value, str):
+        return Markup("".join(f"<mark>{escape(piece)}</mark>" if match else str(escape(piece))
+                              for piece, match in highlight(value, row[QUERY_COLUMN] or "")))
     return None
 
 
