@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -154,14 +155,27 @@ def extra_template_vars(template, database, table, request, view_name, datasette
     return extra
 
 
+STYLE_PATH = "/-/gov-reports/explorer.css"
+
+
 @hookimpl
 def extra_body_script(view_name):
-    return _page_script() if view_name in ("table", "database", "query") else ""
+    return _asset("explorer.js") if view_name in ("table", "database", "query") else ""
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path(STYLE_PATH)]
 
 
 @lru_cache(maxsize=None)
-def _page_script() -> str:
-    return (Path(__file__).parent / "explorer.js").read_text(encoding="utf-8")
+def _asset(name: str) -> str:
+    return (Path(__file__).parent / name).read_text(encoding="utf-8")
+
+
+async def style_sheet(request, datasette):
+    return Response(_asset("explorer.css"), content_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "max-age=3600"})
 
 
 @hookimpl
@@ -263,6 +277,7 @@ async def snapshot_download(request, datasette):
 @hookimpl
 def register_routes():
     return [
+        (r"^" + re.escape(STYLE_PATH) + "$", style_sheet),
         (r"^/(?P<database>[^/]+)/-/report/(?P<report_id>\d+)$", report_view),
         (r"^/(?P<database>[^/]+)/-/snapshot/(?P<snapshot_id>\d+)$", snapshot_replay),
         (r"^/(?P<database>[^/]+)/-/snapshot/(?P<snapshot_id>\d+)/download$", snapshot_download),

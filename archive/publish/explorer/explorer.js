@@ -18,6 +18,17 @@
     excel.textContent = "CSV for Excel (中文)";
     link.after(", ", excel);
   }
+  // A table laid out for reading (reports and their views) puts its rows first and its facets after them.
+  const rows = document.querySelector(".table-wrapper.laid-out");
+  const facets = document.querySelector(".facet-results");
+  if (rows && facets) {
+    facets.id = "facets";
+    rows.after(facets);
+    const note = document.createElement("p");
+    note.className = "facets-below";
+    note.innerHTML = '<a href="#facets">分面 Facets</a> (year, format, status…) are below the rows.';
+    rows.before(note);
+  }
   const form = document.querySelector(".advanced-export form");
   if (form) {
     const label = document.createElement("label");
