@@ -76,7 +76,8 @@ async def _measure(websocket_url: str, url: str, expression: str, settle_ms: int
 
 def measure(binary: str, proxy_port: int, url: str, expression: str, settle_ms: int = 300) -> Any:
     """Load `url` in a 1280×800 window and return the value of `expression` evaluated in the page."""
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes may still be writing the profile as the browser exits.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen([*chromium_flags(binary, profile, proxy_port), "--remote-debugging-port=0",
                                     "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
