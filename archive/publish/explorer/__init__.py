@@ -214,12 +214,18 @@ async def _database(datasette, request):
     return name, datasette.get_database(name)
 
 
-async def report_view(request, datasette):
+async def _found(request, datasette, key: str, read, what: str):
+    """(database name, id, `read(conn, id)`) for the id in the route, or a 404."""
     name, db = await _database(datasette, request)
-    report_id = int(request.url_vars["report_id"])
-    context = await db.execute_fn(lambda conn: report_context(conn, report_id))
-    if context is None:
-        raise NotFound(f"Report not found: {report_id}")
+    item_id = int(request.url_vars[key])
+    found = await db.execute_fn(lambda conn: read(conn, item_id))
+    if found is None:
+        raise NotFound(f"{what} not found: {item_id}")
+    return name, item_id, found
+
+
+async def report_view(request, datasette):
+    name, report_id, context = await _found(request, datasette, "report_id", report_context, "Report")
     context.update(database=name, report_id=report_id,
                    report_href=lambda rid: report_path(datasette, name, rid),
                    snapshot_href=lambda sid, download=False: snapshot_path(datasette, name, sid, download),
@@ -264,11 +270,7 @@ async def snapshot_replay(request, datasette):
 
 
 async def snapshot_download(request, datasette):
-    name, db = await _database(datasette, request)
-    snapshot_id = int(request.url_vars["snapshot_id"])
-    row = await db.execute_fn(lambda conn: _snapshot_row(conn, snapshot_id))
-    if row is None:
-        raise NotFound(f"Snapshot not found: {snapshot_id}")
+    _, snapshot_id, row = await _found(request, datasette, "snapshot_id", _snapshot_row, "Snapshot")
     # Raw bytes only ever as an attachment: never rendered by the browser on this origin.
     return Response(row[3] or b"", content_type="application/octet-stream", headers={
         **REPLAY_HEADERS, "Content-Disposition": f'attachment; filename="snapshot-{snapshot_id}.bin"'})
