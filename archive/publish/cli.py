@@ -11,23 +11,15 @@ import sqlite_utils
 
 from archive.child_process import free_port, run_foreground
 from archive.publish.search import build_search_index
+from archive.publish.settings import SETTINGS
 from archive.publish.views import ensure_publish_views
 from archive.store import DEFAULT_ARCHIVE_PATH
 
 PUBLISH_DIR = Path(__file__).resolve().parent
 PLUGINS_DIR = PUBLISH_DIR / "plugins"
-TEMPLATES_DIR = PUBLISH_DIR / "templates"
-SETTINGS: dict[str, int | bool] = {
-    "sql_time_limit_ms": 3500,
-    "facet_time_limit_ms": 400,
-    # Suggested facets cost ~20x a table page on large tables; the metadata names the useful ones.
-    "suggest_facets": False,
-    "allow_download": True,
-    "allow_csv_stream": True,
-    # reports.text holds whole reports: keep table pages readable.
-    "truncate_cells_html": 200,
-    "default_page_size": 50,
-}
+# The installed package's `datasette` entry point loads the same plugin and templates; passing them
+# here keeps `serve` working from a checkout that was never pip-installed.
+TEMPLATES_DIR = PUBLISH_DIR / "explorer" / "templates"
 
 
 def prepare_database(path: Path) -> int:

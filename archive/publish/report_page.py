@@ -18,6 +18,13 @@ from archive.publish.layout import (
 
 _2021_ONLY = {"issued", "repealed", "in_force", "fee_amount", "other.no_correction", "other.fee_unpaid",
               "other.other"}
+# Header fields the report row already holds (one place decides title, agency, date, index number): the
+# page's own metadata header is not shown a second time, even where it prints them differently.
+_SHOWN_FROM_REPORT = {"name": "title", "publisher": "agency", "published": "published", "index_no": "index_no"}
+# The official forms (2019 and 2021) number six sections; older reports number their own.
+STANDARD_SECTIONS = ("一", "二", "三", "四", "五", "六")
+_PASSED = {"pass"}
+_FAILED = set(FAILING) | {"warning"}
 _2019_ONLY = {"made", "published", "public_total", "prev_items", "delta_items", "projects", "amount",
               "art20_5.other_services", "art20_9.procurement"}
 
@@ -79,6 +86,47 @@ def _shown(cell: dict, failing: dict[CellKey, list[tuple[str, str]]]) -> ShownCe
                      failing.get(key, []))
 
 
+@dataclass
+class CheckSummary:
+    """The report's checks as the view shows them: failures listed, the rest counted and folded away."""
+
+    failed: list[dict]
+    passed: list[dict]
+    other: list[dict]  # unknown / empty: nothing to check against
+
+    @classmethod
+    def of(cls, checks: list[dict]) -> CheckSummary:
+        return cls([c for c in checks if c["result"] in _FAILED], [c for c in checks if c["result"] in _PASSED],
+                   [c for c in checks if c["result"] not in _FAILED | _PASSED])
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(result, number of checks), failures first."""
+        counted: dict[str, int] = {}
+        for check in self.failed + self.passed + self.other:
+            counted[check["result"]] = counted.get(check["result"], 0) + 1
+        return list(counted.items())
+
+
+@dataclass
+class ShownSection:
+    numeral: str
+    heading: str
+    text: str | None  # None: a standard section the report text does not have
+
+
+def shown_sections(rows: list[dict], report_format: str | None) -> list[ShownSection]:
+    """Every section the parser found, in order, plus the standard sections it did not find."""
+    found = [ShownSection(r["section"], (r["text"] or "").strip().split("\n", 1)[0][:60] or r["section"], r["text"])
+             for r in rows]
+    if not report_format or not {"2019", "2021"} & set(report_format.split("+")):
+        return found
+    have = {section.numeral for section in found}
+    missing = [ShownSection(n, n + "、", None) for n in STANDARD_SECTIONS if n not in have]
+    order = {n: i for i, n in enumerate(("intro",) + STANDARD_SECTIONS)}
+    return sorted(found + missing, key=lambda section: order.get(section.numeral, len(order)))
+
+
 def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
     """Template context of the report view, or None when there is no such report."""
     found = _rows(conn, "select o.*, r.metadata, r.notes, r.parsed_at, r.text, r.first_seen_at, "
@@ -105,18 +153,19 @@ def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
     extra = [_shown(c, {}) for c in cells if (c["table_key"], c["row_key"], c["col_key"]) not in placed]
     metadata = json.loads(report["metadata"] or "{}")
     labels = dict(metadata_fields())
+    sections = _rows(conn, "select section, text from report_sections where report_id = ? order by rowid", [report_id])
     return {
         "report": report,
-        # Header fields already shown from the report row are not repeated.
         "metadata": [(labels.get(name, name), value) for name, value in metadata.items()
-                     if value != report.get({"name": "title"}.get(name, name))],
+                     if name not in _SHOWN_FROM_REPORT],
+        # What the page's own header printed for the fields the report row decides (shown as a hint).
+        "printed": {_SHOWN_FROM_REPORT[name]: value for name, value in metadata.items()
+                    if name in _SHOWN_FROM_REPORT and value != report.get(_SHOWN_FROM_REPORT[name])},
         "notes": json.loads(report["notes"] or "[]"),
         "tables": tables,
         "extra_cells": extra,
-        "checks": checks,
-        "failing_checks": [c for c in checks if c["result"] in FAILING],
-        "sections": _rows(conn, "select section, text from report_sections where report_id = ? "
-                                "order by rowid", [report_id]),
+        "checks": CheckSummary.of(checks),
+        "sections": shown_sections(sections, report["format"]),
         "snapshots": _rows(conn, "select s.id, s.fetched_at, s.status, s.content_type, s.size, s.sha256, "
                                  "s.previous_id, r.id as report_id from snapshots s left join reports r "
                                  "on r.snapshot_id = s.id where s.url = ? order by s.id", [report["url"]]),

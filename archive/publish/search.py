@@ -103,3 +103,20 @@ def snippet(text: str | None, query: str, width: int = 40) -> str:
         return normalized[: width * 2]
     start = max(0, position - width)
     return ("…" if start else "") + normalized[start: position + len(terms[0]) + width] + "…"
+
+
+def highlight(text: str, query: str) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is a match) at every occurrence of one of the query's terms."""
+    terms = sorted(set(normalize_text(query).split()), key=len, reverse=True)
+    if not text or not terms:
+        return [(text, False)] if text else []
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for match in re.finditer("|".join(map(re.escape, terms)), text, flags=re.IGNORECASE):
+        if match.start() > last:
+            pieces.append((text[last:match.start()], False))
+        pieces.append((match.group(), True))
+        last = match.end()
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +20,12 @@ import lxml.html
 import pytest
 
 from archive.publish.cli import datasette_command
+from tests.publish.chromium import FIRST_SCREEN, chromium_flags, measure
+from tests.publish.served import datasette_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "publish"
-_RUNNING = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
 
 
 # Chromium's own service traffic (time, component and account updates) that the flags do not switch off;
@@ -50,22 +51,8 @@ def chromium_binary() -> str:
 @pytest.fixture(scope="module")
 def server(fixture_archive) -> Iterator[str]:
     """`datasette serve` with the project's command line, on a free loopback port."""
-    process = subprocess.Popen(datasette_command(fixture_archive.path, port=0), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    deadline, url, output = time.monotonic() + 60, None, []
-    while url is None and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        output.append(line)
-        match = _RUNNING.search(line)
-        url = match.group(1) if match else None
-    if url is None:
-        process.kill()
-        pytest.fail("datasette did not start:\n" + "".join(output))
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with datasette_server(datasette_command(fixture_archive.path, port=0)) as url:
+        yield url
 
 
 def browse(url: str, proxy_port: int, *, screenshot: str | None = None, budget_ms: int = 3000,
@@ -73,12 +60,8 @@ def browse(url: str, proxy_port: int, *, screenshot: str | None = None, budget_m
     """Load `url` in headless Chromium; return the DOM after scripts ran (and save a screenshot)."""
     binary = chromium_binary()
     with tempfile.TemporaryDirectory() as profile:
-        command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                   "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-extensions",
-                   "--disable-default-apps", "--mute-audio", "--no-pings",
-                   "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate,MediaRouter", f"--user-data-dir={profile}",
-                   f"--proxy-server=http://127.0.0.1:{proxy_port}", f"--virtual-time-budget={budget_ms}",
-                   "--window-size=1280,2000", "--hide-scrollbars"]
+        command = [*chromium_flags(binary, profile, proxy_port), f"--virtual-time-budget={budget_ms}",
+                   "--window-size=1280,2000"]
         dom = subprocess.run([*command, "--dump-dom", url], capture_output=True, text=True, timeout=90).stdout
         if screenshot:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -160,3 +143,98 @@ def test_chromium_service_traffic_is_told_apart_from_page_requests():
     assert page_requests(["CONNECT update.googleapis.com:443", "GET http://clients2.google.com/time/1",
                           "GET /img.png", "GET http://198.51.100.1/x", "CONNECT evil.google.com.example:443"]) == [
         "GET /img.png", "GET http://198.51.100.1/x", "CONNECT evil.google.com.example:443"]
+
+
+# What a person sees on the first screen (1280×800), measured in the page by Chromium itself.
+
+_FIRST_SCREEN_TITLES = """Array.from(document.querySelectorAll(arguments_selector)).filter(a => {
+  const box = a.getBoundingClientRect(); return box.height > 0 && box.top >= 0 && box.bottom <= innerHeight;
+}).map(a => a.textContent.trim())"""
+
+
+def _visible_texts(server, canary, path: str, selector: str) -> list[str]:
+    expression = _FIRST_SCREEN_TITLES.replace("arguments_selector", repr(selector))
+    return measure(chromium_binary(), canary.port, server + path, expression)
+
+
+def test_home_first_screen_holds_the_latest_report_titles(server, canary):
+    titles = _visible_texts(server, canary, "/", ".latest-reports a.report-link")
+    assert titles == ["某县人民政府2021年政府信息公开工作年度报告", "平潭综合实验区2020年度政府信息公开工作年度报告",
+                      "2020年上海市人民政府办公厅政府信息公开工作年度报告", "智慧新城管委会2019年度政府信息公开年度报告",
+                      "2019年上海市人民政府办公厅政府信息公开工作年度报告", "洪泽区人民政府2023年政府信息公开工作年度报告",
+                      "(untitled report)", "附件"]
+    search = _visible_texts(server, canary, "/", ".home-search input[type=search]")
+    assert len(search) == 1
+
+
+_TABLE_SCREEN = """(() => {
+  const rows = Array.from(document.querySelectorAll("table.rows-and-columns tbody tr"));
+  const onScreen = rows.filter(r => r.getBoundingClientRect().bottom <= innerHeight);
+  return {
+    headers: Array.from(document.querySelectorAll("table.rows-and-columns th"))
+      .filter(th => th.getBoundingClientRect().right <= innerWidth).map(th => th.dataset.column),
+    titles: onScreen.map(r => r.querySelector("td.col-title").textContent.trim()),
+    tallest: Math.max(...rows.map(r => r.getBoundingClientRect().height)),
+    descriptionsOpen: Array.from(document.querySelectorAll("details.column-descriptions-toggle")).map(d => d.open),
+  };
+})()"""
+
+
+@pytest.mark.parametrize("table", ["reports", "report_overview"])
+def test_table_first_screen_holds_report_titles_in_short_rows(server, canary, table):
+    seen = measure(chromium_binary(), canary.port, f"{server}/gov/{table}", _TABLE_SCREEN)
+    first = ["title", "agency", "region", "year", "published", "format", "parse_status"]
+    assert [h for h in seen["headers"] if h != "id"][:len(first)] == first
+    assert len(seen["titles"]) >= 6, seen  # of the fixture's 9 versions, on a 1280×800 screen
+    assert "2019年上海市人民政府办公厅政府信息公开工作年度报告" in seen["titles"]
+    assert seen["tallest"] <= 60  # one or two lines, not a report's whole text
+    assert seen["descriptionsOpen"] == [False]
+
+
+_REPORT_SCREEN = """(async () => {
+  const pause = () => new Promise(resolve => setTimeout(resolve, 150));
+  const table = document.querySelector("table.printed").getBoundingClientRect();
+  const passed = document.querySelector("details.passed-checks");
+  const wasOpen = passed.open;
+  passed.querySelector("summary").click();
+  await pause();
+  document.querySelector("h1").click();  // Datasette's pages close open <details> on a click elsewhere
+  await pause();
+  return {tableTop: table.top, firstRowBottom: document.querySelector("table.printed tr").getBoundingClientRect().bottom,
+          passedOpenAtFirst: wasOpen, passedStaysOpen: passed.open,
+          failedVisible: document.querySelector("table.failed-checks").getBoundingClientRect().height > 0};
+})()"""
+
+
+def test_report_view_first_table_is_on_the_first_screen_and_checks_are_summarized(server, canary, fixture_archive):
+    seen = measure(chromium_binary(), canary.port, f"{server}/gov/-/report/{fixture_archive.ids['shanghai_2019_v2']}",
+                   _REPORT_SCREEN)
+    assert 0 < seen["tableTop"] and seen["firstRowBottom"] <= FIRST_SCREEN[1], seen
+    assert (seen["passedOpenAtFirst"], seen["passedStaysOpen"], seen["failedVisible"]) == (False, True, True)
+
+
+def test_search_results_highlight_the_query(server, canary):
+    path = "/gov/search_reports?q=%E5%A4%8D%E8%AE%AE"
+    rows = measure(chromium_binary(), canary.port, server + path, """Array.from(document.querySelectorAll("tbody tr"))
+      .map(row => Array.from(row.querySelectorAll("mark")).map(m => [m.textContent, getComputedStyle(m).backgroundColor]))""")
+    assert len(rows) == 8 and all(rows), rows  # every report containing 复议, its snippet marked
+    assert {tuple(mark) for marks in rows for mark in marks} == {("复议", "rgb(255, 224, 102)")}
+
+
+def test_chart_axes_count_in_whole_numbers(server, canary):
+    dom = browse(server + "/-/dashboards/overview", canary.port, budget_ms=8000)
+    page = _page(dom)
+    labels = [t.text for t in page.xpath("//*[contains(@class, 'role-axis-label')]//*[local-name()='text']")]
+    numbers = [label for label in labels if re.fullmatch(r"[\d.,]+", label or "")]
+    assert numbers and all(re.fullmatch(r"\d[\d,]*", label) for label in numbers), labels
+    assert {"0%", "100%"} <= set(labels)  # the share axis of the identity chart
+
+
+def test_csv_for_excel_link_downloads_with_a_bom(server, canary):
+    dom = browse(server + "/gov/report_overview?year=2020", canary.port)
+    link = _page(dom).find_class("csv-excel")[0].get("href")
+    assert "_bom=1" in link and "year=2020" in link
+    with urllib.request.urlopen(server + link, timeout=30) as response:
+        body = response.read()
+    assert body.startswith("\ufefftitle,agency".encode()) or body.startswith("\ufeffid,".encode()), body[:60]
+    assert len(body.decode("utf-8-sig").strip().splitlines()) == 1 + 3

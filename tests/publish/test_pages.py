@@ -199,52 +199,53 @@ def test_canned_queries_are_listed_on_the_database_page(client):
 
 def test_canned_requests_by_region_year(client):
     rows = _canned(client, "requests_by_region_year", year="2020")
-    haian = next(r for r in rows if r["province"] == "江苏省")
-    assert (haian["received"], haian["granted"], haian["total_processed"], haian["granted_pct"]) == (23, 10, 30, 33.3)
+    # Issue 15: canned queries label their columns in Chinese (received → 收到申请数 …).
+    haian = next(r for r in rows if r["省份"] == "江苏省")
+    assert (haian["收到申请数"], haian["予以公开数"], haian["办理总数"], haian["予以公开率%"]) == (23, 10, 30, 33.3)
 
 
 def test_canned_identity_failures(client, fixture_archive):
     rows = _canned(client, "identity_failures", result="fail")
-    assert {r["report_id"] for r in rows} == {fixture_archive.ids["shanghai_2019_v2"], fixture_archive.ids["hongze_2023"]}
+    assert {r["报告编号"] for r in rows} == {fixture_archive.ids["shanghai_2019_v2"], fixture_archive.ids["hongze_2023"]}
 
 
 def test_canned_late_reports(client, fixture_archive):
     rows = _canned(client, "late_reports")
-    assert [(r["report_id"], r["days_after_jan31"], r["after_mar31"]) for r in rows] == [
+    assert [(r["报告编号"], r["晚于1月31日天数"], r["晚于3月31日"]) for r in rows] == [
         (fixture_archive.ids["pingtan_2020"], 33, 0), (fixture_archive.ids["shanghai_2020"], 10, 0)]
 
 
 def test_canned_changed_after_publication(client, fixture_archive):
     rows = _canned(client, "changed_after_publication")
-    assert [(r["url"], r["snapshots"], r["cells_changed"]) for r in rows] == [(SHANGHAI_URL, 2, 1)]
+    assert [(r["网址"], r["快照数"], r["变动单元格数"]) for r in rows] == [(SHANGHAI_URL, 2, 1)]
 
 
 def test_canned_litigation_correction_rate(client):
-    rows = {r["province"]: r for r in _canned(client, "litigation_correction_rate")}
-    assert (rows["上海市"]["litigation_cases"], rows["上海市"]["litigation_correction_rate_pct"]) == (18, 0.0)
+    rows = {r["省份"]: r for r in _canned(client, "litigation_correction_rate")}
+    assert (rows["上海市"]["行政诉讼案件数"], rows["上海市"]["诉讼纠错率%"]) == (18, 0.0)
     # 上海 2020 (derived fixture): 复议 5 维持 + 3 纠正 → 37.5 % ; 2019: 5 + 0. Together 3 / 13.
-    assert rows["上海市"]["review_correction_rate_pct"] == 23.1
+    assert rows["上海市"]["复议纠错率%"] == 23.1
 
 
 def test_canned_coverage_matrix(client):
-    rows = {r["agency"]: r for r in _canned(client, "coverage_matrix")}
+    rows = {r["发布机构"]: r for r in _canned(client, "coverage_matrix")}
     shanghai = rows["上海市人民政府办公厅"]
-    assert (shanghai["years"], shanghai["2019"], shanghai["2020"], shanghai["2021"]) == (2, "✓", "✓", "")
+    assert (shanghai["年数"], shanghai["2019"], shanghai["2020"], shanghai["2021"]) == (2, "✓", "✓", "")
 
 
 def test_canned_agency_year_over_year(client, fixture_archive):
     rows = _canned(client, "agency_year_over_year", agency="上海市人民政府办公厅")
     top = rows[0]
-    assert (top["year"], top["row_label"], top["col_label"], top["previous_value"], top["value"], top["change"]) == (
+    assert (top["年度"], top["行"], top["列"], top["上年值"], top["本年值"], top["变化"]) == (
         2020, "一、本年新收政府信息公开申请数量", "自然人", 821, 921, 100)
-    assert {(r["row_key"], r["col_key"], r["change"]) for r in rows} >= {
+    assert {(r["row_key"], r["col_key"], r["变化"]) for r in rows} >= {
         ("new_received", "total", 90), ("review", "corrected", 3)}
 
 
 def test_canned_search_reports_with_context(client, fixture_archive):
     rows = _canned(client, "search_reports", q="智慧新城 复议")
-    assert [r["report_id"] for r in rows] == [fixture_archive.ids["quzhou_2019"]]
-    assert "智慧新城" in rows[0]["context"]
+    assert [r["报告编号"] for r in rows] == [fixture_archive.ids["quzhou_2019"]]
+    assert "智慧新城" in rows[0]["摘录"]
 
 
 def test_dashboard_page_lists_the_charts(client):
