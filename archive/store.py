@@ -275,7 +275,8 @@ class Archive:
         """WARC records written or read for captures: record id, type, file, offset, fetch, snapshot."""
         if rows:
             self._write()
-            self.db["warc_records"].insert_all(rows, replace=True)
+            # A record read again (the same file imported twice) is already there: kept once.
+            self.db["warc_records"].insert_all(rows, ignore=True)
             self.commit_if_due()
 
     def warc_record_snapshot(self, record_id: str) -> int | None:
@@ -357,6 +358,35 @@ class Archive:
                                        crawl_id=crawl_id, fetch_id=fetch_id, fetched_at=fetched_at,
                                        request=request)
         return snapshot, True
+
+    def add_fetch_once(self, fetch: Fetch, crawl_id: int | None) -> bool:
+        """Log a fetch read from a WARC unless the same one (URL, time, status, error) is there."""
+        known = self.db.execute("select 1 from fetches where url = ? and requested_at = ? and status is ? "
+                                "and error is ?", [fetch.url, fetch.requested_at, fetch.status,
+                                                   fetch.error]).fetchone()
+        if known:
+            return False
+        self.record_fetch(fetch, crawl_id)
+        return True
+
+    def revisited_snapshot(self, sha256: str | None, refers_to: str | None,
+                           payload_digest: str | None) -> int | None:
+        """The snapshot a revisit record means: by sha256, by the record it refers to, or by the
+        payload digest (any algorithm) of a response record imported before."""
+        if sha256 and (found := self.snapshot_id_with_sha256(sha256)) is not None:
+            return found
+        if refers_to and (found := self.warc_record_snapshot(refers_to)) is not None:
+            return found
+        if payload_digest:
+            row = self.db.execute("select snapshot_id from warc_records where payload_digest = ? and "
+                                  "snapshot_id is not null order by rowid limit 1", [payload_digest]).fetchone()
+            return row[0] if row else None
+        return None
+
+    def iter_crawl_snapshots(self, crawl_id: int) -> Iterator[dict]:
+        """Snapshots a crawl (or an import) added, without bodies, in id order."""
+        yield from self.db.query("select id, url, status, content_type, sha256, source from snapshots "
+                                 "where crawl_id = ? order by id", [crawl_id])
 
     def report_id_of_snapshot(self, snapshot_id: int) -> int | None:
         row = self.db.execute("select id from reports where snapshot_id = ?", [snapshot_id]).fetchone()
@@ -480,10 +510,12 @@ def _ensure_webarchive_tables(db: sqlite_utils.Database) -> None:
     report and cell name the capture it came from."""
     db["warc_records"].create(
         {"record_id": str, "warc_type": str, "warc_file": str, "warcinfo_id": str, "record_offset": int,
-         "direction": str,
-         "target_uri": str, "warc_date": str, "fetch_id": int, "snapshot_id": int, "recorded_at": str},
-        pk="record_id", if_not_exists=True,
+         "direction": str, "target_uri": str, "warc_date": str, "fetch_id": int, "snapshot_id": int,
+         "payload_digest": str, "recorded_at": str},
+        if_not_exists=True,
     )
+    # The same record can be both written here (export) and read back (import).
+    db["warc_records"].create_index(["record_id", "direction"], unique=True, if_not_exists=True)
     db["warc_records"].create_index(["snapshot_id"], if_not_exists=True)
     db["warc_records"].create_index(["warcinfo_id", "snapshot_id"], if_not_exists=True)
     # The latest response/revisit record naming the snapshot: what a citation quotes.

@@ -88,10 +88,12 @@ class _Filters:
 class WarcExport:
     """One WARC file being written from one archive; record ids go back into the archive."""
 
-    def __init__(self, archive: Archive, out: BinaryIO, filename: str, filters: _Filters):
+    def __init__(self, archive: Archive, out: BinaryIO, filename: str, filters: _Filters,
+                 recorded_as: str | None = None):
         self.archive = archive
         self.out = out
         self.filename = filename
+        self.recorded_as = recorded_as or filename
         self.filters = filters
         self.writer = Sha256WARCWriter(out, gzip=True, warc_version="1.1")
         self.summary = ExportSummary(Path(filename))
@@ -105,7 +107,7 @@ class WarcExport:
         kind = headers.get_header("WARC-Type")
         self.summary.records[kind] += 1
         self.archive.record_warc_records([{
-            "record_id": record_id, "warc_type": kind, "warc_file": self.filename, "record_offset": offset,
+            "record_id": record_id, "warc_type": kind, "warc_file": self.recorded_as, "record_offset": offset,
             "direction": "export", "target_uri": headers.get_header("WARC-Target-URI"),
             "warc_date": headers.get_header("WARC-Date"), "fetch_id": fetch_id, "snapshot_id": snapshot_id,
             "warcinfo_id": self.summary.warcinfo_id or record_id, "recorded_at": utc_now(),
@@ -246,10 +248,11 @@ def _method(fetch: dict) -> str | None:
 
 
 def export_warc(archive: Archive, path: Path, *, source: str | None = None, year: int | None = None,
-                since: str | None = None) -> ExportSummary:
-    """Write the archive's captures (optionally one source, data year, or fetched since) to `path`."""
+                since: str | None = None, recorded_as: str | None = None) -> ExportSummary:
+    """Write the archive's captures (optionally one source, data year, or fetched since) to `path`;
+    `recorded_as` names the file in `warc_records` (a WARC inside a WACZ: OUT.wacz#archive/…)."""
     with open(path, "wb") as out:
-        export = WarcExport(archive, out, path.name, _Filters(source, year, since))
+        export = WarcExport(archive, out, path.name, _Filters(source, year, since), recorded_as)
         summary = export.run()
     summary.path = path
     return summary
