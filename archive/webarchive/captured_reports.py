@@ -1,29 +1,36 @@
-"""Which captures brought in from another tool's WARC are reports: the project's own decision
-(archive.classify on the parsed document's title and text), applied to each new snapshot.
+"""Which captures brought in from another tool's WARC are reports: the project's own decisions,
+applied to each new snapshot as the crawl applies them to a fetched page.
 
-No crawl found these pages, so no link text or column vouches for them: a capture is a report when
-the title the parser reads names one (a year or an agency), and an HTML page also when its text
-reads like a report (the body markers the crawler asks of report pages).
+- an HTML page: `crawler.discovery.is_report_page` (the crawler's rule: a report title, and a body
+  that reads like a report or links an attachment holding it), on the page's links to its own host;
+  a pure lxml module, no Scrapy;
+- a document (PDF, Word, Excel…) reached by no report link: a report when its own parsed title
+  names one (`archive.classify.is_named_report`), as the pipeline decides for listed documents.
+No crawl found these captures, so no link text vouches for them and no flipbook is assembled.
 """
 
 from __future__ import annotations
 
-from archive.classify import body_looks_like_report, is_named_report
-from archive.parsed_reports import store_parsed
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
+from archive.classify import is_named_report, year_in_title
+from archive.decoding import decode_body
+from archive.parsed_reports import parse_stored_report, store_parsed
 from archive.parsing import parse_report
-from archive.parsing.model import ParsedReport
 from archive.publish.replay import is_html
 from archive.store import Archive, Snapshot, utc_now
+from crawler.discovery import host_in_scope, is_report_page, page_links
 
 
-def report_reading(body: bytes, url: str, content_type: str | None) -> tuple[str, ParsedReport] | None:
-    """(kind, parse) when the capture is a report (kind `page` or `attachment`), else None."""
-    parsed = parse_report(body, url=url, content_type=content_type)
-    if not is_named_report(parsed.title):
-        return None
-    if is_html(content_type, body):
-        return ("page", parsed) if body_looks_like_report(parsed.text) else None
-    return "attachment", parsed
+def page_report_title(body: bytes, url: str, content_type: str | None) -> str | None:
+    """The report title of an archived HTML page the crawler would take for a report, else None."""
+    root = Selector(text=decode_body(body, content_type).text, base_url=url).root
+    host = urlsplit(url).hostname or ""
+    links = [link for link in page_links(root, url) if host_in_scope(link.url, (host,))]
+    is_report, title = is_report_page(root, links)
+    return title if is_report else None
 
 
 def record_captured_reports(archive: Archive, crawl_id: int) -> int:
@@ -32,14 +39,23 @@ def record_captured_reports(archive: Archive, crawl_id: int) -> int:
     for snapshot in archive.iter_crawl_snapshots(crawl_id):
         if snapshot["status"] != 200 or archive.report_id_of_snapshot(snapshot["id"]) is not None:
             continue
-        reading = report_reading(archive.snapshot_body(snapshot["id"]), snapshot["url"], snapshot["content_type"])
-        if reading is None:
-            continue
-        kind, parsed = reading
-        report_id = archive.record_report(
-            snapshot=Snapshot(snapshot["id"], snapshot["url"], snapshot["sha256"], is_new=False),
-            source=snapshot["source"], kind=kind, title=parsed.title, year=parsed.year)
-        archive.commit()
-        store_parsed(archive.db, report_id, parsed, utc_now())
+        body = archive.snapshot_body(snapshot["id"])
+        own = Snapshot(snapshot["id"], snapshot["url"], snapshot["sha256"], is_new=False)
+        if is_html(snapshot["content_type"], body):
+            title = page_report_title(body, snapshot["url"], snapshot["content_type"])
+            if title is None:
+                continue
+            report_id = archive.record_report(snapshot=own, source=snapshot["source"], kind="page",
+                                              title=title, year=year_in_title(title))
+            archive.commit()
+            parse_stored_report(archive.db, report_id, utc_now())
+        else:
+            parsed = parse_report(body, url=snapshot["url"], content_type=snapshot["content_type"])
+            if not is_named_report(parsed.title):
+                continue
+            report_id = archive.record_report(snapshot=own, source=snapshot["source"], kind="attachment",
+                                              title=parsed.title, year=parsed.year)
+            archive.commit()
+            store_parsed(archive.db, report_id, parsed, utc_now())
         found += 1
     return found
