@@ -26,6 +26,7 @@ from archive.store import Archive, utc_now
 from archive.webarchive.http_blocks import request_block, response_block
 
 REPORT_RECORD_TYPE = "application/vnd.gov-reports.report+json"
+REDIRECTS = (301, 302, 303, 307, 308)
 NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
 
@@ -158,12 +159,15 @@ class WarcExport:
                 warc_headers_dict=self._headers(date, WARC_Payload_Digest=digest, **extra))
         return self._write(record, fetch_id=fetch_id, snapshot_id=snapshot["id"])
 
-    def _refetch(self, fetch: dict, capture_id: str) -> str:
-        """A later fetch of a snapshot already in the file: a revisit with this fetch's headers."""
+    def _refetch(self, fetch: dict) -> str:
+        """A later fetch of a snapshot already in the file: a revisit with this fetch's headers,
+        referring to the response record that holds the bytes."""
+        original = self.archive.exported_record_with_sha256(self.summary.warcinfo_id, fetch["sha256"])
         block = response_block(fetch["status"], _fetch_headers(fetch), content_type=None, length=None)
         record = self.writer.create_revisit_record(
-            fetch["url"], payload_digest(fetch["sha256"]), fetch["url"], fetch["snapshot_fetched_at"],
-            http_headers=block, warc_headers_dict=self._headers(fetch["requested_at"], WARC_Refers_To=capture_id))
+            fetch["url"], payload_digest(fetch["sha256"]), original["target_uri"], original["warc_date"],
+            http_headers=block,
+            warc_headers_dict=self._headers(fetch["requested_at"], WARC_Refers_To=original["record_id"]))
         if fetch["status"] == 304:
             record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
         return self._write(record, fetch_id=fetch["id"], snapshot_id=fetch["snapshot_id"])
@@ -209,9 +213,10 @@ class WarcExport:
             if capture is None and fetch["status"] == fetch["snapshot_status"]:
                 record_id = self._capture(_snapshot_of(fetch), fetch["id"])
             else:
-                capture = capture or self._capture(_snapshot_of(fetch), None)
-                record_id = self._refetch(fetch, capture)
-        elif fetch["status"] is not None and 300 <= fetch["status"] < 400:
+                if capture is None:
+                    self._capture(_snapshot_of(fetch), None)
+                record_id = self._refetch(fetch)
+        elif fetch["status"] in REDIRECTS:
             record_id = self._redirect(fetch)
         else:
             record_id = self._failure(fetch)
