@@ -131,14 +131,13 @@ class WarcExport:
         self.summary.warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
         self._write(record)
 
-    def _request(self, url: str, request: str | None, date: str, concurrent_to: str, fetch_id: int) -> None:
+    def _request(self, url: str, request: str | None, date: str, concurrent_to: str):
         block, body = request_block(url, request)
-        record = self.writer.create_warc_record(
+        return self.writer.create_warc_record(
             url, "request", payload=BytesIO(body), length=len(body), http_headers=block,
             warc_headers_dict=self._headers(date, WARC_Concurrent_To=concurrent_to))
-        self._write(record, fetch_id=fetch_id)
 
-    def _capture(self, snapshot: dict, fetch_id: int | None) -> str:
+    def _capture(self, snapshot: dict):
         """The snapshot's own record: its bytes, or a digest revisit when the file already holds them."""
         date, digest = snapshot["fetched_at"], payload_digest(snapshot["sha256"])
         headers = json.loads(snapshot["headers"]) if snapshot["headers"] else None
@@ -157,9 +156,9 @@ class WarcExport:
             record = self.writer.create_warc_record(
                 snapshot["url"], "response", payload=BytesIO(body), length=len(body), http_headers=block,
                 warc_headers_dict=self._headers(date, WARC_Payload_Digest=digest, **extra))
-        return self._write(record, fetch_id=fetch_id, snapshot_id=snapshot["id"])
+        return record
 
-    def _refetch(self, fetch: dict) -> str:
+    def _refetch(self, fetch: dict):
         """A later fetch of a snapshot already in the file: a revisit with this fetch's headers,
         referring to the response record that holds the bytes."""
         original = self.archive.exported_record_with_sha256(self.summary.warcinfo_id, fetch["sha256"])
@@ -170,9 +169,9 @@ class WarcExport:
             warc_headers_dict=self._headers(fetch["requested_at"], WARC_Refers_To=original["record_id"]))
         if fetch["status"] == 304:
             record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
-        return self._write(record, fetch_id=fetch["id"], snapshot_id=fetch["snapshot_id"])
+        return record
 
-    def _redirect(self, fetch: dict) -> str:
+    def _redirect(self, fetch: dict):
         """A redirect hop: status and Location; its body was not kept (WARC-Truncated says so)."""
         location = self.archive.redirect_target(fetch["id"], fetch["url"])
         block = response_block(fetch["status"], _fetch_headers(fetch), content_type=None, length=0,
@@ -181,9 +180,9 @@ class WarcExport:
         record = self.writer.create_warc_record(
             fetch["url"], "response", payload=BytesIO(b""), length=0, http_headers=block,
             warc_headers_dict=self._headers(fetch["requested_at"], WARC_Truncated=truncated))
-        return self._write(record, fetch_id=fetch["id"])
+        return record
 
-    def _failure(self, fetch: dict) -> str:
+    def _failure(self, fetch: dict):
         """A fetch with no stored body (an error, or a status whose body was not kept)."""
         fields = {"fetch-status": fetch["status"], "fetch-error": fetch["error"],
                   "requested-at": fetch["requested_at"], "bytes": fetch["bytes"],
@@ -193,7 +192,7 @@ class WarcExport:
         record = self.writer.create_warc_record(
             fetch["url"], "metadata", payload=BytesIO(payload), length=len(payload),
             warc_content_type="application/warc-fields", warc_headers_dict=self._headers(fetch["requested_at"]))
-        return self._write(record, fetch_id=fetch["id"])
+        return record
 
     def _report(self, report: dict) -> None:
         reading = {key: report[key] for key in ("kind", "title", "year", "source", "parent_url", "link_text")}
@@ -207,28 +206,33 @@ class WarcExport:
 
     # -- the walk -------------------------------------------------------------------------------
     def fetch(self, fetch: dict) -> None:
+        """The fetch's request record, then what it got (the request first, as it happened)."""
         snapshot_id = fetch["snapshot_id"]
         if snapshot_id is not None:
-            capture = self.archive.exported_capture(self.summary.warcinfo_id, snapshot_id)
-            if capture is None and fetch["status"] == fetch["snapshot_status"]:
-                record_id = self._capture(_snapshot_of(fetch), fetch["id"])
+            captured = self.archive.exported_capture(self.summary.warcinfo_id, snapshot_id) is not None
+            if not captured and fetch["status"] == fetch["snapshot_status"]:
+                record = self._capture(_snapshot_of(fetch))
             else:
-                if capture is None:
-                    self._capture(_snapshot_of(fetch), None)
-                record_id = self._refetch(fetch)
+                if not captured:  # first seen through a 304: its bytes go in first
+                    self._write(self._capture(_snapshot_of(fetch)), snapshot_id=snapshot_id)
+                record = self._refetch(fetch)
         elif fetch["status"] in REDIRECTS:
-            record_id = self._redirect(fetch)
+            record = self._redirect(fetch)
         else:
-            record_id = self._failure(fetch)
-        self._request(fetch["url"], fetch["request"] if snapshot_id else _method(fetch), fetch["requested_at"],
-                      record_id, fetch["id"])
+            record = self._failure(fetch)
+        record_id = record.rec_headers.get_header("WARC-Record-ID")
+        request = self._request(fetch["url"], fetch["request"] if snapshot_id else _method(fetch),
+                                fetch["requested_at"], record_id)
+        record.rec_headers.add_header("WARC-Concurrent-To", request.rec_headers.get_header("WARC-Record-ID"))
+        self._write(request, fetch_id=fetch["id"])
+        self._write(record, fetch_id=fetch["id"], snapshot_id=snapshot_id)
 
     def run(self) -> ExportSummary:
         self.write_warcinfo()
         for fetch in self.archive.iter_export_fetches(**self.filters.as_kwargs()):
             self.fetch(fetch)
         for snapshot in self.archive.iter_unfetched_snapshots(**self.filters.as_kwargs()):
-            self._capture(snapshot, None)
+            self._write(self._capture(snapshot), snapshot_id=snapshot["id"])
         for report in self.archive.iter_exported_reports(self.summary.warcinfo_id):
             self._report(report)
         self.archive.commit()

@@ -50,6 +50,7 @@ class FileImport:
         self.counts = counts
         self.warcinfo_id: str | None = None
         self.report_records = 0
+        self.last_request: tuple[str, str, str] | None = None  # (record id, target URI, date)
 
     def _keep(self, record, offset: int, *, snapshot_id: int | None = None, fetch_id: int | None = None) -> None:
         headers = record.rec_headers
@@ -61,11 +62,22 @@ class FileImport:
             "payload_digest": headers.get_header("WARC-Payload-Digest"), "recorded_at": utc_now(),
         }])
 
+    def _requested_at(self, record) -> str:
+        """When the request was sent: the date of the request record just before this response
+        (ours, wget's), else the response's own date."""
+        headers = record.rec_headers
+        date = headers.get_header("WARC-Date")
+        if self.last_request is not None:
+            request_id, uri, request_date = self.last_request
+            if request_id == headers.get_header("WARC-Concurrent-To") or uri == headers.get_header("WARC-Target-URI"):
+                date = request_date
+        return archive_time(date) or utc_now()
+
     def _fetch(self, record, status: int, headers: dict[str, str], size: int | None) -> Fetch:
         request = record.rec_headers.get_header("GovReports-Request")
         return Fetch(
             url=record.rec_headers.get_header("WARC-Target-URI"),
-            requested_at=archive_time(record.rec_headers.get_header("WARC-Date")) or utc_now(),
+            requested_at=self._requested_at(record),
             method=(request or "GET").split(" ")[0], status=status, bytes=size,
             source=record.rec_headers.get_header("GovReports-Source"),
             content_type=_header(headers, "Content-Type"), etag=_header(headers, "ETag"),
@@ -85,8 +97,9 @@ class FileImport:
 
     def _store(self, record, offset: int, status: int, headers: dict[str, str], body: bytes) -> None:
         fetch = self._fetch(record, status, headers, len(body))
+        fetched_at = archive_time(record.rec_headers.get_header("WARC-Date")) or fetch.requested_at
         snapshot, added = self.archive.import_capture(
-            fetch=fetch, body=body, headers=headers or None, fetched_at=fetch.requested_at,
+            fetch=fetch, body=body, headers=headers or None, fetched_at=fetched_at,
             request=record.rec_headers.get_header("GovReports-Request"), crawl_id=self.crawl_id)
         self.counts["snapshots"] += snapshot.is_new
         self.counts["fetches"] += added
@@ -157,6 +170,10 @@ class FileImport:
                 elif record.rec_type == "response" and record.http_headers is not None \
                         and record.http_headers.protocol.upper().startswith("HTTP"):
                     self.response(record, offset)
+                elif record.rec_type == "request":
+                    headers = record.rec_headers
+                    self.last_request = (headers.get_header("WARC-Record-ID"), headers.get_header("WARC-Target-URI"),
+                                         headers.get_header("WARC-Date"))
                 elif record.rec_type == "revisit":
                     self.revisit(record, offset)
                 elif record.rec_type == "metadata":

@@ -1,0 +1,51 @@
+"""Export, then import into an empty archive: the same captures and the same parsed report."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from archive.cli import cli
+from tests.webarchive.conftest import rows
+
+SNAPSHOTS = "select url, fetched_at, sha256, status, request, source from snapshots"
+REPORTS = ("select r.url, r.kind, r.title, r.year, r.source, r.parse_status, r.format, r.parent_url, "
+           "s.url as capture_url, s.sha256 from reports r join snapshots s on s.id = r.snapshot_id")
+CELLS = ("select r.url, r.kind, c.table_key, c.row_key, c.col_key, c.raw_text, c.value, c.status, c.unit "
+         "from report_cells c join reports r on r.id = c.report_id")
+CHECKS = ("select r.url, r.kind, c.identity, c.result, c.difference from report_checks c "
+          "join reports r on r.id = c.report_id")
+
+
+def _set(db, sql: str) -> set[tuple]:
+    return {tuple(row.values()) for row in rows(db, sql)}
+
+
+def test_export_then_import_gives_the_same_snapshots_and_cells(exported, tmp_path):
+    target = tmp_path / "restored.db"
+    result = CliRunner().invoke(cli, ["import-warc", str(exported.warc), "--db", str(target)])
+    assert result.exit_code == 0, result.output
+    assert _set(target, SNAPSHOTS) == _set(exported.db, SNAPSHOTS)
+    assert len(rows(target, SNAPSHOTS)) == len(rows(exported.db, SNAPSHOTS))
+    assert _set(target, REPORTS) == _set(exported.db, REPORTS)
+    cells = _set(exported.db, CELLS)
+    assert len(cells) > 1000 and _set(target, CELLS) == cells
+    assert _set(target, CHECKS) == _set(exported.db, CHECKS)
+    # Every fetch comes back: captures, re-fetches (304), redirect hops and failures.
+    fetches = "select url, requested_at, status, error from fetches"
+    assert _set(target, fetches) - _set(exported.db, fetches) == set()
+    assert len(rows(target, fetches)) == len(rows(exported.db, fetches))
+
+
+def test_importing_the_export_into_its_own_archive_changes_nothing(exported, tmp_path):
+    from tests.webarchive.conftest import copy_archive
+
+    db = copy_archive(exported.db, tmp_path)
+    before = {table: _set(db, f"select * from {table}") for table in ("snapshots", "fetches", "reports", "report_cells")}
+    result = CliRunner().invoke(cli, ["import-warc", str(exported.warc), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    captures = exported.summary.records["revisit"] + len(rows(
+        db, "select 1 from warc_records w join snapshots s on s.id = w.snapshot_id where w.direction = 'export' "
+            "and w.warc_type = 'response'"))
+    assert result.output.strip() == f"1 WARC file(s) imported ({captures} duplicates, 0 fetches, 0 snapshots), 0 unreadable"
+    for table, content in before.items():
+        assert _set(db, f"select * from {table}") == content, table
