@@ -21,7 +21,7 @@ from archive.parsed_reports import parse_stored_report
 from archive.store import Archive, Fetch, Snapshot, utc_now
 from archive.webarchive.captured_reports import record_captured_reports
 from archive.webarchive.http_blocks import stored_headers
-from archive.webarchive.warc_export import REDIRECTS, REPORT_RECORD_TYPE
+from archive.webarchive.warc_export import REPORT_RECORD_TYPE
 from archive.webarchive.warc_reading import WarcProblem, archive_time, check_warc, record_sha256
 
 
@@ -86,7 +86,7 @@ class FileImport:
     def response(self, record, offset: int) -> None:
         status = int(record.http_headers.get_statuscode() or 0)
         headers = stored_headers(record.http_headers)
-        if status in REDIRECTS:  # a redirect hop: the fetch log keeps it, no snapshot
+        if not 200 <= status < 300:  # a redirect hop or an error: the fetch log keeps it, as in a crawl
             fetch = self._fetch(record, status, headers, None)
             if self.archive.add_fetch_once(fetch, self.crawl_id):
                 self.counts["fetches"] += 1

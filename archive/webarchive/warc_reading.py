@@ -28,9 +28,34 @@ class WarcProblem:
         return f"{self.path}: unreadable WARC at record offset {self.offset}: {self.message}"
 
 
+def cut_gzip_member(path: Path) -> int | None:
+    """The offset of a gzip member that ends before its trailer (a file cut short), else None.
+    zlib yields a cut member's data without complaint, so warcio alone would not notice."""
+    with open(path, "rb") as stream:
+        if stream.read(2) != b"\x1f\x8b":
+            return None
+        stream.seek(0)
+        start, position, member = 0, 0, zlib.decompressobj(wbits=31)
+        while chunk := stream.read(CHUNK):
+            while chunk:
+                member.decompress(chunk)
+                if not member.eof:
+                    position += len(chunk)
+                    break
+                used = len(chunk) - len(member.unused_data)
+                position += used
+                start, chunk = position, member.unused_data
+                member = zlib.decompressobj(wbits=31)
+        return start if position > start else None
+
+
 def check_warc(path: Path) -> WarcProblem | None:
     """Read every record of the file to its end, verifying the digests it declares; the first
     record that cannot be read, or None when the whole file reads."""
+    try:
+        cut = cut_gzip_member(path)
+    except (OSError, zlib.error):
+        cut = None  # damaged, not cut: warcio's reading below says where
     try:
         with open(path, "rb") as stream:
             iterator = ArchiveIterator(stream, check_digests="raise")
@@ -43,6 +68,8 @@ def check_warc(path: Path) -> WarcProblem | None:
                 return WarcProblem(path, iterator.offset, _message(error))
     except OSError as error:
         return WarcProblem(path, 0, _message(error))
+    if cut is not None:
+        return WarcProblem(path, cut, "truncated gzip member (the file ends inside it)")
     return None
 
 
@@ -54,7 +81,9 @@ def _check_complete(record) -> None:
 
 
 def _message(error: BaseException) -> str:
-    if isinstance(error, (zlib.error, EOFError, AttributeError)):
+    if isinstance(error, AttributeError):  # warcio's parser meeting the end of a cut member
+        return "truncated or damaged gzip member"
+    if isinstance(error, (zlib.error, EOFError)):
         kind = "truncated or damaged gzip member"
     else:
         kind = type(error).__name__
