@@ -1,5 +1,8 @@
 """`gov-reports export-wacz`: a WACZ 1.1 package (one WARC, its CDXJ index, the report pages)
-that pywb and ReplayWeb.page open; built on warcio (the WARC) and cdxj-indexer (the index)."""
+that pywb and ReplayWeb.page open; built on warcio (the WARC) and cdxj-indexer (the index).
+
+The CDXJ index is named indexes/index.cdx, as the WACZ specification names it: pywb's
+`wb-manager add --unpack-wacz` only takes .cdx/.cdx.gz members."""
 
 from __future__ import annotations
 
@@ -62,26 +65,26 @@ def _datapackage(files: dict[str, Path], title: str) -> dict:
 
 def export_wacz(archive: Archive, path: Path, *, source: str | None = None, year: int | None = None,
                 since: str | None = None) -> WaczSummary:
-    """Write archive/data.warc.gz, indexes/index.cdxj, pages/pages.jsonl, datapackage.json and
+    """Write archive/data.warc.gz, indexes/index.cdx, pages/pages.jsonl, datapackage.json and
     datapackage-digest.json into the zip `path` (the WARC stored, not recompressed)."""
     with tempfile.TemporaryDirectory(prefix="wacz-") as work:
         work = Path(work)
         warc = work / WARC_NAME
         summary = export_warc(archive, warc, source=source, year=year, since=since,
                               recorded_as=f"{path.name}#archive/{WARC_NAME}")
-        index = work / "index.cdxj"
+        index = work / "index.cdx"
         with open(index, "w", encoding="utf-8") as out:
             write_cdx_index(out, [str(warc)], {"sort": True, "filename": WARC_NAME})
         pages = work / "pages.jsonl"
         count = _write_pages(archive, summary.warcinfo_id, pages)
-        files = {f"archive/{WARC_NAME}": warc, "indexes/index.cdxj": index, "pages/pages.jsonl": pages}
+        files = {f"archive/{WARC_NAME}": warc, "indexes/index.cdx": index, "pages/pages.jsonl": pages}
         package = work / "datapackage.json"
         package.write_text(json.dumps(_datapackage(files, f"gov-reports: {archive.path.name}"), indent=2,
                                       ensure_ascii=False), encoding="utf-8")
         digest = {"path": "datapackage.json", "hash": _sha256_file(package)}
         with zipfile.ZipFile(path, "w", allowZip64=True) as wacz:
             wacz.write(warc, f"archive/{WARC_NAME}", compress_type=zipfile.ZIP_STORED)
-            for name in ("indexes/index.cdxj", "pages/pages.jsonl"):
+            for name in ("indexes/index.cdx", "pages/pages.jsonl"):
                 wacz.write(files[name], name, compress_type=zipfile.ZIP_DEFLATED)
             wacz.write(package, "datapackage.json", compress_type=zipfile.ZIP_DEFLATED)
             wacz.writestr("datapackage-digest.json", json.dumps(digest), compress_type=zipfile.ZIP_DEFLATED)
