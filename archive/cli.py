@@ -169,19 +169,25 @@ def _export_options(command):
     return command
 
 
+def _export(export, out: Path, db: Path, **filters) -> None:
+    """Run one export function over the archive DB and print its summary."""
+    from archive.store import Archive
+
+    archive = Archive(db)
+    try:
+        click.echo(export(archive, out, **filters).line())
+    finally:
+        archive.close()
+
+
 @cli.command("export-warc")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @_export_options
 def export_warc_command(out: Path, db: Path, source: str | None, year: int | None, since: str | None) -> None:
     """Write the archive's captures to OUT (WARC 1.1, gzip), record ids kept in the archive."""
-    from archive.store import Archive
     from archive.webarchive.warc_export import export_warc
 
-    archive = Archive(db)
-    try:
-        click.echo(export_warc(archive, out, source=source, year=year, since=since).line())
-    finally:
-        archive.close()
+    _export(export_warc, out, db, source=source, year=year, since=since)
 
 
 @cli.command("export-wacz")
@@ -189,14 +195,9 @@ def export_warc_command(out: Path, db: Path, source: str | None, year: int | Non
 @_export_options
 def export_wacz_command(out: Path, db: Path, source: str | None, year: int | None, since: str | None) -> None:
     """Write the archive's captures to OUT as a WACZ 1.1 package (for pywb and ReplayWeb.page)."""
-    from archive.store import Archive
     from archive.webarchive.wacz_export import export_wacz
 
-    archive = Archive(db)
-    try:
-        click.echo(export_wacz(archive, out, source=source, year=year, since=since).line())
-    finally:
-        archive.close()
+    _export(export_wacz, out, db, source=source, year=year, since=since)
 
 
 @cli.command("import-warc")

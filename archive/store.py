@@ -224,38 +224,36 @@ class Archive:
         return {row["url"] for row in self.db.query("select distinct url from reports")}
 
     # -- web archives (WARC/WACZ export and import, capture traceability) ---------------------
-    def iter_export_fetches(self, *, source: str | None = None, year: int | None = None,
-                            since: str | None = None, page: int = 500) -> Iterator[dict]:
-        """Fetches in id order, with their snapshot's metadata but never its body (read with
-        `snapshot_body`); keyset pages keep memory flat in the archive's size."""
-        where, params = _export_filter("f", source, year, since, "f.requested_at")
+    def _keyset_pages(self, sql: str, params: dict, page: int) -> Iterator[dict]:
+        """The rows of `sql` (`… id > :last … order by id limit :page`) one page at a time, so
+        that memory stays flat in the archive's size."""
         last = 0
         while True:
-            rows = list(self.db.query(
-                "select f.*, s.fetched_at as snapshot_fetched_at, s.status as snapshot_status, "
-                "s.content_type as snapshot_content_type, s.sha256, s.size, s.headers, s.request, "
-                "s.source as snapshot_source from fetches f left join snapshots s on s.id = f.snapshot_id "
-                f"where f.id > ? {where} order by f.id limit ?", [last, *params, page]))
+            rows = list(self.db.query(sql, {**params, "last": last, "page": page}))
             yield from rows
             if len(rows) < page:
                 return
             last = rows[-1]["id"]
 
+    def iter_export_fetches(self, *, source: str | None = None, year: int | None = None,
+                            since: str | None = None, page: int = 500) -> Iterator[dict]:
+        """Fetches in id order, with their snapshot's metadata but never its body (read with
+        `snapshot_body`)."""
+        where, params = _export_filter("f", source, year, since, "f.requested_at")
+        yield from self._keyset_pages(
+            "select f.*, s.fetched_at as snapshot_fetched_at, s.status as snapshot_status, "
+            "s.content_type as snapshot_content_type, s.sha256, s.size, s.headers, s.request, "
+            "s.source as snapshot_source from fetches f left join snapshots s on s.id = f.snapshot_id "
+            f"where f.id > :last {where} order by f.id limit :page", params, page)
+
     def iter_unfetched_snapshots(self, *, source: str | None = None, year: int | None = None,
                                  since: str | None = None, page: int = 500) -> Iterator[dict]:
         """Snapshots no fetch row points at (stored by other means), without bodies, in id order."""
         where, params = _export_filter("s", source, year, since, "s.fetched_at")
-        last = 0
-        while True:
-            rows = list(self.db.query(
-                "select s.id, s.url, s.fetched_at, s.status, s.content_type, s.sha256, s.size, "
-                "s.headers, s.request, s.source from snapshots s where s.id > ? and not exists "
-                f"(select 1 from fetches f where f.snapshot_id = s.id) {where} order by s.id limit ?",
-                [last, *params, page]))
-            yield from rows
-            if len(rows) < page:
-                return
-            last = rows[-1]["id"]
+        yield from self._keyset_pages(
+            "select s.id, s.url, s.fetched_at, s.status, s.content_type, s.sha256, s.size, "
+            "s.headers, s.request, s.source from snapshots s where s.id > :last and not exists "
+            f"(select 1 from fetches f where f.snapshot_id = s.id) {where} order by s.id limit :page", params, page)
 
     def snapshot_body(self, snapshot_id: int) -> bytes:
         return self.db.execute("select body from snapshots where id = ?", [snapshot_id]).fetchone()[0]
@@ -301,22 +299,17 @@ class Archive:
 
     def iter_exported_reports(self, warcinfo_id: str) -> Iterator[dict]:
         """Reports whose snapshot went into one WARC file, with the capture record ids of their parts."""
-        capture = ("(select w.record_id from warc_records w where w.warcinfo_id = ? and w.snapshot_id = {} "
-                   "and w.warc_type in ('response', 'revisit') order by w.rowid limit 1)")
-        last = 0
-        while True:
-            rows = list(self.db.query(
+        capture = ("(select w.record_id from warc_records w where w.warcinfo_id = :warcinfo and "
+                   "w.snapshot_id = {} and w.warc_type in ('response', 'revisit') order by w.rowid limit 1)")
+        for row in self._keyset_pages(
                 f"select * from (select r.id, r.url, r.snapshot_id, r.source, r.kind, r.title, r.year, "
                 f"r.parent_url, r.link_text, {capture.format('r.snapshot_id')} as record_id from reports r "
-                "where r.id > ? order by r.id) where record_id is not null limit 200", [warcinfo_id, last]))
-            for row in rows:
-                row["parts"] = [part[0] for part in self.db.execute(
-                    f"select {capture.format('p.snapshot_id')} from report_parts p where p.report_id = ? "
-                    "order by p.part_no", [warcinfo_id, row["id"]])]
-                yield row
-            if len(rows) < 200:
-                return
-            last = rows[-1]["id"]
+                "where r.id > :last order by r.id) where record_id is not null limit :page",
+                {"warcinfo": warcinfo_id}, 200):
+            row["parts"] = [part[0] for part in self.db.execute(
+                f"select {capture.format('p.snapshot_id')} from report_parts p where p.report_id = :report "
+                "order by p.part_no", {"warcinfo": warcinfo_id, "report": row["id"]})]
+            yield row
 
     def iter_report_pages(self, warcinfo_id: str) -> Iterator[dict]:
         """The reports exported into one WARC file: URL, capture time, title."""
@@ -488,20 +481,17 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
 
 
 def _export_filter(alias: str, source: str | None, year: int | None, since: str | None,
-                   time_column: str) -> tuple[str, list]:
+                   time_column: str) -> tuple[str, dict]:
     """The `and …` clause of an export's --source/--year/--since on fetches or snapshots."""
-    clauses, params = [], []
+    clauses, params = [], {"source": source, "year": year, "since": since}
     if source:
-        clauses.append(f"{alias}.source = ?")
-        params.append(source)
+        clauses.append(f"{alias}.source = :source")
     if year:
-        clauses.append(f"{alias}.url in (select url from reports where year = ? union select s2.url from "
+        clauses.append(f"{alias}.url in (select url from reports where year = :year union select s2.url from "
                        "report_parts p join reports r2 on r2.id = p.report_id join snapshots s2 on "
-                       "s2.id = p.snapshot_id where r2.year = ?)")
-        params += [year, year]
+                       "s2.id = p.snapshot_id where r2.year = :year)")
     if since:
-        clauses.append(f"{time_column} >= ?")
-        params.append(since)
+        clauses.append(f"{time_column} >= :since")
     return "".join(" and " + clause for clause in clauses), params
 
 

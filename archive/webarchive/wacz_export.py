@@ -10,7 +10,6 @@ import hashlib
 import json
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from cdxj_indexer.main import write_cdx_index
@@ -21,16 +20,6 @@ from archive.webarchive.warc_export import ExportSummary, export_warc, software
 WACZ_VERSION = "1.1.1"
 WARC_NAME = "data.warc.gz"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Annual reports"}
-
-
-@dataclass
-class WaczSummary:
-    path: Path
-    warc: ExportSummary
-    pages: int
-
-    def line(self) -> str:
-        return f"{self.path}: {self.pages} report pages, {self.warc.line().split(': ', 1)[1]}"
 
 
 def _sha256_file(path: Path) -> str:
@@ -64,7 +53,7 @@ def _datapackage(files: dict[str, Path], title: str) -> dict:
 
 
 def export_wacz(archive: Archive, path: Path, *, source: str | None = None, year: int | None = None,
-                since: str | None = None) -> WaczSummary:
+                since: str | None = None) -> ExportSummary:
     """Write archive/data.warc.gz, indexes/index.cdx, pages/pages.jsonl, datapackage.json and
     datapackage-digest.json into the zip `path` (the WARC stored, not recompressed)."""
     with tempfile.TemporaryDirectory(prefix="wacz-") as work:
@@ -88,5 +77,5 @@ def export_wacz(archive: Archive, path: Path, *, source: str | None = None, year
                 wacz.write(files[name], name, compress_type=zipfile.ZIP_DEFLATED)
             wacz.write(package, "datapackage.json", compress_type=zipfile.ZIP_DEFLATED)
             wacz.writestr("datapackage-digest.json", json.dumps(digest), compress_type=zipfile.ZIP_DEFLATED)
-    summary.path = path
-    return WaczSummary(path, summary, count)
+    summary.path, summary.pages = path, count
+    return summary

@@ -70,10 +70,12 @@ class ExportSummary:
     path: Path
     records: Counter = field(default_factory=Counter)
     warcinfo_id: str = ""
+    pages: int | None = None  # report pages listed (a WACZ's pages.jsonl)
 
     def line(self) -> str:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(self.records.items()))
-        return f"{self.path}: {sum(self.records.values())} records ({counts})"
+        pages = f"{self.pages} report pages, " if self.pages is not None else ""
+        return f"{self.path}: {pages}{sum(self.records.values())} records ({counts})"
 
 
 @dataclass
