@@ -43,6 +43,19 @@ def response_block(status: int, headers: dict[str, str] | None, *, content_type:
     return StatusAndHeaders(_status_line(status), pairs, protocol="HTTP/1.1")
 
 
+def added_names(block: StatusAndHeaders, received: dict[str, str] | None) -> str | None:
+    """The headers of `block` the archive supplied (not received): named in the record's
+    `GovReports-Added-Headers`, so that an import keeps only what the server sent."""
+    names = {name.lower() for name in received or {}}
+    added = [name for name, _ in block.headers if name.lower() not in names and not name.startswith(ORIGINAL_PREFIX)]
+    return ", ".join(added) or None
+
+
+def without_added(headers: dict[str, str], added: str | None) -> dict[str, str]:
+    drop = {name.strip().lower() for name in (added or "").split(",")}
+    return {name: value for name, value in headers.items() if name.lower() not in drop}
+
+
 def request_block(url: str, request: str | None) -> tuple[StatusAndHeaders, bytes]:
     """The request line and Host (the archive keeps no other request header) and the form body of
     a request stored as "POST <form>"."""

@@ -23,7 +23,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 from archive.store import Archive, utc_now
-from archive.webarchive.http_blocks import request_block, response_block
+from archive.webarchive.http_blocks import added_names, request_block, response_block
 
 REPORT_RECORD_TYPE = "application/vnd.gov-reports.report+json"
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -143,18 +143,17 @@ class WarcExport:
         """The snapshot's own record: its bytes, or a digest revisit when the file already holds them."""
         date, digest = snapshot["fetched_at"], payload_digest(snapshot["sha256"])
         headers = json.loads(snapshot["headers"]) if snapshot["headers"] else None
-        extra = {"GovReports_Source": snapshot["source"], "GovReports_Request": snapshot["request"]}
+        block = response_block(snapshot["status"], headers, content_type=snapshot["content_type"],
+                               length=snapshot["size"])
+        extra = {"GovReports_Source": snapshot["source"], "GovReports_Request": snapshot["request"],
+                 "GovReports_Added_Headers": added_names(block, headers)}
         earlier = self.archive.exported_record_with_sha256(self.summary.warcinfo_id, snapshot["sha256"])
         if earlier is not None:
-            block = response_block(snapshot["status"], headers, content_type=snapshot["content_type"],
-                                   length=snapshot["size"])
             record = self.writer.create_revisit_record(
                 snapshot["url"], digest, earlier["target_uri"], earlier["warc_date"], http_headers=block,
                 warc_headers_dict=self._headers(date, WARC_Refers_To=earlier["record_id"], **extra))
         else:
             body = self.archive.snapshot_body(snapshot["id"])
-            block = response_block(snapshot["status"], headers, content_type=snapshot["content_type"],
-                                   length=len(body))
             record = self.writer.create_warc_record(
                 snapshot["url"], "response", payload=BytesIO(body), length=len(body), http_headers=block,
                 warc_headers_dict=self._headers(date, WARC_Payload_Digest=digest, **extra))

@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.parsed_reports import parse_stored_report
 from archive.store import Archive, Fetch, Snapshot, utc_now
 from archive.webarchive.captured_reports import record_captured_reports
-from archive.webarchive.http_blocks import stored_headers
+from archive.webarchive.http_blocks import stored_headers, without_added
 from archive.webarchive.warc_export import REPORT_RECORD_TYPE
 from archive.webarchive.warc_reading import WarcProblem, archive_time, check_warc, record_sha256
 
@@ -96,7 +96,8 @@ class FileImport:
         self._store(record, offset, status, headers, body)
 
     def _store(self, record, offset: int, status: int, headers: dict[str, str], body: bytes) -> None:
-        fetch = self._fetch(record, status, headers, len(body))
+        fetch = self._fetch(record, status, headers, len(body))  # Content-Type even when the export supplied it
+        headers = without_added(headers, record.rec_headers.get_header("GovReports-Added-Headers"))
         fetched_at = archive_time(record.rec_headers.get_header("WARC-Date")) or fetch.requested_at
         snapshot, added = self.archive.import_capture(
             fetch=fetch, body=body, headers=headers or None, fetched_at=fetched_at,

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from archive.cli import cli
 from tests.webarchive.conftest import rows
 
-SNAPSHOTS = "select url, fetched_at, sha256, status, request, source from snapshots"
+SNAPSHOTS = "select url, fetched_at, sha256, status, content_type, encoding, headers, request, source from snapshots"
 REPORTS = ("select r.url, r.kind, r.title, r.year, r.source, r.parse_status, r.format, r.parent_url, "
            "s.url as capture_url, s.sha256 from reports r join snapshots s on s.id = r.snapshot_id")
 CELLS = ("select r.url, r.kind, c.table_key, c.row_key, c.col_key, c.raw_text, c.value, c.status, c.unit "
