@@ -217,6 +217,6 @@ def import_warc_command(files: tuple[Path, ...], db: Path) -> None:
         archive.close()
     prepare_database(db)
     for problem in summary.problems:
-        click.echo(f"error: {problem.line()} (skipped, nothing archived from it)", err=True)
+        click.echo(f"error: {problem.line()}", err=True)
     click.echo(summary.line())
     sys.exit(1 if summary.problems else 0)

@@ -18,11 +18,11 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.parsed_reports import parse_stored_report
-from archive.store import Archive, Fetch, Snapshot, utc_now
+from archive.store import Archive, Fetch, Snapshot, sha256_hex, utc_now
 from archive.webarchive.captured_reports import record_captured_reports
 from archive.webarchive.http_blocks import stored_headers, without_added
 from archive.webarchive.warc_export import REPORT_RECORD_TYPE
-from archive.webarchive.warc_reading import WarcProblem, archive_time, check_warc, record_sha256
+from archive.webarchive.warc_reading import WarcProblem, archive_time, check_warc, problem_message, record_sha256
 
 
 @dataclass
@@ -51,6 +51,7 @@ class FileImport:
         self.warcinfo_id: str | None = None
         self.report_records = 0
         self.last_request: tuple[str, str, str] | None = None  # (record id, target URI, date)
+        self.problems: list[WarcProblem] = []
 
     def _keep(self, record, offset: int, *, snapshot_id: int | None = None, fetch_id: int | None = None) -> None:
         headers = record.rec_headers
@@ -118,9 +119,8 @@ class FileImport:
         status = int(record.http_headers.get_statuscode() or 0) if record.http_headers else 200
         http = stored_headers(record.http_headers) if record.http_headers else {}
         body = self.archive.snapshot_body(snapshot_id)
-        if status == 304:
-            fetch = self._fetch(record, status, http, None)
-            known = self.archive.snapshot_with_digest(fetch.url, record_sha256(record) or "",
+        if status == 304:  # not a new body: only a fetch of what this URL already has
+            known = self.archive.snapshot_with_digest(headers.get_header("WARC-Target-URI"), sha256_hex(body),
                                                       headers.get_header("GovReports-Request"))
             if known is None:
                 self.counts["revisits without their capture"] += 1
@@ -160,25 +160,32 @@ class FileImport:
         parse_stored_report(self.archive.db, report_id, utc_now())
         self.counts["reports"] += 1
 
+    def record(self, record, offset: int) -> None:
+        if record.rec_type == "warcinfo":
+            self.warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
+            self._keep(record, offset)
+        elif record.rec_type == "response" and record.http_headers is not None \
+                and record.http_headers.protocol.upper().startswith("HTTP"):
+            self.response(record, offset)
+        elif record.rec_type == "request":
+            headers = record.rec_headers
+            self.last_request = (headers.get_header("WARC-Record-ID"), headers.get_header("WARC-Target-URI"),
+                                 headers.get_header("WARC-Date"))
+        elif record.rec_type == "revisit":
+            self.revisit(record, offset)
+        elif record.rec_type == "metadata":
+            self.metadata(record, offset)
+
     def run(self) -> None:
         with open(self.path, "rb") as stream:
             iterator = ArchiveIterator(stream)
             for record in iterator:
                 offset = iterator.offset
-                if record.rec_type == "warcinfo":
-                    self.warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
-                    self._keep(record, offset)
-                elif record.rec_type == "response" and record.http_headers is not None \
-                        and record.http_headers.protocol.upper().startswith("HTTP"):
-                    self.response(record, offset)
-                elif record.rec_type == "request":
-                    headers = record.rec_headers
-                    self.last_request = (headers.get_header("WARC-Record-ID"), headers.get_header("WARC-Target-URI"),
-                                         headers.get_header("WARC-Date"))
-                elif record.rec_type == "revisit":
-                    self.revisit(record, offset)
-                elif record.rec_type == "metadata":
-                    self.metadata(record, offset)
+                try:
+                    self.record(record, offset)
+                except Exception as error:  # a record read whole but not understood (a status "abc"…)
+                    self.problems.append(WarcProblem(self.path, offset, problem_message(error), "this record"))
+                    self.counts["records not archived"] += 1
         self.archive.commit()
         if not self.report_records:
             self.counts["reports"] += record_captured_reports(self.archive, self.crawl_id)
@@ -194,8 +201,11 @@ def import_warcs(archive: Archive, paths: list[Path]) -> ImportSummary:
             continue
         crawl_id = archive.start_crawl("import-warc", {"warc": str(path)})
         counts = Counter()
-        FileImport(archive, path, crawl_id, counts).run()
-        archive.finish_crawl(crawl_id, "finished", dict(counts))
+        importer = FileImport(archive, path, crawl_id, counts)
+        importer.run()
+        summary.problems += importer.problems
+        status = f"finished, {len(importer.problems)} records not archived" if importer.problems else "finished"
+        archive.finish_crawl(crawl_id, status, dict(counts))
         summary.counts.update(counts)
         summary.files += 1
     return summary

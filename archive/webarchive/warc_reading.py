@@ -23,9 +23,11 @@ class WarcProblem:
     path: Path
     offset: int
     message: str
+    skipped: str = "the file"  # or "this record": a record read whole that could not be archived
 
     def line(self) -> str:
-        return f"{self.path}: unreadable WARC at record offset {self.offset}: {self.message}"
+        return (f"{self.path}: unreadable WARC at record offset {self.offset}: {self.message} "
+                f"({self.skipped} skipped, nothing archived from it)")
 
 
 def cut_gzip_member(path: Path) -> int | None:
@@ -65,9 +67,9 @@ def check_warc(path: Path) -> WarcProblem | None:
                         pass
                     _check_complete(record)
             except (Exception, EOFError) as error:  # warcio raises anything from zlib to AttributeError
-                return WarcProblem(path, iterator.offset, _message(error))
+                return WarcProblem(path, iterator.offset, problem_message(error))
     except OSError as error:
-        return WarcProblem(path, 0, _message(error))
+        return WarcProblem(path, 0, problem_message(error))
     if cut is not None:
         return WarcProblem(path, cut, "truncated gzip member (the file ends inside it)")
     return None
@@ -80,7 +82,7 @@ def _check_complete(record) -> None:
         raise EOFError(f"record ends {limit} bytes before its Content-Length")
 
 
-def _message(error: BaseException) -> str:
+def problem_message(error: BaseException) -> str:
     if isinstance(error, AttributeError):  # warcio's parser meeting the end of a cut member
         return "truncated or damaged gzip member"
     if isinstance(error, (zlib.error, EOFError)):

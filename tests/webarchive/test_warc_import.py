@@ -201,3 +201,22 @@ def test_a_bad_file_among_good_ones_is_skipped_and_the_good_ones_imported(export
     assert {r["url"] for r in rows(db, "select distinct url from fetches")} == \
         {r["url"] for r in rows(db, "select distinct w.target_uri as url from warc_records w "
                                     "where w.warc_file = 'capture.warc.gz' and w.warc_type = 'response'")}
+
+
+def test_a_record_that_reads_but_makes_no_sense_is_skipped_alone(tmp_path):
+    """A status line that is no status: that record is reported with its offset, the rest archived."""
+    warc = tmp_path / "odd.warc.gz"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, status in (("http://portal.example/odd", "abc Broken"), ("http://portal.example/ok", "200 OK")):
+            http = StatusAndHeaders(status, [("Content-Type", "text/plain")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(b"body"), length=4,
+                                                          http_headers=http))
+    db = tmp_path / "a.db"
+    result = _import(db, warc)
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {warc}: unreadable WARC at record offset {_offsets(warc)[0]}: ValueError")
+    assert line.endswith("(this record skipped, nothing archived from it)")
+    assert [r["url"] for r in rows(db, "select url from snapshots")] == ["http://portal.example/ok"]
+    assert rows(db, "select status from crawls") == [{"status": "finished, 1 records not archived"}]
