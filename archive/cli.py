@@ -1,4 +1,4 @@
-"""`gov-reports`: the project's command line (crawl, demo, sources, parse, reparse, serve)."""
+"""`gov-reports`: the project's command line (crawl, demo, sources, parse, reparse, serve, export-warc, export-wacz, import-warc)."""
 
 from __future__ import annotations
 

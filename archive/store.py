@@ -385,11 +385,6 @@ class Archive:
         row = self.db.execute("select id from reports where snapshot_id = ?", [snapshot_id]).fetchone()
         return row[0] if row else None
 
-    def report_capture(self, report_id: int) -> dict | None:
-        """The capture a report was read from (snapshot, URL, time, digest, latest WARC record)."""
-        rows = self.db.query("select * from report_captures where report_id = ?", [report_id])
-        return next(iter(rows), None)
-
 
 def _is_text(content_type: str | None, body: bytes) -> bool:
     if content_type:

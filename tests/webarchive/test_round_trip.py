@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from archive.cli import cli
@@ -49,3 +51,43 @@ def test_importing_the_export_into_its_own_archive_changes_nothing(exported, tmp
     assert result.output.strip() == f"1 WARC file(s) imported ({captures} duplicates, 0 fetches, 0 snapshots), 0 unreadable"
     for table, content in before.items():
         assert _set(db, f"select * from {table}") == content, table
+
+
+def _book_page(number: int, lines: list[str]) -> bytes:
+    text = "\n".join(lines)
+    return (f"<html><head><title>Page {number} - book</title></head><body><p>Basic HTML Version</p>"
+            f"<pre><code>{text}</code></pre><p>P. {number}</p></body></html>").encode("utf-8")
+
+
+def test_a_flipbook_report_keeps_its_parts_through_export_and_import(tmp_path):
+    """A report read from several snapshots: its report record names every part's capture."""
+    from archive.parsed_reports import parse_stored_report
+    from archive.store import Archive, Snapshot, utc_now
+    from archive.webarchive.warc_export import export_warc
+    from archive.webarchive.warc_import import import_warcs
+    from tests.webarchive.conftest import rows as read
+
+    lines = (Path(__file__).parents[1] / "fixtures" / "corpus_022.txt").read_text(encoding="utf-8").splitlines()
+    half = len(lines) // 2
+    base = "http://flip.example/book/files/basic-html/"
+    source = Archive(tmp_path / "a.db")
+    pages = [source.store_snapshot(url=f"{base}page{n}.html", body=_book_page(n, part), status=200,
+                                   content_type="text/html; charset=utf-8", fetched_at=f"2025-02-0{n}T00:00:00.000Z")
+             for n, part in ((1, lines[:half]), (2, lines[half:]))]
+    report_id = source.record_report(snapshot=Snapshot(pages[0].id, base, pages[0].sha256, is_new=False),
+                                     source=None, kind="flipbook", title="洪泽区人民政府2023年政府信息公开工作年度报告",
+                                     year=2023)
+    source.record_report_parts(report_id, [page.id for page in pages])
+    source.commit()
+    parse_stored_report(source.db, report_id, utc_now())
+    export_warc(source, tmp_path / "book.warc.gz")
+    source.close()
+    target = Archive(tmp_path / "b.db")
+    import_warcs(target, [tmp_path / "book.warc.gz"])
+    target.close()
+    parts = ("select p.part_no, s.url, s.sha256 from report_parts p join snapshots s on s.id = p.snapshot_id "
+             "join reports r on r.id = p.report_id where r.kind = 'flipbook'")
+    assert read(tmp_path / "b.db", parts) == read(tmp_path / "a.db", parts) and len(read(tmp_path / "a.db", parts)) == 2
+    cells = _set(tmp_path / "a.db", CELLS)
+    assert len(cells) > 50 and _set(tmp_path / "b.db", CELLS) == cells
+    assert _set(tmp_path / "b.db", REPORTS) == _set(tmp_path / "a.db", REPORTS)
