@@ -68,6 +68,9 @@ def check_warc(path: Path) -> WarcProblem | None:
                     _check_complete(record)
             except (Exception, EOFError) as error:  # warcio raises anything from zlib to AttributeError
                 return WarcProblem(path, iterator.offset, problem_message(error))
+            # warcio ends quietly at a record it cannot start (an uncompressed file cut inside one).
+            if iterator.offset < path.stat().st_size:
+                return WarcProblem(path, iterator.offset, "no readable record here (the file ends inside it)")
     except OSError as error:
         return WarcProblem(path, 0, problem_message(error))
     if cut is not None:

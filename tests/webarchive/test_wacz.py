@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -88,20 +89,26 @@ def _free_port() -> int:
 
 
 def _pywb(*args: str) -> list[str]:
-    """pywb's console scripts, run with this interpreter."""
+    """pywb's console scripts: from PYWB_BIN (a pywb installed in an environment of its own, when
+    this one cannot hold pywb's pins) or run with this interpreter (the `test` extra's pywb)."""
+    if os.environ.get("PYWB_BIN"):
+        return [str(Path(os.environ["PYWB_BIN"]) / args[0]), *args[1:]]
     module, function = {"wb-manager": ("pywb.manager.manager", "main_wrap_exc"),
                         "wayback": ("pywb.apps.cli", "wayback")}[args[0]]
     return [sys.executable, "-c", f"import sys; from {module} import {function} as main; sys.exit(main())",
             *args[1:]]
 
 
-def _get(url: str, deadline: float) -> bytes:
+def _get(url: str, deadline: float, server: subprocess.Popen) -> bytes:
+    """The body at `url` once the server answers (it may still be starting)."""
     while True:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return response.read()
+        except urllib.error.HTTPError:
+            raise  # the server is up and answered: no capture there
         except (urllib.error.URLError, ConnectionError):
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or server.poll() is not None:
                 raise
             time.sleep(0.3)
 
@@ -112,17 +119,22 @@ def test_pywb_replays_the_report_pages_byte_for_byte(wacz, tmp_path):
     subprocess.run(_pywb("wb-manager", "add", "--unpack-wacz", "reports", str(path)), cwd=tmp_path, check=True,
                    capture_output=True)
     port = _free_port()
+    log = open(tmp_path / "wayback.log", "wb")
     server = subprocess.Popen(_pywb("wayback", "-p", str(port), "-b", "127.0.0.1"), cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=log, stderr=subprocess.STDOUT)
     try:
         reports = rows(db, "select s.url, s.fetched_at, s.body from reports r join snapshots s on s.id = r.snapshot_id")
         deadline = time.monotonic() + 60
         for report in reports:
             timestamp = "".join(ch for ch in report["fetched_at"] if ch.isdigit())[:14]
             # id_: the archived bytes as captured, without pywb's rewriting.
-            replayed = _get(f"http://127.0.0.1:{port}/reports/{timestamp}id_/{report['url']}", deadline)
+            replayed = _get(f"http://127.0.0.1:{port}/reports/{timestamp}id_/{report['url']}", deadline, server)
             assert replayed == report["body"], report["url"]
         assert len(reports) == 12
+    except urllib.error.URLError as error:
+        raise AssertionError(f"wayback did not serve: {error}\n" +
+                             (tmp_path / "wayback.log").read_text(errors="replace")[-2000:]) from error
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -86,7 +87,7 @@ def test_redirect_hops_are_3xx_responses_with_their_location(exported):
     expected = {}
     for fetch in fetched:
         chain = json.loads(fetch["redirect_chain"] or "[]") + [fetch["url"]]
-        for source, target in zip(chain, chain[1:]):
+        for source, target in pairwise(chain):
             expected[source] = target
     assert len(hops) == sum(f["status"] in (301, 302, 303, 307, 308) for f in fetched) == 3
     assert all(hop["http"]["Location"] == expected[hop["headers"]["WARC-Target-URI"]] for hop in hops)

@@ -220,3 +220,23 @@ def test_a_record_that_reads_but_makes_no_sense_is_skipped_alone(tmp_path):
     assert line.endswith("(this record skipped, nothing archived from it)")
     assert [r["url"] for r in rows(db, "select url from snapshots")] == ["http://portal.example/ok"]
     assert rows(db, "select status from crawls") == [{"status": "finished, 1 records not archived"}]
+
+
+def test_an_uncompressed_warc_is_read_and_one_cut_short_is_refused(tmp_path):
+    warc = tmp_path / "plain.warc"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=False)
+        for number in range(3):
+            body = f"<html><body>page {number}</body></html>".encode() * 50
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"http://portal.example/{number}.html", "response",
+                                                          payload=BytesIO(body), length=len(body), http_headers=http))
+    offsets = _offsets(warc)
+    cut = tmp_path / "cut.warc"
+    cut.write_bytes(warc.read_bytes()[:offsets[2] + 300])
+    db = tmp_path / "a.db"
+    refused = _import(db, cut)
+    assert refused.exit_code == 1 and f"unreadable WARC at record offset {offsets[2]}:" in refused.stderr
+    assert not db.exists() or rows(db, "select 1 from snapshots") == []
+    assert _import(db, warc).exit_code == 0
+    assert len(rows(db, "select 1 from snapshots")) == 3
