@@ -7,6 +7,8 @@ import gzip
 import hashlib
 import json
 import random
+import shutil
+import subprocess
 import urllib.error
 import urllib.request
 from io import BytesIO
@@ -240,3 +242,20 @@ def test_an_uncompressed_warc_is_read_and_one_cut_short_is_refused(tmp_path):
     assert not db.exists() or rows(db, "select 1 from snapshots") == []
     assert _import(db, warc).exit_code == 0
     assert len(rows(db, "select 1 from snapshots")) == 3
+
+
+@pytest.mark.skipif(shutil.which("wget") is None, reason="wget is not installed (capture_http covers the feature)")
+def test_a_wget_warc_file_is_archived_and_its_reports_parsed(site, tmp_path):
+    """GNU wget's --warc-file (WARC/1.0, request before response, sha1 digests) of the portal."""
+    with PortalServer(site) as portal:
+        subprocess.run(["wget", "--recursive", "--level=6", "--quiet", "--delete-after", "--no-directories",
+                        "--retry-on-http-error=500", "--waitretry=0", "-e", "robots=off",
+                        f"--warc-file={tmp_path / 'portal'}", portal.url],
+                       cwd=tmp_path, timeout=120, check=False)  # exit 8: the portal's 404s
+    db = tmp_path / "a.db"
+    result = _import(db, tmp_path / "portal.warc.gz")
+    assert result.exit_code == 0, result.output
+    reports = {(r["kind"], _path(r["url"])) for r in rows(db, "select kind, url from reports")}
+    assert reports == {("page", p) for p in site.report_paths()} | {("attachment", p) for p in site.attachment_paths()}
+    fetches = rows(db, "select f.requested_at, s.fetched_at from fetches f join snapshots s on s.id = f.snapshot_id")
+    assert fetches and all(f["requested_at"] <= f["fetched_at"] for f in fetches)
