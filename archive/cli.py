@@ -1,4 +1,4 @@
-"""`gov-reports`: the project's command line (crawl, demo, sources, parse, reparse, serve)."""
+"""`gov-reports`: the project's command line (crawl, demo, sources, parse, reparse, serve, export-warc, export-wacz, import-warc)."""
 
 from __future__ import annotations
 
@@ -169,6 +169,73 @@ def reparse(db: Path, pending: bool) -> None:
         click.echo("changed report ids: " + ", ".join(map(str, summary.changed)))
     for status, count in summary.statuses.items():
         click.echo(f"  {status}: {count}")
+
+
+# -- web archives (WARC and WACZ) ---------------------------------------------------------------
+def _export_options(command):
+    """--db, --source, --year, --since: which captures an export holds."""
+    for option in reversed([
+        click.option("--db", "db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     default="archive.db", show_default=True, help="Archive database."),
+        click.option("--source", help="Only captures of this source (registry name)."),
+        click.option("--year", type=int, help="Only captures of reports of this data year (and their parts)."),
+        click.option("--since", help="Only fetches made at or after this date (ISO 8601, e.g. 2024-01-01)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def _export(export, out: Path, db: Path, **filters) -> None:
+    """Run one export function over the archive DB and print its summary."""
+    from archive.store import Archive
+
+    archive = Archive(db)
+    try:
+        click.echo(export(archive, out, **filters).line())
+    finally:
+        archive.close()
+
+
+@cli.command("export-warc")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@_export_options
+def export_warc_command(out: Path, db: Path, source: str | None, year: int | None, since: str | None) -> None:
+    """Write the archive's captures to OUT (WARC 1.1, gzip), record ids kept in the archive."""
+    from archive.webarchive.warc_export import export_warc
+
+    _export(export_warc, out, db, source=source, year=year, since=since)
+
+
+@cli.command("export-wacz")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@_export_options
+def export_wacz_command(out: Path, db: Path, source: str | None, year: int | None, since: str | None) -> None:
+    """Write the archive's captures to OUT as a WACZ 1.1 package (for pywb and ReplayWeb.page)."""
+    from archive.webarchive.wacz_export import export_wacz
+
+    _export(export_wacz, out, db, source=source, year=year, since=since)
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default="archive.db",
+              show_default=True, help="Archive database (created if missing).")
+def import_warc_command(files: tuple[Path, ...], db: Path) -> None:
+    """Archive the responses of WARC FILES (any crawler's) as snapshots, then classify and parse them."""
+    from archive.publish.cli import prepare_database
+    from archive.store import Archive
+    from archive.webarchive.warc_import import import_warcs
+
+    archive = Archive(db)
+    try:
+        summary = import_warcs(archive, list(files))
+    finally:
+        archive.close()
+    prepare_database(db)
+    for problem in summary.problems:
+        click.echo(f"error: {problem.line()}", err=True)
+    click.echo(summary.line())
+    sys.exit(1 if summary.problems else 0)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import sqlite_utils
 
@@ -375,6 +375,169 @@ class Archive:
     def report_urls(self) -> set[str]:
         return {row["url"] for row in self.db.query("select distinct url from reports")}
 
+    # -- web archives (WARC/WACZ export and import, capture traceability) ---------------------
+    def _keyset_pages(self, sql: str, params: dict, page: int) -> Iterator[dict]:
+        """The rows of `sql` (`… id > :last … order by id limit :page`) one page at a time, so
+        that memory stays flat in the archive's size."""
+        last = 0
+        while True:
+            rows = list(self.db.query(sql, {**params, "last": last, "page": page}))
+            yield from rows
+            if len(rows) < page:
+                return
+            last = rows[-1]["id"]
+
+    def iter_export_fetches(self, *, source: str | None = None, year: int | None = None,
+                            since: str | None = None, page: int = 500) -> Iterator[dict]:
+        """Fetches in id order, with their snapshot's metadata but never its body (read with
+        `snapshot_body`)."""
+        where, params = _export_filter("f", source, year, since, "f.requested_at")
+        yield from self._keyset_pages(
+            "select f.*, s.fetched_at as snapshot_fetched_at, s.status as snapshot_status, "
+            "s.content_type as snapshot_content_type, s.sha256, s.size, s.headers, s.request, "
+            "s.source as snapshot_source from fetches f left join snapshots s on s.id = f.snapshot_id "
+            f"where f.id > :last {where} order by f.id limit :page", params, page)
+
+    def iter_unfetched_snapshots(self, *, source: str | None = None, year: int | None = None,
+                                 since: str | None = None, page: int = 500) -> Iterator[dict]:
+        """Snapshots no fetch row points at (stored by other means), without bodies, in id order."""
+        where, params = _export_filter("s", source, year, since, "s.fetched_at")
+        yield from self._keyset_pages(
+            "select s.id, s.url, s.fetched_at, s.status, s.content_type, s.sha256, s.size, "
+            "s.headers, s.request, s.source from snapshots s where s.id > :last and not exists "
+            f"(select 1 from fetches f where f.snapshot_id = s.id) {where} order by s.id limit :page", params, page)
+
+    def snapshot_body(self, snapshot_id: int) -> bytes:
+        """The bytes as fetched (read through `snapshot`, the one place bodies are read)."""
+        return self.snapshot(snapshot_id).body
+
+    def redirect_target(self, fetch_id: int, url: str) -> str | None:
+        """Where a redirect hop led: the next URL of the first later fetch whose chain holds it."""
+        rows = self.db.execute(
+            "select url, redirect_chain from fetches where id > ? and redirect_chain like ? "
+            "order by id limit 1", [fetch_id, "%" + json.dumps(url)[1:-1] + "%"]).fetchall()
+        for final_url, chain in rows:
+            hops = json.loads(chain) + [final_url]
+            if url in hops[:-1]:
+                return hops[hops.index(url) + 1]
+        return None
+
+    def record_warc_records(self, rows: list[dict]) -> None:
+        """WARC records written or read for captures: record id, type, file, offset, fetch, snapshot."""
+        if rows:
+            self._write()
+            # A record read again (the same file imported twice) is already there: kept once.
+            self.db["warc_records"].insert_all(rows, ignore=True)
+            self.commit_if_due()
+
+    def warc_record_snapshot(self, record_id: str) -> int | None:
+        row = self.db.execute("select snapshot_id from warc_records where record_id = ? "
+                              "and snapshot_id is not null", [record_id]).fetchone()
+        return row[0] if row else None
+
+    def exported_capture(self, warcinfo_id: str, snapshot_id: int) -> str | None:
+        """The record holding a snapshot's capture (its response, or a digest revisit) in one WARC file."""
+        row = self.db.execute(
+            "select record_id from warc_records where warcinfo_id = ? and snapshot_id = ? and "
+            "warc_type in ('response', 'revisit') order by rowid limit 1", [warcinfo_id, snapshot_id]).fetchone()
+        return row[0] if row else None
+
+    def exported_record_with_sha256(self, warcinfo_id: str, sha256: str) -> dict | None:
+        """The response record in one WARC file that holds these bytes (revisits refer to it)."""
+        rows = self.db.query(
+            "select w.record_id, w.target_uri, w.warc_date from snapshots s join warc_records w on "
+            "w.snapshot_id = s.id and w.warcinfo_id = ? and w.warc_type = 'response' where s.sha256 = ? "
+            "order by w.rowid limit 1", [warcinfo_id, sha256])
+        return next(iter(rows), None)
+
+    def iter_exported_reports(self, warcinfo_id: str) -> Iterator[dict]:
+        """Reports whose snapshot went into one WARC file, with the capture record ids of their parts."""
+        capture = ("(select w.record_id from warc_records w where w.warcinfo_id = :warcinfo and "
+                   "w.snapshot_id = {} and w.warc_type in ('response', 'revisit') order by w.rowid limit 1)")
+        for row in self._keyset_pages(
+                f"select * from (select r.id, r.url, r.snapshot_id, r.source, r.kind, r.title, r.year, "
+                f"r.parent_url, r.link_text, {capture.format('r.snapshot_id')} as record_id from reports r "
+                "where r.id > :last order by r.id) where record_id is not null limit :page",
+                {"warcinfo": warcinfo_id}, 200):
+            row["parts"] = [part[0] for part in self.db.execute(
+                f"select {capture.format('p.snapshot_id')} from report_parts p where p.report_id = :report "
+                "order by p.part_no", {"warcinfo": warcinfo_id, "report": row["id"]})]
+            yield row
+
+    def iter_report_pages(self, warcinfo_id: str) -> Iterator[dict]:
+        """The reports exported into one WARC file: URL, capture time, title."""
+        yield from self.db.query(
+            "select r.id, r.url, r.title, s.url as capture_url, s.fetched_at from reports r join snapshots s "
+            "on s.id = r.snapshot_id where exists (select 1 from warc_records w where w.snapshot_id = "
+            "r.snapshot_id and w.warcinfo_id = ? and w.warc_type in ('response', 'revisit')) order by r.id",
+            [warcinfo_id])
+
+    def snapshot_with_digest(self, url: str, sha256: str, request: str | None = None) -> dict | None:
+        """Any snapshot of this request with these bytes (import de-duplicates against all of them)."""
+        rows = self.db.query("select id, sha256 from snapshots where url = ? and request is ? and "
+                             "sha256 = ? order by id desc limit 1", [url, request, sha256])
+        return next(iter(rows), None)
+
+    def snapshot_id_with_sha256(self, sha256: str) -> int | None:
+        row = self.db.execute("select id from snapshots where sha256 = ? order by id limit 1",
+                              [sha256]).fetchone()
+        return row[0] if row else None
+
+    def import_capture(self, *, fetch: Fetch, body: bytes, headers: dict[str, str] | None,
+                       fetched_at: str, request: str | None, crawl_id: int | None) -> tuple[Snapshot, bool]:
+        """A response read from a WARC: a snapshot unless these bytes of this request are already
+        archived, and a fetch unless the same fetch (URL, time, snapshot) is; (snapshot, fetch added)."""
+        existing = self.snapshot_with_digest(fetch.url, sha256_hex(body), request)
+        if existing is not None:
+            snapshot = Snapshot(existing["id"], fetch.url, existing["sha256"], is_new=False)
+            known = self.db.execute("select 1 from fetches where url = ? and requested_at = ? and "
+                                    "snapshot_id = ?", [fetch.url, fetch.requested_at, snapshot.id]).fetchone()
+            if known:
+                return snapshot, False
+            fetch_id = self.record_fetch(fetch, crawl_id)
+            self._write()
+            self.db.execute("update fetches set snapshot_id = ? where id = ?", [snapshot.id, fetch_id])
+            return snapshot, True
+        fetch_id = self.record_fetch(fetch, crawl_id)
+        snapshot = self.store_snapshot(url=fetch.url, body=body, status=fetch.status,
+                                       content_type=fetch.content_type, headers=headers, source=fetch.source,
+                                       crawl_id=crawl_id, fetch_id=fetch_id, fetched_at=fetched_at,
+                                       request=request)
+        return snapshot, True
+
+    def add_fetch_once(self, fetch: Fetch, crawl_id: int | None) -> bool:
+        """Log a fetch read from a WARC unless the same one (URL, time, status, error) is there."""
+        known = self.db.execute("select 1 from fetches where url = ? and requested_at = ? and status is ? "
+                                "and error is ?", [fetch.url, fetch.requested_at, fetch.status,
+                                                   fetch.error]).fetchone()
+        if known:
+            return False
+        self.record_fetch(fetch, crawl_id)
+        return True
+
+    def revisited_snapshot(self, sha256: str | None, refers_to: str | None,
+                           payload_digest: str | None) -> int | None:
+        """The snapshot a revisit record means: by sha256, by the record it refers to, or by the
+        payload digest (any algorithm) of a response record imported before."""
+        if sha256 and (found := self.snapshot_id_with_sha256(sha256)) is not None:
+            return found
+        if refers_to and (found := self.warc_record_snapshot(refers_to)) is not None:
+            return found
+        if payload_digest:
+            row = self.db.execute("select snapshot_id from warc_records where payload_digest = ? and "
+                                  "snapshot_id is not null order by rowid limit 1", [payload_digest]).fetchone()
+            return row[0] if row else None
+        return None
+
+    def iter_crawl_snapshots(self, crawl_id: int) -> Iterator[dict]:
+        """Snapshots a crawl (or an import) added, without bodies, in id order."""
+        yield from self.db.query("select id, url, status, content_type, sha256, source from snapshots "
+                                 "where crawl_id = ? order by id", [crawl_id])
+
+    def report_id_of_snapshot(self, snapshot_id: int) -> int | None:
+        row = self.db.execute("select id from reports where snapshot_id = ?", [snapshot_id]).fetchone()
+        return row[0] if row else None
+
 
 def _sql_number(value: int | Decimal | None) -> int | float | None:
     if isinstance(value, Decimal):
@@ -428,6 +591,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         pk="id", if_not_exists=True,
     )
     _ensure_parse_tables(db)
+    _ensure_webarchive_tables(db)
     db["snapshots"].create_index(["url", "id"], if_not_exists=True)
     db["snapshots"].create_index(["sha256"], if_not_exists=True)
     db["fetches"].create_index(["url"], if_not_exists=True)
@@ -471,3 +635,45 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
     for column in ("metadata", "notes", "parsed_at"):
         if column not in db["reports"].columns_dict:
             db["reports"].add_column(column, str)
+
+
+def _export_filter(alias: str, source: str | None, year: int | None, since: str | None,
+                   time_column: str) -> tuple[str, dict]:
+    """The `and …` clause of an export's --source/--year/--since on fetches or snapshots."""
+    clauses, params = [], {"source": source, "year": year, "since": since}
+    if source:
+        clauses.append(f"{alias}.source = :source")
+    if year:
+        clauses.append(f"{alias}.url in (select url from reports where year = :year union select s2.url from "
+                       "report_parts p join reports r2 on r2.id = p.report_id join snapshots s2 on "
+                       "s2.id = p.snapshot_id where r2.year = :year)")
+    if since:
+        clauses.append(f"{time_column} >= :since")
+    return "".join(" and " + clause for clause in clauses), params
+
+
+def _ensure_webarchive_tables(db: sqlite_utils.Database) -> None:
+    """WARC records written (export) or read (import) for captures, and the views that let every
+    report and cell name the capture it came from."""
+    db["warc_records"].create(
+        {"record_id": str, "warc_type": str, "warc_file": str, "warcinfo_id": str, "record_offset": int,
+         "direction": str, "target_uri": str, "warc_date": str, "fetch_id": int, "snapshot_id": int,
+         "payload_digest": str, "recorded_at": str},
+        if_not_exists=True,
+    )
+    # The same record can be both written here (export) and read back (import).
+    db["warc_records"].create_index(["record_id", "direction"], unique=True, if_not_exists=True)
+    db["warc_records"].create_index(["snapshot_id"], if_not_exists=True)
+    db["warc_records"].create_index(["warcinfo_id", "snapshot_id"], if_not_exists=True)
+    # The latest response/revisit record naming the snapshot: what a citation quotes.
+    db.execute("""create view if not exists report_captures as
+select r.id as report_id, r.snapshot_id, s.url, s.fetched_at, s.sha256, s.size,
+  (select w.record_id from warc_records w where w.snapshot_id = r.snapshot_id
+   and w.warc_type in ('response', 'revisit') order by w.recorded_at desc, w.rowid desc limit 1) as warc_record_id,
+  (select w.warc_file from warc_records w where w.snapshot_id = r.snapshot_id
+   and w.warc_type in ('response', 'revisit') order by w.recorded_at desc, w.rowid desc limit 1) as warc_file
+from reports r join snapshots s on s.id = r.snapshot_id""")
+    db.execute("""create view if not exists cell_captures as
+select c.report_id, c.table_key, c.row_key, c.col_key, c.value, c.status,
+  k.snapshot_id, k.url, k.fetched_at, k.sha256, k.warc_record_id, k.warc_file
+from report_cells c join report_captures k on k.report_id = c.report_id""")

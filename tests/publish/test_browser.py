@@ -41,7 +41,7 @@ def chromium_binary() -> str:
     """Debian's chromium; absent, the tests fail under CI (which installs it) and skip elsewhere."""
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     if binary is None:
-        message = "chromium is not installed (run .ci/browser-deps)"
+        message = "chromium is not installed (run .ci/test-deps)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -23,6 +23,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from archive.publish.citation import capture_citation
 from archive.publish.explorer.columns import PLUGIN_NAME, ColumnLayout, column_layout
 from archive.publish.explorer.excel_csv import with_bom
 from archive.publish.explorer.home import archive_summary
@@ -226,7 +227,9 @@ async def _found(request, datasette, key: str, read, what: str):
 
 async def report_view(request, datasette):
     name, report_id, context = await _found(request, datasette, "report_id", report_context, "Report")
-    context.update(database=name, report_id=report_id,
+    # "Cite this capture" (_cite_capture.html): the snapshot, and its WARC record once exported.
+    citation = await datasette.get_database(name).execute_fn(lambda conn: capture_citation(conn, report_id))
+    context.update(database=name, report_id=report_id, capture_citation=citation,
                    report_href=lambda rid: report_path(datasette, name, rid),
                    snapshot_href=lambda sid, download=False: snapshot_path(datasette, name, sid, download),
                    is_html=lambda ct: is_html(ct, b""))
