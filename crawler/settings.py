@@ -42,7 +42,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees every redirect hop and every attempt before it is retried.
     "crawler.fetchlog.FetchLogMiddleware": 870,
 }
-EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90}
+EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90,
+              # Before the archive extension: its monitors read the archive before it is closed.
+              "spidermon.contrib.scrapy.extensions.Spidermon": 80}
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
 
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
@@ -63,3 +65,18 @@ HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Coverage and crawl health (crawler/monitors.py, archive/coverage.py).
+# `scrapy crawl` exits non-zero with a one-line reason when a monitor fails.
+COMMANDS_MODULE = "crawler.commands"
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.CrawlHealthSuite"]
+# A finished crawl whose failed requests (robots.txt aside) exceed this share is `degraded`.
+GOV_REPORTS_MAX_ERROR_RATE = 0.5
+# Coverage is computed as of this date (ISO; empty: today): which data years are due.
+GOV_REPORTS_COVERAGE_AS_OF = ""
+# `gov-reports due`: days between crawls of a source in January–April (reports season), in the other
+# months, and for a source with a late or missing report.
+GOV_REPORTS_DUE_SEASON_DAYS = 7
+GOV_REPORTS_DUE_OFF_SEASON_DAYS = 30
+GOV_REPORTS_DUE_LATE_DAYS = 3

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 from archive.classify import year_in_title
 from archive.decoding import decode_body
 from archive.documents.flipbook import book_base
-from archive.sources import Source, load_sources, source_for_url
+from archive.sources import Source, load_sources, source_for_start_url
 from archive.store import utc_now
 from crawler.discovery import (
     LinkRole,
@@ -291,5 +291,5 @@ def _resolve_sources(start_url: str | None, sources_file: str | None) -> list[So
     if sources_file:
         resolved.extend(load_sources(sources_file))
     if start_url:
-        resolved.extend(source_for_url(url.strip()) for url in start_url.split(",") if url.strip())
+        resolved.extend(source_for_start_url(url.strip()) for url in start_url.split(",") if url.strip())
     return resolved or load_sources()
