@@ -21,7 +21,7 @@ from archive.publishers import (
     place_agency,
     place_source,
 )
-from archive.sources import Source, load_sources, registry_entry_for_url
+from archive.sources import Source, load_sources, registry_entry_for_url, source_from_row
 
 # 2007 条例 第三十一条: 31 March for every report; 2019 条例 第四十九条 (reports from data year 2019):
 # departments (a government's office is one of its departments) by 31 January, governments by 31 March.
@@ -60,7 +60,7 @@ def refresh_coverage(archive, as_of: date, registry: list[Source] | None = None)
     """Rebuild places, publishers and coverage from everything archived; returns coverage rows."""
     tree = division_tree()
     registry = load_sources() if registry is None else registry
-    sources = {row["name"]: _source(row) for row in archive.coverage_source_rows()}
+    sources = {row["name"]: source_from_row(row) for row in archive.coverage_source_rows()}
     publishers = PublisherRegistry(tree)
     for entry in registry:
         if not is_group(entry):
@@ -89,11 +89,6 @@ def refresh_coverage(archive, as_of: date, registry: list[Source] | None = None)
         publishers=[p.row() for p in publishers.by_id.values()],
         report_places=report_places, coverage=rows, division_package=package_version())
     return len(rows)
-
-
-def _source(row: dict) -> Source:
-    return Source(row["name"], row["region"] or "", row["level"] or "", row["start_url"] or "",
-                  row["list_form"], tuple((row["domains"] or "").split()), row["notes"] or "")
 
 
 def _source_place(tree, source: Source, registry: list[Source]) -> tuple[Placement, str]:

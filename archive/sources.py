@@ -272,3 +272,18 @@ def source_for_start_url(url: str, registry: Iterable[Source] | None = None) -> 
         return entry
     notes = "; ".join(n for n in (entry.notes, "started from a command-line start_url") if n)
     return dataclasses.replace(entry, start_url=ad_hoc.start_url, notes=notes)
+
+
+def write_sources(path: str | os.PathLike[str], sources: Iterable[Source]) -> None:
+    """Write a registry CSV that `load_sources` reads back (for `gov-reports due --csv`)."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for source in sources:
+            writer.writerow({**dataclasses.asdict(source), "list_form": source.list_form or "",
+                             "domains": " ".join(source.domains)})
+
+
+def source_from_row(row: Mapping[str, str | None]) -> Source:
+    """A source as the archive's `sources` table stores it."""
+    return _source_from_record({key: row.get(key) or "" for key in COLUMNS})

@@ -248,7 +248,7 @@ class Archive:
                                 ("coverage", coverage)):
                 self.db.execute(f"delete from [{table}]")
                 if rows:
-                    self.db[table].insert_all(rows)
+                    self.db[table].insert_all(rows, alter=True)
             self.db["coverage_meta"].upsert(
                 {"key": "division_package", "value": division_package}, pk="key")
             self.db["coverage_meta"].upsert({"key": "refreshed_at", "value": utc_now()}, pk="key")
