@@ -82,7 +82,7 @@ def refresh_coverage(archive, as_of: date, registry: list[Source] | None = None)
                 report["id"], report["url"], report["published"], report["versions"], report["event"]))
     publishers.link_parents()
     rows = [row for publisher in publishers.by_id.values()
-            for row in _coverage_rows(publisher, found, as_of)]
+            for row in _coverage_rows(tree, publisher, found, as_of)]
     archive.replace_coverage(
         divisions=[_division_row(tree, d) for d in tree.by_code.values()],
         source_places=[_source_place_row(tree, name, *place) for name, place in source_places.items()],
@@ -102,13 +102,24 @@ def _source_place(tree, source: Source, registry: list[Source]) -> tuple[Placeme
     return Placement(), "unplaced"
 
 
-def _coverage_rows(publisher, found: dict, as_of: date) -> list[dict]:
+def _coverage_rows(tree, publisher, found: dict, as_of: date) -> list[dict]:
     years = sorted(set(expected_years(min(publisher.years, default=None), publisher.kind, as_of))
                    | {y for (pid, y) in found if pid == publisher.id})
-    return [_coverage_row(publisher, year, found.get((publisher.id, year), []), as_of) for year in years]
+    chain = division_chain(tree, publisher.division_code)
+    return [_coverage_row(publisher, year, found.get((publisher.id, year), []), as_of, chain)
+            for year in years]
 
 
-def _coverage_row(publisher, year: int, versions: list[Found], as_of: date) -> dict:
+def division_chain(tree, code: str | None) -> dict:
+    """province/prefecture/county codes and names of a division, for grouping at any depth."""
+    row = {f"{level}{suffix}": None for level in ("province", "prefecture", "county")
+           for suffix in ("_code", "_name")}
+    for division in tree.chain(tree.by_code.get(code) if code else None):
+        row[f"{division.level}_code"], row[f"{division.level}_name"] = division.code, division.name
+    return row
+
+
+def _coverage_row(publisher, year: int, versions: list[Found], as_of: date, chain: dict) -> dict:
     due = deadline(year, publisher.kind)
     live = [f for f in versions if f.event not in REMOVED]
     pick = min(live or versions, key=lambda f: (f.published or "9999", f.report_id), default=None)
@@ -124,7 +135,7 @@ def _coverage_row(publisher, year: int, versions: list[Found], as_of: date) -> d
     else:
         status = "late" if days_late > 0 else "on_time"
     return {
-        "publisher_id": publisher.id, "year": year, "name": publisher.name, "kind": publisher.kind,
+        **chain, "publisher_id": publisher.id, "year": year, "name": publisher.name, "kind": publisher.kind,
         "division_code": publisher.division_code, "township": publisher.township,
         "division_level": publisher.division_level, "province": publisher.province,
         "deadline": due.isoformat(), "status": status, "report_id": pick.report_id if pick else None,

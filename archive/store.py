@@ -429,7 +429,9 @@ def _ensure_coverage_tables(db: sqlite_utils.Database) -> None:
         {"report_id": int, "publisher_id": str, "agency": str, **place, "level": str},
         pk="report_id", if_not_exists=True)
     db["coverage"].create(
-        {"publisher_id": str, "year": int, "name": str, "kind": str, **place, "deadline": str,
+        {"publisher_id": str, "year": int, "name": str, "kind": str, **place,
+         **{f"{level}_{part}": str for level in ("province", "prefecture", "county") for part in ("code", "name")},
+         "deadline": str,
          "status": str, "report_id": int, "url": str, "published": str, "days_late": int,
          "changed": int, "removed_event": str},
         pk=("publisher_id", "year"), if_not_exists=True)

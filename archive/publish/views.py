@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from archive.publish.coverage_views import ensure_coverage_views
 from archive.publish.layout import key_labels
 
 FAILING = "('fail', 'fail_total_blank', 'fail_parts_blank')"
@@ -167,6 +168,7 @@ def ensure_publish_views(db: sqlite_utils.Database) -> None:
         db.execute(f"drop view if exists [{name}]")
     for name, sql in VIEWS.items():
         db.execute(f"create view [{name}] as {sql.strip()}")
+    ensure_coverage_views(db)
     with db.atomic():
         db["key_labels"].drop(ignore=True)
         db["key_labels"].insert_all(key_labels(), pk=("table_key", "format", "axis", "key"))
