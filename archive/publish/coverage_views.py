@@ -72,8 +72,11 @@ select s.name as source, sp.province, sp.division_code, s.start_url,
          as last_errors,
        (select x.reports from source_crawls x where x.source = s.name order by x.crawl_id desc limit 1)
          as last_reports,
-       (select group_concat(e.error_kind || ' ×' || e.errors, ', ') from source_errors e
-        where e.source = s.name and e.crawl_id = max(sc.crawl_id)) as last_errors_by_kind
+       (select group_concat(kind, ', ') from (
+          select e.error_kind || ' ×' || e.errors as kind from source_errors e
+          where e.source = s.name and e.crawl_id = (select max(x.crawl_id) from source_crawls x
+                                                    where x.source = s.name)
+          order by e.error_kind)) as last_errors_by_kind
 from sources s left join source_crawls sc on sc.source = s.name
 left join source_places sp on sp.source = s.name
 group by s.name
