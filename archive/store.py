@@ -286,7 +286,7 @@ class Archive:
 
     def crawl_source_stats(self, crawl_id: int) -> list[dict]:
         """Per source of a crawl: requests (robots.txt aside), errors by kind, reports seen, and the
-        reports its earlier crawls had found."""
+        reports its earlier completed crawls had found (an interrupted one may have found only some)."""
         rows = self.db.query("""
             with f as (
               select source, url, status, error, snapshot_id,
@@ -300,7 +300,9 @@ class Archive:
                    (select count(distinct r.url) from f g join reports r on r.snapshot_id = g.snapshot_id
                     where g.source is f.source) as reports,
                    (select count(distinct r.url) from reports r join snapshots s on s.id = r.snapshot_id
-                    where r.source is f.source and s.crawl_id < :crawl) as earlier_reports
+                    join crawls c on c.id = s.crawl_id
+                    where r.source is f.source and s.crawl_id < :crawl
+                      and c.status in ('finished', 'degraded')) as earlier_reports
             from f group by source order by source""", {"crawl": crawl_id})
         return [{**row, "errors_by_kind": json.loads(row["errors_by_kind"] or "{}")} for row in rows]
 

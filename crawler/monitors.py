@@ -73,17 +73,17 @@ class CrawlHealthMonitor(Monitor):
         for row in self.rows:
             for kind, count in row["errors_by_kind"].items():
                 kinds[kind] = kinds.get(kind, 0) + count
+        # No request at all is no failure: a re-crawl may serve every page from the archive
+        # (RECRAWL_FRESH_DAYS).
         problem = None
         if self.requests and self.errors == self.requests:
             problem = f"every request failed ({self.requests} requests: {_kinds(kinds)})"
-        elif not self.requests:
-            problem = "no request was made"
         self._check(FAILED, problem)
 
     @monitors.name("Sources that had reports found some")
     def test_sources_with_reports_found_some(self) -> None:
-        if self.requests and self.errors == self.requests:
-            return  # already a failed crawl
+        if (self.requests and self.errors == self.requests) or getattr(self.crawler.spider, "year", None):
+            return  # already a failed crawl; or a crawl for one data year, which others' reports are not
         silent = [row["source"] for row in self.rows if row["earlier_reports"] and not row["reports"]]
         self._check(DEGRADED, f"source(s) that had reports found none: {', '.join(silent)}" if silent else None)
 
