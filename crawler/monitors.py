@@ -26,7 +26,10 @@ def record_problem(crawler: Crawler, status: str, message: str) -> None:
 
 
 def crawl_status(reason: str, problems: list[dict]) -> str:
-    """The crawls.status of a closed crawl: Scrapy's reason, unless its monitors found problems."""
+    """The crawls.status of a closed crawl: Scrapy's reason, unless a finished crawl's monitors found
+    problems (an interrupted crawl is judged when it is resumed)."""
+    if reason != "finished":
+        return reason
     statuses = {problem["status"] for problem in problems}
     return FAILED if FAILED in statuses else DEGRADED if DEGRADED in statuses else reason
 

@@ -7,7 +7,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from crawler.monitors import PROBLEMS_STAT, one_line_reason
+from crawler.monitors import PROBLEMS_STAT, crawl_status, one_line_reason
 
 
 class Command(ScrapyCrawl):
@@ -17,9 +17,10 @@ class Command(ScrapyCrawl):
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        problems = crawler.stats.get_value(PROBLEMS_STAT) if crawler.stats else None
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        problems = stats.get(PROBLEMS_STAT)
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
-        elif problems:
+        elif problems and crawl_status(stats.get("finish_reason", ""), problems) != stats.get("finish_reason"):
             print(one_line_reason(problems), file=sys.stderr)
             self.exitcode = 1
