@@ -151,6 +151,8 @@ class DivisionTree:
             short = self.short.get(piece, [])
             if context is not None:
                 found = [d for d in full + short if self.is_below(d, context)]
+                if not found and any(d in self.chain(context) for d in full + short):
+                    found = [context]  # the text names its context again (黑龙江省… read within 黑龙江省)
             elif full and (len(piece) > 2 or at_start):
                 found = full
             else:

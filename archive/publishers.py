@@ -23,7 +23,10 @@ GROUP_SUFFIX = "工作部门"
 OFFICE_NAME = re.compile(r"(人民政府|政府|管委会|管理委员会)办公(室|厅)$|政府办$")
 TOWNSHIP_NAME = re.compile(r"(镇|乡|街道|苏木)(人民政府|政府|办事处|街道办事处)$")
 # A name that is only a place (平潭综合实验区, 福州市晋安区) stands for its government.
-GOVERNMENT_NAME = re.compile(r"(人民政府|政府)$|区(党工委)?(管委会|管理委员会)$|[省市区县州盟旗]$")
+# A zone's administrative committee governs it (平潭综合实验区党工委管委会, 西咸新区开发建设管理委员会);
+# a 城市管理委员会 is a department.
+GOVERNMENT_NAME = re.compile(r"(人民政府|政府)$|(新区|开发区|实验区|试验区|示范区|高新区)[\u4e00-\u9fff]{0,6}"
+                             r"(管委会|管理委员会)$|[省市区县州盟旗]$")
 # Annotations a printed agency carries that are not its name: （来源：…）, （西咸新区）.
 ANNOTATION = re.compile(r"[（(][^）)]*[）)]")
 
@@ -80,7 +83,8 @@ def publisher_id(name: str, place: Placement) -> str:
     kind = publisher_kind(name)
     if kind == GOVERNMENT and place.township:
         kind = TOWNSHIP
-    return f"{place.key or '-'} {name if kind == DEPARTMENT else kind}"
+    named = kind == DEPARTMENT or (kind == TOWNSHIP and not place.township)
+    return f"{place.key or '-'} {name if named else kind}"
 
 
 def place_source(tree: DivisionTree, source: Source) -> Placement:
@@ -95,11 +99,14 @@ def place_agency(tree: DivisionTree, agency: str, source_place: Placement) -> Pl
     province = tree.province(home)
     if province is not None:
         place = tree.place(agency, within=province)
-        if place.division is not None and (place.division is not province or home is province):
+        if place.division is not province and not place.ambiguous:
             return place
+        # Under the source's own division: 鼓楼区 of 南京市's portal, a township named alone.
         local = tree.place(agency, within=home)
-        if local.township:
+        if local.division is not home or local.township:
             return local
+        if place.division is not province or home is province:
+            return place
     alone = tree.place(agency)
     if alone.division is not None:
         return alone
