@@ -203,7 +203,7 @@ def due_command(db: Path, sources: str | None, csv_path: str | None, today) -> N
         history = {row["name"]: row for row in archive.source_last_crawls()}
         # Sources crawled before (ad-hoc start URLs too) stay on the schedule.
         stored = {row["name"]: source_from_row(row) for row in archive.coverage_source_rows()}
-        registry = {**stored, **registry}
+        registry |= {name: source for name, source in stored.items() if name not in registry}
         archive.close()
     rows = [{"name": s.name, "start_url": s.start_url, **{k: v for k, v in history.get(s.name, {}).items()
                                                           if k in ("last_attempt", "late_or_missing")}}

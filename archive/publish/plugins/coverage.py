@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 MATRIX = "division_coverage"
 DRILL_DOWN = "division_publishers"
+MATRIX_MARKER = "found_of_expected"
 FOUND = "('on_time', 'late', 'found_date_unknown', 'removed')"
 # Rows are provinces; with :province its prefectures (a municipality's counties); with :prefecture
 # its counties.
@@ -56,12 +57,10 @@ def canned_queries(datasette, database):
 
 
 @hookimpl
-def render_cell(row, value, column, table, database, datasette, request):
-    if (table is not None or request is None or not request.path.endswith("/" + MATRIX)
-            or not column.isdigit() or not value):
-        return None
+def render_cell(row, value, column, table, database, datasette):
+    # A matrix row is known by its columns (the hook is not told which canned query it renders).
     keys = row.keys() if hasattr(row, "keys") else []
-    if "code" not in keys or row["code"] is None:
+    if table is not None or not value or not column.isdigit() or MATRIX_MARKER not in keys or not row["code"]:
         return None
     href = datasette.urls.database(database) + f"/{DRILL_DOWN}?" + urlencode(
         {"division": row["code"], "year": column})
