@@ -23,8 +23,10 @@ REPORTS = {
     COLUMN + "t_edu2021.html": ("福州市晋安区教育局", 2021, "2022-01-20"),
     COLUMN + "t_gov2021.html": ("福州市晋安区人民政府", 2021, "2022-04-02"),
     COLUMN + "t_gov2022.html": ("福州市晋安区人民政府", 2022, "2023-03-01"),
+    COLUMN + "t_fin2022.html": ("福州市晋安区财政局", 2022, "2023-01-16"),
 }
 DELETED, CHANGED, SOFT_404 = (COLUMN + "t_edu2021.html", COLUMN + "t_gov2021.html", COLUMN + "t_gov2022.html")
+UNLISTED = COLUMN + "t_fin2022.html"  # still served, no longer linked from the column
 NOT_FOUND_PAGE = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>页面不存在</title></head>"
                   "<body><p>对不起，您访问的页面不存在或已被删除。</p><a href='/'>返回首页</a></body></html>").encode()
 
@@ -61,10 +63,12 @@ def test_a_portal_crawled_twice_reports_removed_changed_and_late(tmp_path):
         portal.remove(DELETED)
         portal.revise(CHANGED, _report(CHANGED, *REPORTS[CHANGED], extra="<p>（更正：补充第六部分。）</p>").body)
         portal.revise(SOFT_404, NOT_FOUND_PAGE)
+        listed = _site({path: fields for path, fields in REPORTS.items() if path != UNLISTED})
+        portal.revise(COLUMN + "index.html", listed.pages[COLUMN + "index.html"].body)
         run_crawl(portal.url, db, GOV_REPORTS_COVERAGE_AS_OF=AS_OF)
         base = portal.url.rstrip("/")
     coverage = query_rows(db, "select name, kind, division_code, year, deadline, status, published, days_late, "
-                              "changed, removed_event, url from coverage order by kind, year")
+                              "changed, removed_event, url from coverage order by kind, name, year")
     government, education = "350111 government", "350111 福州市晋安区教育局"
     url = {path: base + path for path in REPORTS}
     assert coverage == [
@@ -78,6 +82,12 @@ def test_a_portal_crawled_twice_reports_removed_changed_and_late(tmp_path):
          "deadline": "2023-01-31", "status": "missing", "published": None, "days_late": None, "changed": 0,
          "removed_event": None, "url": None},
         {"name": "福州市晋安区教育局", "kind": "department", "division_code": "350111", "year": 2023,
+         "deadline": "2024-01-31", "status": "missing", "published": None, "days_late": None, "changed": 0,
+         "removed_event": None, "url": None},
+        {"name": "福州市晋安区财政局", "kind": "department", "division_code": "350111", "year": 2022,
+         "deadline": "2023-01-31", "status": "removed", "published": "2023-01-16", "days_late": 0, "changed": 0,
+         "removed_event": "unlisted", "url": url[UNLISTED]},
+        {"name": "福州市晋安区财政局", "kind": "department", "division_code": "350111", "year": 2023,
          "deadline": "2024-01-31", "status": "missing", "published": None, "days_late": None, "changed": 0,
          "removed_event": None, "url": None},
         {"name": "福州市晋安区人民政府", "kind": "government", "division_code": "350111", "year": 2020,
@@ -95,6 +105,7 @@ def test_a_portal_crawled_twice_reports_removed_changed_and_late(tmp_path):
     ]
     events = query_rows(db, "select url, kind, crawl_id from report_events order by url")
     assert events == [{"url": url[DELETED], "kind": "removed_404", "crawl_id": 2},
+                      {"url": url[UNLISTED], "kind": "unlisted", "crawl_id": 2},
                       {"url": url[CHANGED], "kind": "changed", "crawl_id": 2},
                       {"url": url[SOFT_404], "kind": "removed_soft_404", "crawl_id": 2}]
     versions = query_rows(db, "select s.url, count(distinct s.id) as snapshots, count(distinct r.id) as reports "
@@ -102,6 +113,7 @@ def test_a_portal_crawled_twice_reports_removed_changed_and_late(tmp_path):
                               "where s.url like '%/t_%' group by s.url order by s.url")
     assert versions == [{"url": url[COLUMN + "t_edu2020.html"], "snapshots": 1, "reports": 1},
                         {"url": url[DELETED], "snapshots": 1, "reports": 1},
+                        {"url": url[UNLISTED], "snapshots": 1, "reports": 1},
                         {"url": url[COLUMN + "t_gov2020.html"], "snapshots": 1, "reports": 1},
                         {"url": url[CHANGED], "snapshots": 2, "reports": 2},
                         {"url": url[SOFT_404], "snapshots": 2, "reports": 1}]
@@ -113,7 +125,7 @@ def test_a_portal_crawled_twice_reports_removed_changed_and_late(tmp_path):
         {"id": education, "kind": "department", "division_code": "350111", "parent_id": government,
          "first_year": 2020, "last_year": 2021}]
     provinces = query_rows(db, "select province, level, count(*) as n from report_overview group by 1, 2 order by 2")
-    assert provinces == [{"province": "福建省", "level": "county", "n": 4}, {"province": "福建省", "level": "department", "n": 2}]
+    assert provinces == [{"province": "福建省", "level": "county", "n": 4}, {"province": "福建省", "level": "department", "n": 3}]
     assert query_rows(db, "select status from crawls order by id") == [{"status": "finished"}] * 2
 
 
@@ -141,17 +153,17 @@ def test_an_unreachable_portal_fails_the_crawl_with_a_one_line_reason(tmp_path):
 
 def test_a_partly_failing_portal_is_degraded(tmp_path):
     site, db = _site(), tmp_path / "archive.db"
-    for path in list(REPORTS)[:4]:  # four of five reports answer 500, each tried 1 + RETRY_TIMES times
+    for path in list(REPORTS)[:4]:  # four of six reports answer 500, each tried 1 + RETRY_TIMES times
         site.pages[path] = Page(path, b"<html><body>error</body></html>", HTML, status=500, kind="report")
     with PortalServer(site) as portal:
         status, output = _finished(portal.url, db)
     assert status == 1
     assert output.rstrip().splitlines()[-1] == (
-        "gov-reports: crawl degraded: error rate 86% above 50% (18 of 21 requests)")
+        "gov-reports: crawl degraded: error rate 82% above 50% (18 of 22 requests)")
     health = query_rows(db, "select source, last_requests, last_errors, last_reports, last_errors_by_kind "
                             "from source_health")
     assert [{k: v for k, v in row.items() if k != "source"} for row in health] == [
-        {"last_requests": 21, "last_errors": 18, "last_reports": 1,
+        {"last_requests": 22, "last_errors": 18, "last_reports": 2,
          "last_errors_by_kind": "HTTP 404 ×2, HTTP 500 ×16"}]  # the page menu's /zwgk/ and /zwgk/zcwj/ are 404
     assert query_rows(db, "select status from crawls") == [{"status": "degraded"}]
 
