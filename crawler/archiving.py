@@ -87,12 +87,19 @@ class ArchiveExtension:
         logger.info("Search index: %s report(s) (re)indexed", reindexed)
         logger.info("Archive %s closed (%s)", self.path, status)
 
+    def _sees_every_link(self, spider) -> bool:
+        """Whether a report URL this crawl did not request is really gone from its column: not when
+        it crawled one year, resumed a JOBDIR (the interrupted part requested the rest), or served
+        fresh snapshots from the archive without a request."""
+        settings = self.crawler.settings
+        return not (getattr(spider, "year", None) or settings.get("JOBDIR")
+                    or settings.getfloat("RECRAWL_FRESH_DAYS", 0) > 0)
+
     def _close_coverage(self, spider) -> None:
         """Per-source summary, this crawl's report events, then coverage rebuilt (never fatal)."""
         try:
             log_source_summary(source_rows(self.crawler))
-            record_crawl_events(self.archive, self.crawl_id,
-                                check_unlisted=not getattr(spider, "year", None))
+            record_crawl_events(self.archive, self.crawl_id, check_unlisted=self._sees_every_link(spider))
             as_of = self.crawler.settings.get("GOV_REPORTS_COVERAGE_AS_OF")
             rows = refresh_coverage(self.archive, date.fromisoformat(as_of) if as_of else date.today())
             logger.info("Coverage: %s publisher-year row(s)", rows)
