@@ -179,3 +179,15 @@ def test_a_source_that_had_reports_and_found_none_is_degraded(tmp_path):
     assert re.fullmatch(r"gov-reports: crawl degraded: source\(s\) that had reports found none: 127\.0\.0\.1",
                         output.rstrip().splitlines()[-1])
     assert query_rows(db, "select status from crawls order by id") == [{"status": "finished"}, {"status": "degraded"}]
+
+
+def test_reports_served_from_the_archive_without_a_request_are_not_unlisted(tmp_path):
+    db = tmp_path / "archive.db"
+    with PortalServer(_site()) as portal:
+        run_crawl(portal.url, db)
+        run_crawl(portal.url, db, RECRAWL_FRESH_DAYS="30")
+    # Only what was never archived reaches the network again: robots.txt and the menu's two 404s.
+    fetched = {"/" + r["url"].split("/", 3)[3] for r in query_rows(db, "select url from fetches where crawl_id = 2")}
+    assert fetched == {"/robots.txt", "/zwgk/", "/zwgk/zcwj/"}
+    assert query_rows(db, "select * from report_events") == []
+    assert query_rows(db, "select status from crawls order by id") == [{"status": "finished"}] * 2
