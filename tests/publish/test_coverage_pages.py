@@ -72,10 +72,10 @@ def _json(client, path: str, **params) -> list[dict]:
 def test_the_matrix_counts_found_of_expected_per_province_and_year(client):
     rows = _json(client, "/cov/division_coverage.json", province="", prefecture="")
     assert rows == [
-        {"code": "310000", "division": "上海市", "publishers": 1, "found_of_expected": "1/2",
+        {"code": "310000", "division": "上海市", "province": "上海市", "publishers": 1, "found_of_expected": "1/2",
          "2022": "1/1", "2023": "0/1"},
         # 晋安: government and 教育局 (2022, 2023); 平潭: its office (2022, 2023) and its government (2023)
-        {"code": "350000", "division": "福建省", "publishers": 4, "found_of_expected": "4/7",
+        {"code": "350000", "division": "福建省", "province": "福建省", "publishers": 4, "found_of_expected": "4/7",
          "2022": "3/3", "2023": "1/4"},
     ]
 
@@ -92,6 +92,11 @@ def test_matrix_cells_link_to_their_publishers(client):
     page = lxml.html.fromstring(client.get("/cov/division_coverage?province=&prefecture=").text)
     links = {a.text_content(): a.get("href") for a in page.xpath("//td//a[contains(@href, 'division_publishers')]")}
     assert links["1/1"] == "/cov/division_publishers?division=310000&year=2022"
+    opens = {a.text_content(): a.get("href") for a in page.xpath("//td//a[contains(@href, 'division_coverage')]")}
+    assert opens["福建省"] == "/cov/division_coverage?province=%E7%A6%8F%E5%BB%BA%E7%9C%81&prefecture="
+    prefectures = lxml.html.fromstring(client.get("/cov/division_coverage?province=福建省&prefecture=").text)
+    assert [a.get("href") for a in prefectures.xpath("//td//a[text() = '福州市']")] == [
+        "/cov/division_coverage?province=%E7%A6%8F%E5%BB%BA%E7%9C%81&prefecture=%E7%A6%8F%E5%B7%9E%E5%B8%82"]
     rows = _json(client, "/cov/division_publishers.json", division="350111", year="2022")
     assert [(r["publisher"], r["kind"], r["status"], r["deadline"], r["days_late"]) for r in rows] == [
         ("福州市晋安区教育局", "department", "late", "2023-01-31", 3),

@@ -26,7 +26,7 @@ def matrix_sql(years: list[int]) -> str:
     columns = "".join(
         f",\n  case when sum(year = {y}) > 0 then sum(year = {y} and status in {FOUND}) || '/' || "
         f"sum(year = {y}) else '' end as [{y}]" for y in years)
-    return (f"select {DIVISION_KEY} as code, {DIVISION_NAME} as division,\n"
+    return (f"select {DIVISION_KEY} as code, {DIVISION_NAME} as division, max(province_name) as province,\n"
             "  count(distinct publisher_id) as publishers,\n"
             f"  sum(status in {FOUND}) || '/' || count(*) as found_of_expected{columns}\n"
             "from coverage\nwhere status != 'not_due'\n"
@@ -51,6 +51,7 @@ def canned_queries(datasette, database):
                 "publisher and year from its first year seen, once the deadline has passed). "
                 "Each cell links to its publishers."),
             "sql": matrix_sql([int(row[0]) for row in rows]),
+            "hide_sql": True,
         }}
 
     return inner
@@ -60,7 +61,17 @@ def canned_queries(datasette, database):
 def render_cell(row, value, column, table, database, datasette):
     # A matrix row is known by its columns (the hook is not told which canned query it renders).
     keys = row.keys() if hasattr(row, "keys") else []
-    if table is not None or not value or not column.isdigit() or MATRIX_MARKER not in keys or not row["code"]:
+    if table is not None or not value or MATRIX_MARKER not in keys or not row["code"]:
+        return None
+    if column == "division" and not row["code"].endswith("00"):
+        return None  # a county: its publishers are behind its year cells
+    if column == "division":
+        # One level down: a province's prefectures, a prefecture's counties.
+        province, prefecture = (value, "") if row["code"].endswith("0000") else (row["province"], value)
+        href = datasette.urls.database(database) + f"/{MATRIX}?" + urlencode(
+            {"province": province, "prefecture": prefecture})
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    if not column.isdigit():
         return None
     href = datasette.urls.database(database) + f"/{DRILL_DOWN}?" + urlencode(
         {"division": row["code"], "year": column})
