@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from archive.store import ensure_schema
+
 FOUND = "('on_time', 'late', 'found_date_unknown', 'removed')"
 ERROR_KIND = ("case when f.error is not null then substr(f.error, 1, instr(f.error || ':', ':') - 1) "
               "when f.status >= 400 then 'HTTP ' || f.status end")
@@ -96,7 +98,10 @@ group by d.code
 
 
 def ensure_coverage_views(db: sqlite_utils.Database) -> None:
-    """Create (or replace) the coverage views."""
+    """Create (or replace) the coverage views; an archive made before coverage gets its tables first
+    (report_overview reads report_places and source_places)."""
+    if "coverage" not in db.table_names():
+        ensure_schema(db)
     for name in reversed(list(COVERAGE_VIEWS)):
         db.execute(f"drop view if exists [{name}]")
     for name, sql in COVERAGE_VIEWS.items():
