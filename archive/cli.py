@@ -238,5 +238,70 @@ def import_warc_command(files: tuple[Path, ...], db: Path) -> None:
     sys.exit(1 if summary.problems else 0)
 
 
+# -- coverage (issue 14) ---------------------------------------------------------------------------
+def _crawl_setting(name: str):
+    """A default from crawler/settings.py (plain assignments, no Scrapy import), where limits live."""
+    import importlib
+
+    return getattr(importlib.import_module(CRAWLER_SETTINGS), name)
+
+
+@cli.command("coverage")
+@click.argument("db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default="archive.db")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Date the deadlines are judged on (default today).")
+def coverage_command(db: Path, as_of) -> None:
+    """Rebuild divisions, publishers and expected-versus-found coverage from the archive."""
+    from datetime import date
+
+    from archive.coverage import refresh_coverage
+    from archive.publish.cli import prepare_database
+    from archive.store import Archive
+
+    archive = Archive(db)
+    rows = refresh_coverage(archive, as_of.date() if as_of else date.today())
+    counts = list(archive.db.query("select status, count(*) as n from coverage group by status order by status"))
+    archive.close()
+    prepare_database(db)
+    click.echo(f"{rows} publisher-year rows: " + ", ".join(f"{r['status']} {r['n']}" for r in counts))
+
+
+@cli.command("due")
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default="archive.db",
+              show_default=True, help="Archive database.")
+@click.option("--sources", type=click.Path(exists=True, dir_okay=False), help="Registry file (CSV/JSON).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write the due sources as a registry CSV.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Judge as of this date (default today).")
+def due_command(db: Path, sources: str | None, csv_path: str | None, today) -> None:
+    """List the sources due for a crawl; exit status 1 when none is (for `due && crawl` in cron)."""
+    from datetime import date
+
+    from archive.schedule import DuePolicy, due_sources
+    from archive.sources import load_sources, source_from_row, write_sources
+    from archive.store import Archive
+
+    registry = {source.name: source for source in load_sources(sources)}
+    history: dict[str, dict] = {}
+    if db.exists():
+        archive = Archive(db)
+        history = {row["name"]: row for row in archive.source_last_crawls()}
+        # Sources crawled before (ad-hoc start URLs too) stay on the schedule.
+        stored = {row["name"]: source_from_row(row) for row in archive.coverage_source_rows()}
+        registry |= {name: source for name, source in stored.items() if name not in registry}
+        archive.close()
+    rows = [{"name": s.name, "start_url": s.start_url, **{k: v for k, v in history.get(s.name, {}).items()
+                                                          if k in ("last_attempt", "late_or_missing")}}
+            for s in registry.values()]
+    policy = DuePolicy(_crawl_setting("GOV_REPORTS_DUE_SEASON_DAYS"),
+                       _crawl_setting("GOV_REPORTS_DUE_OFF_SEASON_DAYS"),
+                       _crawl_setting("GOV_REPORTS_DUE_LATE_DAYS"))
+    due = due_sources(rows, today.date() if today else date.today(), policy)
+    for item in due:
+        click.echo(f"{item.name}\t{item.start_url}\t{item.reason}")
+    if csv_path:
+        write_sources(csv_path, [registry[item.name] for item in due])
+    click.echo(f"{len(due)} of {len(rows)} sources due", err=True)
+    sys.exit(0 if due else 1)
+
+
 if __name__ == "__main__":
     cli()

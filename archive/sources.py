@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import ipaddress
 import json
@@ -251,3 +252,43 @@ def source_for_url(url: str) -> Source:
         raise SourceRegistryError(f"start_url {url!r}: {problem}")
     host = url_host(start_url)
     return Source(name=host, region="", level=AD_HOC_LEVEL, start_url=start_url, notes="ad-hoc start_url")
+
+
+def registry_entry_for_url(url: str, registry: Iterable[Source]) -> Source | None:
+    """The registry entry of the portal `url` is on: same host (www. aside), the entry whose start
+    URL path is the longest prefix of `url`'s path winning; None when no entry has that host."""
+    host = url_host(url).removeprefix("www.")
+    path = urlsplit(url).path or "/"
+    matches = [s for s in registry if host and host in (h.removeprefix("www.") for h in s.hosts())]
+    if not matches:
+        return None
+    return max(matches, key=lambda s: (path.startswith(urlsplit(s.start_url).path or "/"),
+                                       len(urlsplit(s.start_url).path)))
+
+
+def source_for_start_url(url: str, registry: Iterable[Source] | None = None) -> Source:
+    """Source for a command-line start URL: its registry entry (the bundled registry by default),
+    started from the URL given; an ad-hoc source (`source_for_url`) for a portal not registered."""
+    ad_hoc = source_for_url(url)
+    entry = registry_entry_for_url(ad_hoc.start_url, load_sources() if registry is None else registry)
+    if entry is None:
+        return ad_hoc
+    if _url_identity(entry.start_url) == _url_identity(ad_hoc.start_url):
+        return entry
+    notes = "; ".join(n for n in (entry.notes, "started from a command-line start_url") if n)
+    return dataclasses.replace(entry, start_url=ad_hoc.start_url, notes=notes)
+
+
+def write_sources(path: str | os.PathLike[str], sources: Iterable[Source]) -> None:
+    """Write a registry CSV that `load_sources` reads back (for `gov-reports due --csv`)."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for source in sources:
+            writer.writerow({**dataclasses.asdict(source), "list_form": source.list_form or "",
+                             "domains": " ".join(source.domains)})
+
+
+def source_from_row(row: Mapping[str, str | None]) -> Source:
+    """A source as the archive's `sources` table stores it."""
+    return _source_from_record({key: row.get(key) or "" for key in COLUMNS})

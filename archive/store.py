@@ -538,6 +538,110 @@ class Archive:
         row = self.db.execute("select id from reports where snapshot_id = ?", [snapshot_id]).fetchone()
         return row[0] if row else None
 
+    # -- coverage: places, publishers, expected versus found, report events, source health --------
+    def coverage_source_rows(self) -> list[dict]:
+        return list(self.db.query("select * from sources order by name"))
+
+    def coverage_report_rows(self) -> list[dict]:
+        """Every report version with what coverage needs: is it its URL's latest, how many versions
+        its URL has, and the URL's last event."""
+        return list(self.db.query("""
+            select r.id, r.url, r.source, r.agency, r.year, r.published,
+                   r.id = (select max(x.id) from reports x where x.url = r.url) as is_latest,
+                   (select count(*) from reports x where x.url = r.url) as versions,
+                   (select e.kind from report_events e where e.url = r.url order by e.id desc limit 1)
+                     as event
+            from reports r order by r.id"""))
+
+    def replace_coverage(self, *, divisions: list[dict], source_places: list[dict],
+                         publishers: list[dict], report_places: list[dict], coverage: list[dict],
+                         division_package: str) -> None:
+        """Replace the derived coverage tables in one transaction (nothing archived is touched)."""
+        self.commit()
+        with self.db.conn:
+            for table, rows in (("divisions", divisions), ("source_places", source_places),
+                                ("publishers", publishers), ("report_places", report_places),
+                                ("coverage", coverage)):
+                self.db.execute(f"delete from [{table}]")
+                if rows:
+                    self.db[table].insert_all(rows, alter=True)
+            self.db["coverage_meta"].upsert(
+                {"key": "division_package", "value": division_package}, pk="key")
+            self.db["coverage_meta"].upsert({"key": "refreshed_at", "value": utc_now()}, pk="key")
+
+    def crawl_report_urls(self, crawl_id: int) -> list[dict]:
+        """Report URLs archived before this crawl, of the sources it crawled, with this crawl's last
+        fetch of each (status, snapshot, whether that snapshot is a report and a new version)."""
+        return list(self.db.query("""
+            with crawled as (select distinct source from fetches where crawl_id = :crawl),
+            known as (
+              select r.url, max(r.id) as report_id, r.source from reports r
+              join snapshots s on s.id = r.snapshot_id
+              where r.source in (select source from crawled) and s.crawl_id is not :crawl
+              group by r.url),
+            last_fetch as (
+              select f.url, max(f.id) as fetch_id from fetches f
+              where f.crawl_id = :crawl and f.url in (select url from known) group by f.url)
+            select k.url, k.report_id, k.source, lf.fetch_id, f.status, f.snapshot_id,
+                   exists(select 1 from reports r where r.snapshot_id = f.snapshot_id) as snapshot_is_report,
+                   exists(select 1 from reports r join snapshots s on s.id = r.snapshot_id
+                          where r.url = k.url and s.crawl_id = :crawl) as new_version,
+                   exists(select 1 from fetches g where g.crawl_id = :crawl and g.source = k.source
+                          and g.status between 200 and 399) as source_reached,
+                   (select e.kind from report_events e where e.url = k.url order by e.id desc limit 1)
+                     as last_event
+            from known k left join last_fetch lf on lf.url = k.url
+            left join fetches f on f.id = lf.fetch_id
+            order by k.url""", {"crawl": crawl_id}))
+
+    def add_report_events(self, events: list[dict]) -> None:
+        if events:
+            self._write()
+            self.db["report_events"].insert_all({**event, "at": utc_now()} for event in events)
+            self.commit()
+
+    def crawl_source_stats(self, crawl_id: int) -> list[dict]:
+        """Per source of a crawl: requests (robots.txt aside), errors by kind, reports seen, and the
+        reports its earlier completed crawls had found (an interrupted one may have found only some)."""
+        rows = self.db.query("""
+            with f as (
+              select source, url, status, error, snapshot_id,
+                     case when error is not null then substr(error, 1, instr(error || ':', ':') - 1)
+                          when status >= 400 then 'HTTP ' || status end as error_kind
+              from fetches where crawl_id = :crawl and url not like '%/robots.txt')
+            select source, count(*) as requests, count(error_kind) as errors,
+                   (select json_group_object(error_kind, n) from (
+                      select error_kind, count(*) as n from f g where g.source is f.source
+                      and error_kind is not null group by error_kind)) as errors_by_kind,
+                   (select count(distinct r.url) from f g join reports r on r.snapshot_id = g.snapshot_id
+                    where g.source is f.source) as reports,
+                   (select count(distinct r.url) from reports r join snapshots s on s.id = r.snapshot_id
+                    join crawls c on c.id = s.crawl_id
+                    where r.source is f.source and s.crawl_id < :crawl
+                      and c.status in ('finished', 'degraded')) as earlier_reports
+            from f group by source order by source""", {"crawl": crawl_id})
+        return [{**row, "errors_by_kind": json.loads(row["errors_by_kind"] or "{}")} for row in rows]
+
+    def set_crawl_status(self, crawl_id: int, status: str, problems: list[str]) -> None:
+        """The status monitors gave a finished crawl (failed, degraded) and why."""
+        self._write()
+        self.db["crawls"].update(crawl_id, {"status": status, "problems": "; ".join(problems) or None},
+                                 alter=True)
+        self.commit()
+
+    def source_last_crawls(self) -> list[dict]:
+        """Per source: its last attempt and last success (a crawl that fetched one of its pages)."""
+        return list(self.db.query("""
+            select s.name, s.start_url,
+                   max(c.started_at) as last_attempt,
+                   max(case when f.status between 200 and 399 then c.started_at end) as last_success,
+                   (select count(*) from coverage v join publishers p on p.id = v.publisher_id
+                    where (' ' || p.sources || ' ') like '% ' || s.name || ' %'
+                      and v.status in ('late', 'missing')) as late_or_missing
+            from sources s left join fetches f on f.source = s.name
+            left join crawls c on c.id = f.crawl_id
+            group by s.name order by s.name"""))
+
 
 def _sql_number(value: int | Decimal | None) -> int | float | None:
     if isinstance(value, Decimal):
@@ -550,7 +654,6 @@ def _text_encoding(body: bytes, content_type: str | None, decoded_as: str | None
     if not _is_text(content_type, body):
         return None
     return decoded_as or decode_body(body, content_type).encoding
-
 
 def _is_text(content_type: str | None, body: bytes) -> bool:
     return is_text(body, content_type)
@@ -592,6 +695,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     )
     _ensure_parse_tables(db)
     _ensure_webarchive_tables(db)
+    _ensure_coverage_tables(db)
     db["snapshots"].create_index(["url", "id"], if_not_exists=True)
     db["snapshots"].create_index(["sha256"], if_not_exists=True)
     db["fetches"].create_index(["url"], if_not_exists=True)
@@ -677,3 +781,33 @@ from reports r join snapshots s on s.id = r.snapshot_id""")
 select c.report_id, c.table_key, c.row_key, c.col_key, c.value, c.status,
   k.snapshot_id, k.url, k.fetched_at, k.sha256, k.warc_record_id, k.warc_file
 from report_cells c join report_captures k on k.report_id = c.report_id""")
+
+def _ensure_coverage_tables(db: sqlite_utils.Database) -> None:
+    """Tables of archive/coverage.py: derived ones (rebuilt on refresh) and report_events (kept)."""
+    db["divisions"].create(
+        {"code": str, "name": str, "level": str, "parent": str, "province": str, "path": str,
+         "longitude": float, "latitude": float}, pk="code", if_not_exists=True)
+    place = {"division_code": str, "township": str, "division_level": str, "province": str}
+    db["source_places"].create({"source": str, **place, "evidence": str}, pk="source", if_not_exists=True)
+    db["publishers"].create(
+        {"id": str, "name": str, "kind": str, **place, "parent_id": str, "hosts": str,
+         "column_url": str, "sources": str, "first_year": int, "last_year": int, "aliases": str},
+        pk="id", if_not_exists=True)
+    db["report_places"].create(
+        {"report_id": int, "publisher_id": str, "agency": str, **place, "level": str},
+        pk="report_id", if_not_exists=True)
+    db["coverage"].create(
+        {"publisher_id": str, "year": int, "name": str, "kind": str, **place,
+         **{f"{level}_{part}": str for level in ("province", "prefecture", "county") for part in ("code", "name")},
+         "deadline": str,
+         "status": str, "report_id": int, "url": str, "published": str, "days_late": int,
+         "changed": int, "removed_event": str},
+        pk=("publisher_id", "year"), if_not_exists=True)
+    db["report_events"].create(
+        {"id": int, "url": str, "report_id": int, "crawl_id": int, "kind": str, "detail": str,
+         "fetch_id": int, "at": str}, pk="id", if_not_exists=True)
+    db["coverage_meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db["report_events"].create_index(["url", "id"], if_not_exists=True)
+    db["coverage"].create_index(["division_code", "year"], if_not_exists=True)
+    if "problems" not in db["crawls"].columns_dict:
+        db["crawls"].add_column("problems", str)

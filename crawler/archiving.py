@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Self
 
 from scrapy import signals
@@ -10,8 +11,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from archive.coverage import record_crawl_events, refresh_coverage
 from archive.publish.cli import prepare_database
 from archive.store import DEFAULT_ARCHIVE_PATH, Archive
+from crawler.monitors import PROBLEMS_STAT, crawl_status, log_source_summary, source_rows
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +75,34 @@ class ArchiveExtension:
         if self.archive is None:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        self.archive.finish_crawl(self.crawl_id, reason, stats)
+        status = crawl_status(reason, stats.get(PROBLEMS_STAT) or [])
+        if reason == "finished":
+            self._close_coverage(spider)
+        self.archive.finish_crawl(self.crawl_id, status, stats)
+        if status != reason:
+            self.archive.set_crawl_status(self.crawl_id, status,
+                                          [p["message"] for p in stats[PROBLEMS_STAT]])
         self.archive.close()
         # Views and the Chinese search index, so `datasette <ARCHIVE_DB>` is ready after any crawl.
         reindexed = prepare_database(self.path)
         logger.info("Search index: %s report(s) (re)indexed", reindexed)
-        logger.info("Archive %s closed (%s)", self.path, reason)
+        logger.info("Archive %s closed (%s)", self.path, status)
+
+    def _sees_every_link(self, spider) -> bool:
+        """Whether a report URL this crawl did not request is really gone from its column: not when
+        it crawled one year, resumed a JOBDIR (the interrupted part requested the rest), or served
+        fresh snapshots from the archive without a request."""
+        settings = self.crawler.settings
+        return not (getattr(spider, "year", None) or settings.get("JOBDIR")
+                    or settings.getfloat("RECRAWL_FRESH_DAYS", 0) > 0)
+
+    def _close_coverage(self, spider) -> None:
+        """Per-source summary, this crawl's report events, then coverage rebuilt (never fatal)."""
+        try:
+            log_source_summary(source_rows(self.crawler))
+            record_crawl_events(self.archive, self.crawl_id, check_unlisted=self._sees_every_link(spider))
+            as_of = self.crawler.settings.get("GOV_REPORTS_COVERAGE_AS_OF")
+            rows = refresh_coverage(self.archive, date.fromisoformat(as_of) if as_of else date.today())
+            logger.info("Coverage: %s publisher-year row(s)", rows)
+        except Exception:  # coverage is derived: the crawl's archive is safe whatever happens here
+            logger.exception("Coverage refresh failed")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Mapping, TypeVar
 
-from archive.sources import Source, SourceRegistryError, load_sources, source_for_url
+from archive.sources import Source, SourceRegistryError, load_sources, source_for_start_url
 
 T = TypeVar("T")
 KNOWN = ("start_url", "sources", "year", "hops")
@@ -43,7 +43,7 @@ def _sources(start_url: str | None, sources_file: str | None) -> list[Source]:
         urls = [url.strip() for url in start_url.split(",") if url.strip()]
         if not urls:
             raise ArgumentError("-a start_url: expected one or more http(s) URLs, comma-separated, got none")
-        resolved.extend(_named("start_url", source_for_url, url) for url in urls)
+        resolved.extend(_named("start_url", source_for_start_url, url) for url in urls)
     return resolved or load_sources()
 
 

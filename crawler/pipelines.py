@@ -45,6 +45,7 @@ class SnapshotPipeline:
         stats = self.crawler.stats
         stats.inc_value("archive/snapshots_new" if snapshot.is_new else "archive/snapshots_unchanged")
         if item.role in REPORT_ROLES:
+            stats.inc_value(f"gov_reports/source_reports/{item.source}")  # crawler/monitors.py
             report_id = archive.record_report(
                 snapshot=snapshot, source=item.source,
                 kind="page" if item.role == "report" else "attachment", title=item.title,

@@ -20,6 +20,8 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 from crawler.archiving import ArchiveExtension
+from crawler.monitors import FRESH_STAT
+
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class ConditionalRequestMiddleware:
             return None
         request.meta["archived_snapshot_id"] = latest.snapshot_id
         if self._fresh(latest.fetched_at):
+            self.crawler.stats.inc_value(FRESH_STAT)  # a success for the crawl's monitors
             return self._archived_response(request, latest.snapshot_id)
         if latest.etag:
             request.headers.setdefault("If-None-Match", latest.etag)

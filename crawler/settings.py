@@ -46,7 +46,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.fetchlog.FetchLogMiddleware": 870,
 }
 EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90,
-              "crawler.progress.CrawlProgress": 500}
+              "crawler.progress.CrawlProgress": 500,
+              # Before the archive extension: its monitors read the archive before it is closed.
+              "spidermon.contrib.scrapy.extensions.Spidermon": 80}
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
 
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
@@ -94,6 +96,21 @@ TELNETCONSOLE_ENABLED = False
 LOGSTATS_INTERVAL = 0
 STATS_DUMP = False
 GOV_REPORTS_PROGRESS_SECONDS = 30.0
-# `scrapy crawl` checks gov_reports' -a arguments before crawling (crawler/commands/crawl.py).
+# `scrapy crawl` checks gov_reports' -a arguments before crawling and exits non-zero when the
+# crawl failed (crawler/commands/crawl.py).
 COMMANDS_MODULE = "crawler.commands"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Coverage and crawl health (crawler/monitors.py, archive/coverage.py).
+# `scrapy crawl` exits non-zero with a one-line reason when a monitor fails (COMMANDS_MODULE above).
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.monitors.CrawlHealthSuite"]
+# A finished crawl whose failed requests (robots.txt aside) exceed this share is `degraded`.
+GOV_REPORTS_MAX_ERROR_RATE = 0.5
+# Coverage is computed as of this date (ISO; empty: today): which data years are due.
+GOV_REPORTS_COVERAGE_AS_OF = ""
+# `gov-reports due`: days between crawls of a source in January–April (reports season), in the other
+# months, and for a source with a late or missing report.
+GOV_REPORTS_DUE_SEASON_DAYS = 7
+GOV_REPORTS_DUE_OFF_SEASON_DAYS = 30
+GOV_REPORTS_DUE_LATE_DAYS = 3

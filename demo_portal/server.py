@@ -134,6 +134,11 @@ class PortalServer:
                 title=page.title,
             )
 
+    def remove(self, path: str) -> None:
+        """Delete a page: links to it stay, requests for it answer 404."""
+        with self._lock:
+            del self._pages[path]
+
     def fail_once(self, path: str, status: int = 500) -> None:
         """The next request to path answers `status`, later ones answer normally."""
         with self._lock:

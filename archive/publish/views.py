@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from archive.publish.coverage_views import ensure_coverage_views
 from archive.publish.layout import key_labels
 
 FAILING = "('fail', 'fail_total_blank', 'fail_parts_blank')"
@@ -23,8 +24,10 @@ VIEWS: dict[str, str] = {
 select
   r.id, r.title, r.agency,
   coalesce(r.region, s.region) as region,
-  coalesce(nullif(substr(s.region, 1, instr(s.region || ' ', ' ') - 1), ''), r.region) as province,
-  s.level, r.year, r.published, r.index_no, r.format, r.parse_status, r.kind,
+  -- Provinces and levels from the division tree (archive/coverage.py), else the registry's words.
+  coalesce(pl.province, sp.province,
+           nullif(substr(s.region, 1, instr(s.region || ' ', ' ') - 1), ''), r.region) as province,
+  coalesce(pl.level, s.level) as level, r.year, r.published, r.index_no, r.format, r.parse_status, r.kind,
   coalesce((select c.result from report_checks c
             where c.report_id = r.id and c.identity in {FAMILIES}
             order by {RESULT_RANK.format(col='c.result')} limit 1), 'not checked') as identities,
@@ -37,6 +40,7 @@ select
   (select count(*) from snapshots x where x.url = r.url) as snapshots_of_url,
   r.source, r.url, r.snapshot_id
 from reports r left join sources s on s.name = r.source
+left join report_places pl on pl.report_id = r.id left join source_places sp on sp.source = r.source
 """,
     # The version users mean by "the report": the latest snapshot of each URL, and per agency and data
     # year the best-parsed one (a page and its attachment often carry the same report).
@@ -164,6 +168,7 @@ def ensure_publish_views(db: sqlite_utils.Database) -> None:
         db.execute(f"drop view if exists [{name}]")
     for name, sql in VIEWS.items():
         db.execute(f"create view [{name}] as {sql.strip()}")
+    ensure_coverage_views(db)
     with db.atomic():
         db["key_labels"].drop(ignore=True)
         db["key_labels"].insert_all(key_labels(), pk=("table_key", "format", "axis", "key"))

@@ -287,3 +287,17 @@ def register_routes():
         (r"^/(?P<database>[^/]+)/-/snapshot/(?P<snapshot_id>\d+)$", snapshot_replay),
         (r"^/(?P<database>[^/]+)/-/snapshot/(?P<snapshot_id>\d+)/download$", snapshot_download),
     ]
+
+
+def _register_coverage_pages() -> None:
+    """The coverage matrix's hooks live in their own module; the entry point and the plugins-dir
+    loader both register this package, so it registers that module, once."""
+    from datasette.plugins import pm
+
+    from archive.publish.explorer import coverage
+
+    if not pm.is_registered(coverage):
+        pm.register(coverage, name="gov_reports_coverage")
+
+
+_register_coverage_pages()
