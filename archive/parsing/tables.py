@@ -14,98 +14,34 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from archive.normalize import normalize_label
+from archive.parsing import forms
 from archive.parsing.grid import Row, html_rows, text_rows
 from archive.parsing.model import Cell
 from archive.parsing.pre2019 import Pre2019Table
 from archive.parsing.values import is_blank, is_value_like, parse_value
 
-REQUEST_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")
-REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")
-REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+REQUEST_COLUMNS = forms.request_columns()
+REVIEW_ROWS = forms.review_rows()
+REVIEW_COLUMNS = forms.review_columns()
+ACTIVE_ROWS_2019 = forms.active_rows("2019")
+ACTIVE_ROWS_2021 = forms.active_rows("2021")
+REQUEST_ROWS_2019 = forms.request_rows("2019")
+REQUEST_ROWS_2021 = forms.request_rows("2021")
+_REQUEST_ORDER = forms.request_rows()
+_ACTIVE_ORDER = forms.all_active_rows()
+TABLE_ORDER = tuple(forms.model()["tables"])
 
-ACTIVE_ROWS_2019 = (
-    "art20_1.regulations", "art20_1.normative_docs", "art20_5.licensing", "art20_5.other_services",
-    "art20_6.penalty", "art20_6.coercion", "art20_8.fees", "art20_9.procurement",
-)
-ACTIVE_ROWS_2021 = (
-    "art20_1.regulations", "art20_1.normative_docs", "art20_5.licensing",
-    "art20_6.penalty", "art20_6.coercion", "art20_8.fees",
-)
-_DENIED = ("state_secret", "law_prohibited", "security_stability", "third_party", "internal_affairs",
-           "process_info", "enforcement_file", "admin_query")
-_REQUEST_ROWS_HEAD = (
-    "new_received", "carried_over", "granted", "partial", *(f"denied.{k}" for k in _DENIED),
-    "unable.not_held", "unable.needs_creation", "unable.still_unclear",
-    "not_processed.complaint", "not_processed.duplicate", "not_processed.publication",
-    "not_processed.excessive", "not_processed.confirm_reissue",
-)
-REQUEST_ROWS_2019 = (*_REQUEST_ROWS_HEAD, "other", "total_processed", "carried_forward")
-REQUEST_ROWS_2021 = (*_REQUEST_ROWS_HEAD, "other.no_correction", "other.fee_unpaid", "other.other",
-                     "total_processed", "carried_forward")
-_REQUEST_ORDER = (*_REQUEST_ROWS_HEAD, "other", "other.no_correction", "other.fee_unpaid", "other.other",
-                  "total_processed", "carried_forward")
-TABLE_ORDER = ("active", "requests", "review_litigation", "pre2019_stats")
-
-
-def _phrases(*texts: str) -> tuple[str, ...]:
-    # Phrases go through the same normalization as the cells, so script/vocabulary conversion
-    # cannot make them disagree.
-    return tuple(normalize_label(text) for text in texts)
-
-
-# Row-label key phrases, most specific first (format-spec §8.1).
-_REQUEST_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("new_received", _phrases("本年新收")),
-    ("carried_over", _phrases("上年结转")),
-    ("carried_forward", _phrases("结转下年")),
-    ("denied.state_secret", _phrases("国家秘密")),
-    ("denied.law_prohibited", _phrases("法律行政法规", "其他法律行政", "法律法规禁止")),
-    ("denied.security_stability", _phrases("三安全一稳定", "三安全")),
-    ("denied.third_party", _phrases("第三方合法权益", "保护第三方")),
-    ("denied.internal_affairs", _phrases("内部事务")),
-    ("denied.process_info", _phrases("过程性信息")),
-    ("denied.enforcement_file", _phrases("行政执法案卷")),
-    ("denied.admin_query", _phrases("行政查询")),
-    ("unable.not_held", _phrases("不掌握")),
-    ("unable.needs_creation", _phrases("另行制作", "没有现成信息")),
-    ("unable.still_unclear", _phrases("补正后")),
-    ("not_processed.complaint", _phrases("信访举报投诉", "信访举报")),
-    ("not_processed.duplicate", _phrases("重复申请")),
-    ("not_processed.publication", _phrases("公开出版物")),
-    ("not_processed.excessive", _phrases("大量反复")),
-    ("not_processed.confirm_reissue", _phrases("确认或重新出具", "要求行政机关确认")),
-    ("other.no_correction", _phrases("逾期不补正", "申请人无正当理由")),
-    ("other.fee_unpaid", _phrases("收费通知", "缴纳费用", "逾期未按")),
-    ("granted", _phrases("予以公开")),
-    ("partial", _phrases("部分公开")),
-    ("other", _phrases("其他处理")),
-    ("total_processed", _phrases("总计")),
-)
+# Row-label key phrases, most specific first (format-spec §8.1), from the model.
+_REQUEST_PHRASES = forms.row_phrases("requests")
 _OTHER_OTHER = re.compile(r"^(?:3\.)?其他[。.]?$")
 _GROUP = re.compile(r"^[(（]([三四五六])[)）]")
-_GROUP_OF_FAMILY = {"denied": "三", "unable": "四", "not_processed": "五", "other": "六"}
-_REQUEST_HEADER = _phrases("勾稽关系", "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构")
-
-_ACTIVE_ROW_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("art20_1.normative_docs", _phrases("规范性")),
-    ("art20_1.regulations", _phrases("规章")),
-    ("art20_5.other_services", _phrases("其他对外管理服务", "对外管理服务")),
-    ("art20_5.licensing", _phrases("行政许可")),
-    ("art20_6.penalty", _phrases("行政处罚")),
-    ("art20_6.coercion", _phrases("行政强制")),
-    ("art20_8.fees", _phrases("行政事业性收费", "事业性收费")),
-    ("art20_9.procurement", _phrases("政府集中采购", "集中采购")),
-)
+_GROUP_OF_FAMILY = forms.group_ordinals()
+_IDENTIFY = {key: tuple(normalize_label(p) for p in forms.table(key)["identify"]) for key in TABLE_ORDER}
+_REQUEST_HEADER = tuple(normalize_label(p) for p in forms.table("requests")["header_phrases"])
+_ACTIVE_ROW_PHRASES = forms.row_phrases("active")
 # Header phrase → column key; the 2021 phrase 本年处理决定数量 contains the 2019 处理决定数量.
-_ACTIVE_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("本年新制作", "made", "2019"), ("本年新公开", "published", "2019"), ("对外公开总", "public_total", "2019"),
-    ("上一年项目", "prev_items", "2019"), ("本年增", "delta_items", "2019"),
-    ("本年处理决定", "decisions", "2021"), ("处理决定数", "decisions", "2019"),
-    ("采购项目数", "projects", "2019"), ("采购总金额", "amount", "2019"),
-    ("本年制发", "issued", "2021"), ("本年废止", "repealed", "2021"), ("现行有效", "in_force", "2021"),
-    ("本年收费金额", "fee_amount", "2021"),
-)
-_ACTIVE_COLUMN_PHRASES = tuple((normalize_label(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMNS)
+_ACTIVE_COLUMN_PHRASES = tuple((c.phrase, c.key, c.formats[0]) for c in forms.active_columns())
+_DECISIONS_2021 = next(c.phrase for c in forms.active_columns() if c.key == "decisions" and "2021" in c.formats)
 _CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FOOTER = re.compile(r"^(填报单位|单位负责人|联系电话|填报人|审核人|填报日期|制表)")
@@ -204,7 +140,7 @@ class _Active:
 def _active_order(key: str) -> tuple[int, int]:
     """Template order; an extra row goes after the template rows of its block."""
     block = int(re.sub(r"\D", "", key.split(".")[0]) or 0)
-    return block, ACTIVE_ROWS_2019.index(key) if key in ACTIVE_ROWS_2019 else len(ACTIVE_ROWS_2019)
+    return block, _ACTIVE_ORDER.index(key) if key in _ACTIVE_ORDER else len(_ACTIVE_ORDER)
 
 
 def _dedupe(keys: list[str]) -> list[str]:
@@ -217,7 +153,7 @@ def _dedupe(keys: list[str]) -> list[str]:
 
 def _header_formats(norm: str) -> set[str]:
     formats = {fmt for p, _, fmt in _ACTIVE_COLUMN_PHRASES if p in norm}
-    if "2021" in formats and normalize_label("本年处理决定") in norm:
+    if "2021" in formats and _DECISIONS_2021 in norm:
         formats.discard("2019")  # 本年处理决定数量 contains the 2019 phrase 处理决定数
     return formats
 
@@ -374,13 +310,13 @@ class _Review:
 
 def _switch(norm: str, current: str | None, seen_active: bool) -> str | None:
     """The table a row belongs to from its identifying phrases (format-spec §11), else the current one."""
-    if "第二十条第" in norm:
+    if any(p in norm for p in _IDENTIFY["active"]):
         return "active"
-    if any(p in norm for p in ("勾稽关系", "申请人情况", "本年新收")):
+    if any(p in norm for p in _IDENTIFY["requests"]):
         return "requests"
-    if "结果维持" in norm or "未经复议" in norm or ("行政复议" in norm and "行政诉讼" in norm):
+    if any(p in norm for p in _IDENTIFY["review_litigation"]) or ("行政复议" in norm and "行政诉讼" in norm):
         return "review_litigation"
-    if not seen_active and any(p in norm for p in ("指标名称", "统计指标")) and "单位" in norm:
+    if not seen_active and any(p in norm for p in _IDENTIFY["pre2019_stats"]) and "单位" in norm:
         return "pre2019_stats"
     if _SECTION_END.match(norm):
         return None
