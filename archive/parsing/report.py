@@ -4,6 +4,8 @@ parse_status vocabulary (what was found and what not):
 
 - ``ok``: the three standard tables (or a pre-2019 statistics table) were found;
 - ``partial:<table>_missing[+<table>_missing…]``: some of active/requests/review_litigation missing;
+  ``partial:<table>`` (joined the same way): that table was read but cells of it are missing (rows the
+  copy never showed or the reader could not place; listed in ``notes``), see parsing/completeness.py;
 - ``no_tables``: a report (or an unidentified text) without any table or table vocabulary;
 - ``unknown_layout``: the text carries table vocabulary (§11: 第二十条第, 本年新收, 申请人情况,
   结果维持, 统计指标) but no table could be extracted;
@@ -38,6 +40,7 @@ from archive.classify import is_attachment_url, shown_document
 from archive.decoding import decode_body
 from archive.normalize import normalize_text
 from archive.parsing.checks import report_checks
+from archive.parsing.completeness import with_partial_tables
 from archive.parsing.derived import derived_cells
 from archive.parsing.metadata import HtmlHints, extract_metadata, is_report_title
 from archive.parsing.model import ParsedReport
@@ -276,7 +279,7 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
         found.add("review_litigation")
         checked_formats["review_litigation"] = "unknown"
     narrative = "\n".join(sections.get(key, "") for key in ("intro", "一"))
-    status = _status(found, meta.title, text)
+    status = with_partial_tables(_status(found, meta.title, text), getattr(tables, "missing", []))
     if status in ("no_tables", "unknown_layout") and set(sections) <= {"intro"}:
         if attachments:
             status = "see_attachment"  # an HTML stub (全文见附件): the report is the linked document
@@ -298,7 +301,7 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
         parse_status=status,
         cells=list(tables.cells) + derived_cells(tables.cells, tables.table_formats),
         checks=report_checks(tables.cells, checked_formats, narrative=narrative,
-                             section_six=sections.get("六")),
+                             section_six=sections.get("六"), missing=getattr(tables, "missing", ())),
     )
 
 

@@ -15,6 +15,8 @@ from lxml import etree
 
 from archive.normalize import normalize_label
 from archive.parsing import forms
+from archive.parsing.align import align_text
+from archive.parsing.completeness import STANDARD_TABLES, missing_cells, missing_problems, score
 from archive.parsing.grid import Row, html_rows, text_rows
 from archive.parsing.model import Cell
 from archive.parsing.pre2019 import Pre2019Table
@@ -57,6 +59,7 @@ class TableResult:
     notes: list[str]  # table notes like "(注:政府集中采购项目数量和采购总金额为2018年度的数据)"
     found: list[str]  # table_keys found
     problems: list[str]  # human-readable: "requests: row 二、上年结转 missing", ...
+    missing: list[tuple[str, str, str]] = field(default_factory=list)  # printed cells the reading lacks
 
 
 def _cell(table_key: str, row_key: str, col_key: str, raw: str) -> Cell:
@@ -324,7 +327,11 @@ def _switch(norm: str, current: str | None, seen_active: bool) -> str | None:
 
 
 def extract_tables_from_rows(rows: list[Row]) -> TableResult:
-    """Map a row stream (HTML or text) to cells; never raises on odd rows."""
+    """Map a row stream (HTML or text) to cells, with the cells the reading lacks; never raises on odd rows."""
+    return _with_missing(_read_rows(rows))
+
+
+def _read_rows(rows: list[Row]) -> TableResult:
     tables = {"active": _Active(), "requests": _Requests(), "review_litigation": _Review(),
               "pre2019_stats": Pre2019Table()}
     started: list[str] = []
@@ -360,11 +367,41 @@ def _assemble(tables: dict, started: list[str], notes: list[str]) -> TableResult
             cells += table_cells
             formats[key] = fmt
             found.append(key)
+    _review_format(formats)
+    return TableResult(cells=cells, table_formats=formats, notes=notes, found=found, problems=problems)
+
+
+def _review_format(formats: dict[str, str]) -> None:
+    """Table 3 is identical in both formats: it takes the format of the tables beside it."""
     if "review_litigation" in formats:
-        # Table 3 is identical in both formats: it takes the format of the tables beside it.
         others = {fmt for key, fmt in formats.items() if key in ("active", "requests")} - {"unknown"}
         formats["review_litigation"] = others.pop() if len(others) == 1 else "unknown"
-    return TableResult(cells=cells, table_formats=formats, notes=notes, found=found, problems=problems)
+
+
+def _with_missing(result: TableResult) -> TableResult:
+    result.missing = missing_cells(result.cells, result.table_formats)
+    result.problems += missing_problems(result.missing)
+    return result
+
+
+def _table_of(problem: str) -> str | None:
+    head = problem.split(":", 1)[0]
+    return head if head in STANDARD_TABLES else None
+
+
+def best_reading(rows: TableResult, aligned) -> TableResult:
+    """Per standard table, the reading that places more printed cells with fewer failing identities
+    (the row reading on a tie); pre-2019 tables and notes come from the row reading."""
+    chosen = {t: aligned if score(aligned.cells, aligned.table_formats, t) >
+              score(rows.cells, rows.table_formats, t) else rows for t in STANDARD_TABLES}
+    cells = [c for t in TABLE_ORDER for c in (chosen[t] if t in chosen else rows).cells if c.table_key == t]
+    formats = {t: (chosen.get(t) or rows).table_formats[t] for t in TABLE_ORDER
+               if t in (chosen.get(t) or rows).table_formats and any(c.table_key == t for c in cells)}
+    _review_format(formats)
+    problems = [p for p in rows.problems if _table_of(p) is None or chosen[_table_of(p)] is rows]
+    problems += [p for p in aligned.problems if chosen.get(_table_of(p) or "") is aligned]
+    found = [t for t in TABLE_ORDER if any(c.table_key == t for c in cells)]
+    return TableResult(cells=cells, table_formats=formats, notes=rows.notes, found=found, problems=problems)
 
 
 def _notes_after_tables(root: etree._Element) -> list[str]:
@@ -385,7 +422,7 @@ def _notes_after_tables(root: etree._Element) -> list[str]:
 def extract_tables_from_html(root: etree._Element) -> TableResult:
     """Cells of the tables of a parsed page (parsed once by the caller)."""
     try:
-        result = extract_tables_from_rows(html_rows(root))
+        result = _with_missing(_read_rows(html_rows(root)))
         result.notes += [note for note in _notes_after_tables(root) if note not in result.notes]
         return result
     except Exception as error:  # noqa: BLE001 - a malformed page must yield a report, not a crash
@@ -393,8 +430,9 @@ def extract_tables_from_html(root: etree._Element) -> TableResult:
 
 
 def extract_tables_from_text(text: str) -> TableResult:
-    """Cells of text-serialized tables (a decoded str)."""
+    """Cells of text-serialized tables (a decoded str): the row reading or the aligned reading (align.py),
+    table by table, whichever is better."""
     try:
-        return extract_tables_from_rows(text_rows(text))
+        return _with_missing(best_reading(_read_rows(text_rows(text)), align_text(text)))
     except Exception as error:  # noqa: BLE001 - malformed text must yield a report, not a crash
         return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])

@@ -1,0 +1,446 @@
+"""A table reader that aligns a token stream to the forms model, whatever the line breaks.
+
+Text copies of the tables come in many layouts (one row per line, one cell per line with blank
+lines between, `cell |` lines without row breaks, `| a | b |` rows, bare `|` lines, padded last
+cells, labels glued to their digits). All of them keep the printed order of labels and numbers,
+and the form fixes the order of rows and how many value cells each row has. So the text is read as
+a stream of tokens — labels, values (numbers and not-applicable marks `/ - — 无`) and explicit blank
+cells (an empty cell between pipes of a `| a |  | b |` row) — and each label that names a row of the
+form takes the values that follow it, in column order, as many as the form says.
+
+Reading rules (README "Reading rules"):
+
+- a row with as many values as cells is placed; a row with fewer keeps only what it can place
+  without guessing: one natural-person count plus an equal total (requests), a money value (`元`,
+  `万元`) in the row's money column, or, for the row the text ends in, its first values in order;
+  anything else is left out and said so in the problems;
+- a label glued to its digits (`规章000`) is split only when exactly one split into the row's cells
+  has no leading zeros and fits the row's identities; otherwise the cells are `unparsed`, raw text kept;
+- rows after the point where the text ends are missing (not blank): the caller lists them and the
+  identities over them are not evaluated;
+- a column header (总计, 其他 before any data row; 本年制发件数 …) is never a row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from archive.normalize import normalize_label
+from archive.parsing import forms
+from archive.parsing.model import Cell
+from archive.parsing.values import clean_raw, is_value_like, parse_value
+
+_SPLIT_LIMIT = 200_000  # glued digit strings: candidate splits examined at most
+_PURE_PIPES = re.compile(r"^\|+$")
+_SEPARATOR = re.compile(r"^(?=.*---)[\s|:\-]+$")
+_GLUED = re.compile(r"^(?P<label>.*[^\d\s.、．,，:：(（)）])(?P<digits>\d+)$")
+_CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+_CHINESE_NUMBERS = {"一": 1, "五": 5, "六": 6, "八": 8, "九": 9}
+_SECTION_END = re.compile(r"^[一二三四五六七八九十]+、.*(问题|其他需要报告|其它需要报告|其他事项)")
+_GROUP = re.compile(r"^\(([三四五六])\)")
+_OTHER_OTHER = re.compile(r"^(?:3\.)?其他[。.]?$")
+_MONEY_UNIT = re.compile(r"(万元|元)$")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # label | value | blank | glued
+    text: str
+
+
+def _cell_tokens(piece: str) -> list[Token]:
+    """One cell's text → a value, or a label (with its glued digits split off)."""
+    text = piece.strip()
+    if not text:
+        return []
+    if is_value_like(text):
+        return [Token("value", text)]
+    words = text.split()
+    if len(words) > 1 and is_value_like(words[-1]):
+        # "规章 0 0 6": label words then value words.
+        cut = len(words)
+        while cut > 0 and is_value_like(words[cut - 1]):
+            cut -= 1
+        head = [Token("label", " ".join(words[:cut]))] if cut else []
+        return head + [Token("value", w) for w in words[cut:]]
+    glued = _GLUED.match(text)
+    if glued and re.search(r"[\u4e00-\u9fff]$", glued["label"]):
+        return [Token("label", glued["label"]), Token("glued", glued["digits"])]
+    return [Token("label", text)]
+
+
+def tokenize(text: str) -> list[Token]:
+    """Labels, values and explicit blank cells in reading order; line breaks carry no meaning."""
+    tokens: list[Token] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or _PURE_PIPES.match(stripped) or _SEPARATOR.match(stripped):
+            continue
+        if "|" not in stripped:
+            tokens += _cell_tokens(stripped)
+            continue
+        pieces = line.split("|")[1:] if stripped.startswith("|") else line.split("|")
+        pieces = pieces[:-1] if not pieces[-1].strip() else pieces  # after the last pipe: the line's end
+        for piece in pieces:
+            if piece.strip():
+                tokens += _cell_tokens(piece)
+            elif piece:
+                tokens.append(Token("blank", ""))  # "| a |  | b |": a cell printed empty
+            # "||" (nothing between two pipes) pads a row: "0 | ||"
+    return tokens
+
+
+@dataclass
+class _Row:
+    """A matched row label and the value tokens that followed it."""
+
+    table: str
+    key: str
+    label: str
+    block: int | None
+    values: list[Token] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    """Row labels read one after another, then the values printed after them (PDF text and
+    paragraph copies print several labels, then their value rows)."""
+
+    table: str
+    rows: list[_Row] = field(default_factory=list)
+    values: list[Token] = field(default_factory=list)
+
+
+@dataclass
+class Alignment:
+    cells: list[Cell]
+    table_formats: dict[str, str]
+    found: list[str]
+    problems: list[str]
+
+
+def _split_glued(digits: str, groups: list[int], check) -> list[list[str]]:
+    """Every split of `digits` into len(groups) numbers without leading zeros that passes `check`
+    (at most two are returned: the caller only needs to know whether one is unique)."""
+    n = sum(groups)
+    found: list[list[str]] = []
+    seen = 0
+    for cuts in combinations(range(1, len(digits)), n - 1):
+        seen += 1
+        if seen > _SPLIT_LIMIT:
+            return found + [[], []]  # too many to examine: never a guess
+        bounds = (0, *cuts, len(digits))
+        parts = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+        if any(len(p) > 1 and p[0] == "0" for p in parts) or not check([int(p) for p in parts]):
+            continue
+        found.append(parts)
+        if len(found) > 1:
+            break
+    return found
+
+
+def _row_check(table: str, width: int):
+    """The identities one row's cells must satisfy by themselves (I3 for requests, RL for Table 3)."""
+    if table == "requests" and width == len(forms.request_columns()):
+        return lambda v: v[-1] == sum(v[:-1])
+    if table == "review_litigation":
+        size = len(forms.review_columns())
+        return lambda v: all(v[i + size - 1] == sum(v[i:i + size - 1]) for i in range(0, len(v), size))
+    return lambda v: True
+
+
+class _Aligner:
+    def __init__(self) -> None:
+        self.table: str | None = None
+        self.block: int | None = None
+        self.group: str | None = None
+        self.block_formats: dict[int, set[str]] = {}
+        self.active_formats: set[str] = set()
+        self.rows: list[_Row] = []
+        self.runs: list[_Run] = []
+        self.review_values: list[Token] = []
+        self.started: list[str] = []
+        self.pending_labels: list[str] = []
+        self.data_seen: dict[str, bool] = {}
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(self, tokens: list[Token]) -> None:
+        for token in tokens:
+            if token.kind == "label":
+                self._label(token.text)
+            else:
+                self._value(token)
+
+    def _label(self, text: str) -> None:
+        norm = normalize_label(text)
+        if not norm:
+            return
+        if self._switch(norm) == "end" or self.table is None:
+            return
+        self.pending_labels.append(norm)
+        joined = "".join(self.pending_labels)
+        if self.table == "active":
+            self._active_label(norm, joined)
+        elif self.table == "requests":
+            self._request_label(norm, joined)
+
+    def _switch(self, norm: str) -> str | None:
+        for key in ("active", "requests", "review_litigation"):
+            if any(p in norm for p in _IDENTIFY[key]):
+                if key == "active":
+                    caption = _CAPTION.search(norm)
+                    if caption:
+                        self.block = _CHINESE_NUMBERS.get(caption.group(1)[-1], self.block)
+                self._start(key)
+                return key
+        if _SECTION_END.match(norm):
+            self.table = None
+            return "end"
+        return None
+
+    def _start(self, key: str) -> None:
+        self.table = key
+        self.pending_labels = []
+        if key not in self.started:
+            self.started.append(key)
+
+    def _active_label(self, norm: str, joined: str) -> None:
+        headers = [c for c in forms.active_columns() if c.phrase in joined or c.phrase in norm]
+        if headers:
+            formats = _header_formats(joined if any(c.phrase in joined for c in headers) else norm)
+            if self.block is not None:
+                self.block_formats.setdefault(self.block, set()).update(formats)
+            self.active_formats.update(formats)
+            self.pending_labels = []
+            return
+        keys = _matches(norm, _ACTIVE_PHRASES) or (_matches(joined, _ACTIVE_PHRASES) if len(self.pending_labels) > 1 else [])
+        for key in keys:
+            self.pending_labels = []
+            self.block = forms.table("active")["rows"][key]["block"]
+            self._add_row("active", key, norm, self.block)
+
+    def _request_label(self, norm: str, joined: str) -> None:
+        group = _GROUP.match(norm)
+        if group:
+            self.group = group.group(1)
+        if not self.data_seen.get("requests") and (any(p in norm for p in _REQUEST_HEADER) or norm in _REQUEST_COLUMN_LABELS):
+            self.pending_labels = []
+            return  # the header: 总计 and 其他 here are columns, never rows
+        keys = _matches(norm, _REQUEST_PHRASES)
+        if not keys and _OTHER_OTHER.match(norm) and self.group == "六":
+            keys = ["other.other"]
+        if not keys and len(self.pending_labels) > 1:
+            keys = _matches(joined, _REQUEST_PHRASES)
+        for key in keys:
+            self.pending_labels = []
+            self.group = _FAMILY_GROUP.get(key.split(".")[0], self.group)
+            self._add_row("requests", key, norm, None)
+
+    def _add_row(self, table: str, key: str, norm: str, block: int | None) -> None:
+        """A row label; labels read since the last value form one run that shares the values after it."""
+        if self.rows and self.rows[-1].key == key and not self.runs[-1].values:
+            return  # one label wrapped over lines ("…逾期未按收费" / "通知要求缴纳费用…")
+        row = _Row(table, key, norm, block)
+        self.rows.append(row)
+        if not self.runs or self.runs[-1].values or self.runs[-1].table != table:
+            self.runs.append(_Run(table))
+        self.runs[-1].rows.append(row)
+
+    def _value(self, token: Token) -> None:
+        self.pending_labels = []
+        if self.table == "review_litigation":
+            self.review_values.append(token)
+            return
+        if self.table is None or not self.runs or self.runs[-1].table != self.table:
+            return
+        self.runs[-1].values.append(token)
+        self.data_seen[self.table] = True
+
+    # -- placing ---------------------------------------------------------------------------------
+    def result(self, *, ended: bool) -> Alignment:
+        cells: list[Cell] = []
+        problems: list[str] = []
+        placed: dict[tuple[str, str], list[Cell]] = {}
+        active_fmt = _one(self.active_formats | self._formats_from_rows())
+        for run in self.runs:
+            self._distribute(run, active_fmt)
+        for row in self.rows:
+            if (row.table, row.key) in placed:
+                problems.append(f"{row.table}: row {row.key} repeated; first kept")
+                continue
+            columns = self._columns(row, active_fmt)
+            if columns is None:
+                problems.append(f"active: row {row.key} has no header row")
+                continue
+            last = ended and row is self.rows[-1] and self.table == row.table
+            row_cells, problem = _place(row, columns, last=last)
+            if problem:
+                problems.append(problem)
+            if row_cells:
+                placed[(row.table, row.key)] = row_cells
+        if self.review_values:
+            columns = [(r, c) for r in forms.review_rows() for c in forms.review_columns()]
+            row = _Row("review_litigation", "", "", None, self.review_values)
+            row_cells, problem = _place(row, columns, last=ended and self.table == "review_litigation")
+            if problem:
+                problems.append(problem)
+            if row_cells:
+                placed[("review_litigation", "")] = row_cells
+        for key in ("active", "requests", "review_litigation"):
+            cells += [c for (table, _), row_cells in placed.items() if table == key for c in row_cells]
+        cells = _ordered(cells)
+        formats = self._table_formats(cells, active_fmt)
+        found = [t for t in ("active", "requests", "review_litigation") if any(c.table_key == t for c in cells)]
+        return Alignment(cells, formats, found, problems)
+
+    def _distribute(self, run: _Run, active_fmt: str | None) -> None:
+        """Several labels then values: in order, when the values are exactly the rows' cells; else
+        the values belong to the last label (the others are label-only rows)."""
+        widths = [len(self._columns(row, active_fmt) or ()) for row in run.rows]
+        values = list(run.values)
+        if len(run.rows) > 1 and all(widths) and len(values) == sum(widths):
+            for row, width in zip(run.rows, widths):
+                row.values, values = values[:width], values[width:]
+        else:
+            run.rows[-1].values = values
+
+    def _formats_from_rows(self) -> set[str]:
+        keys = {row.key for row in self.rows if row.table == "active"}
+        only_2019 = {k for k in forms.all_active_rows() if k not in forms.active_rows("2021")}
+        return {"2019"} if keys & only_2019 and not self.active_formats else set()
+
+    def _columns(self, row: _Row, active_fmt: str | None) -> list[tuple[str, str]] | None:
+        if row.table == "requests":
+            return [(row.key, c) for c in forms.request_columns()]
+        block_fmt = _one(self.block_formats.get(row.block, set())) or active_fmt
+        if block_fmt is None:
+            return None
+        columns = forms.active_row_columns(block_fmt).get(row.key)
+        if columns is None:  # a 2019 row (其他对外管理服务事项, 政府集中采购) kept in a 2021 report
+            columns = forms.active_row_columns("2019").get(row.key)
+        return [(row.key, c) for c in columns]
+
+    def _table_formats(self, cells: list[Cell], active_fmt: str | None) -> dict[str, str]:
+        tables = {c.table_key for c in cells}
+        formats: dict[str, str] = {}
+        if "active" in tables:
+            formats["active"] = active_fmt or "unknown"
+        if "requests" in tables:
+            keys = {c.row_key for c in cells if c.table_key == "requests"}
+            formats["requests"] = "2021" if any(k.startswith("other.") for k in keys) else "2019" if "other" in keys else "unknown"
+        if "review_litigation" in tables:
+            known = {f for f in formats.values()} - {"unknown"}
+            formats["review_litigation"] = known.pop() if len(known) == 1 else "unknown"
+        return formats
+
+
+def _header_formats(norm: str) -> set[str]:
+    formats = {f for c in forms.active_columns() if c.phrase in norm for f in c.formats}
+    if "2021" in formats and _DECISIONS_2021 in norm:
+        formats.discard("2019")
+    return formats
+
+
+def _one(formats: set[str]) -> str | None:
+    return next(iter(formats)) if len(formats) == 1 else None
+
+
+def _matches(label: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    """The rows a label names, in the order printed: a paragraph copy glues several row labels
+    into one ("（五）不予处理4.无正当理由大量反复申请5.要求行政机关确认…"). Overlapping phrases go to the
+    row earlier in match order (the more specific)."""
+    spans: list[tuple[int, int, str]] = []
+    for key, phrases in table:
+        hits = [(label.find(p), len(p)) for p in phrases if p in label]
+        if not hits:
+            continue
+        start, length = min(hits)
+        if all(start + length <= a or b <= start for a, b, _ in spans):
+            spans.append((start, start + length, key))
+    return [key for _, _, key in sorted(spans)]
+
+
+def _cell(table: str, row: str, col: str, raw: str, status: str | None = None) -> Cell:
+    if status == "unparsed":
+        return Cell(table, row, col, raw, None, None, "unparsed")
+    value, unit, parsed_status = parse_value(raw, col, table)
+    return Cell(table, row, col, raw.strip(), value, unit, parsed_status)
+
+
+def _place(row: _Row, columns: list[tuple[str, str]], *, last: bool) -> tuple[list[Cell], str | None]:
+    """The cells of one row from its value tokens, by the module's reading rules."""
+    table, width = row.table, len(columns)
+    values = list(row.values)
+    while len(values) > width and values[-1].kind == "blank":
+        values.pop()
+    name = row.key or "data row"
+    if len(values) == 1 and values[0].kind == "glued" and width > 1:
+        return _glued(row, columns, values[0].text)
+    texts = [v.text for v in values]
+    if len(values) == width:
+        return [_cell(table, r, c, t) for (r, c), t in zip(columns, texts)], None
+    if len(values) > width:
+        return [], f"{table}: row {name} has {len(values)} values for {width} columns; not placed"
+    if not values:
+        return [], f"{table}: row {name} has no values; its cells are missing"
+    # Fewer values than cells.
+    printed = list(values)
+    while printed and printed[-1].kind == "blank":
+        printed.pop()  # "| 3 | 3 | |||||||": the row's end, not cells
+    if table == "requests" and len(printed) == 2 and not any(v.kind == "blank" for v in printed):
+        texts = [v.text for v in printed]
+        numbers = [parse_value(t, "total")[0] for t in texts]
+        if numbers[0] is not None and numbers[0] == numbers[1]:
+            spread = [texts[0], "", "", "", "", "", texts[1]]
+            return [_cell(table, r, c, t) for (r, c), t in zip(columns, spread)], \
+                f"{table}: row {name} has 2 values: read as 自然人 and 总计, the rest blank"
+    money = [i for i, (_, c) in enumerate(columns) if c in forms.money_columns()]
+    if len(values) == 1 and len(money) == 1 and _MONEY_UNIT.search(clean_raw(texts[0])):
+        (r, c) = columns[money[0]]
+        return [_cell(table, r, c, texts[0])], \
+            f"{table}: row {name} has 1 value for {width} columns: the amount (unit in the cell); the rest missing"
+    if last:
+        placed = [_cell(table, r, c, t) for (r, c), t in zip(columns, texts)]
+        return placed, f"{table}: row {name}: the text ends after {len(values)} of {width} values; the rest missing"
+    return [], f"{table}: row {name} has {len(values)} values for {width} columns; not placed"
+
+
+def _glued(row: _Row, columns: list[tuple[str, str]], digits: str) -> tuple[list[Cell], str | None]:
+    width = len(columns)
+    splits = _split_glued(digits, [width], _row_check(row.table, width))
+    if len(splits) == 1:
+        return [_cell(row.table, r, c, t) for (r, c), t in zip(columns, splits[0])], None
+    cells = [_cell(row.table, r, c, digits, "unparsed") for r, c in columns]
+    return cells, f"{row.table}: row {row.key or 'data row'}: glued digits {digits} split {'no' if not splits else 'more than one'} way; unparsed"
+
+
+def _ordered(cells: list[Cell]) -> list[Cell]:
+    """Table order, then the model's printed row order, then column order as placed."""
+    tables = list(forms.model()["tables"])
+    rows = {"active": forms.all_active_rows(), "requests": forms.request_rows(),
+            "review_litigation": forms.review_rows()}
+    position = {id(c): i for i, c in enumerate(cells)}
+    return sorted(cells, key=lambda c: (tables.index(c.table_key), rows[c.table_key].index(c.row_key), position[id(c)]))
+
+
+_IDENTIFY = {key: tuple(normalize_label(p) for p in forms.table(key)["identify"])
+             for key in ("active", "requests", "review_litigation")}
+_ACTIVE_PHRASES = forms.row_phrases("active")
+_REQUEST_PHRASES = forms.row_phrases("requests")
+_REQUEST_HEADER = tuple(normalize_label(p) for p in forms.table("requests")["header_phrases"])
+_REQUEST_COLUMN_LABELS = frozenset(normalize_label(label) for label in forms.labels("requests").values()) | {
+    "商业", "企业", "科研", "机构", "社会公益", "组织", "法律服务"}
+_FAMILY_GROUP = forms.group_ordinals()
+_DECISIONS_2021 = next(c.phrase for c in forms.active_columns() if c.key == "decisions" and "2021" in c.formats)
+
+
+def align_text(text: str) -> Alignment:
+    """Read the standard tables of a text by aligning its tokens to the forms model."""
+    aligner = _Aligner()
+    tokens = tokenize(text)
+    aligner.read(tokens)
+    # The copy stops inside a row when its last token is one of that row's values.
+    ended = bool(tokens) and tokens[-1].kind != "label" and aligner.table is not None
+    return aligner.result(ended=ended)
