@@ -11,9 +11,9 @@ form takes the values that follow it, in column order, as many as the form says.
 Reading rules (README "Reading rules"):
 
 - a row with as many values as cells is placed; a row with fewer keeps only what it can place
-  without guessing: one natural-person count plus an equal total (requests), a money value (`元`,
-  `万元`) in the row's money column, or, for the row the text ends in, its first values in order;
-  anything else is left out and said so in the problems;
+  without guessing: one natural-person count plus an equal total (requests), or a money value
+  (`元`, `万元`) in the row's money column; anything else is left out and said so in the problems
+  (the row the text ends in too: dropped blanks cannot be told from cells never shown);
 - a label glued to its digits (`规章000`) is split only when exactly one split into the row's cells
   has no leading zeros and fits the row's identities; otherwise the cells are `unparsed`, raw text kept;
 - rows after the point where the text ends are missing (not blank): the caller lists them and the
@@ -46,7 +46,7 @@ _MONEY_UNIT = re.compile(r"(万元|元)$")
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # label | value | blank | glued
+    kind: str  # label | value | blank | glued | end (of a row, in "cell |" copies) | pad (pipes at a row's end)
     text: str
 
 
@@ -74,8 +74,16 @@ def _cell_tokens(piece: str) -> list[Token]:
 def tokenize(text: str) -> list[Token]:
     """Labels, values and explicit blank cells in reading order; line breaks carry no meaning."""
     tokens: list[Token] = []
+    previous = ""
     for line in text.splitlines():
         stripped = line.strip()
+        if stripped == "|" and not line.startswith("|"):
+            tokens.append(Token("blank", ""))  # " |": an empty cell of a cell-per-line copy
+            continue
+        if _PURE_PIPES.match(stripped) and previous.endswith("|") and not _PURE_PIPES.match(previous):
+            tokens.append(Token("end", ""))  # "cell |" lines, then a line of pipes: the row ends here
+        if stripped:
+            previous = stripped
         if not stripped or _PURE_PIPES.match(stripped) or _SEPARATOR.match(stripped):
             continue
         if "|" not in stripped:
@@ -83,12 +91,18 @@ def tokenize(text: str) -> list[Token]:
             continue
         pieces = line.split("|")[1:] if stripped.startswith("|") else line.split("|")
         pieces = pieces[:-1] if not pieces[-1].strip() else pieces  # after the last pipe: the line's end
-        for piece in pieces:
+        # "0 | ||", "规章 | |||": a run of pipes pads the row's end; the space before the run is the
+        # padding's, empty cells before that are cells ("5 |  | ||").
+        first_empty = pieces.index("") if "" in pieces else len(pieces)
+        padded = first_empty < len(pieces) and all(not p.strip() for p in pieces[first_empty:])
+        tail = first_empty - 1 if padded and first_empty and not pieces[first_empty - 1].strip() else first_empty
+        for piece in pieces[:tail] if padded else pieces:
             if piece.strip():
                 tokens += _cell_tokens(piece)
             elif piece:
                 tokens.append(Token("blank", ""))  # "| a |  | b |": a cell printed empty
-            # "||" (nothing between two pipes) pads a row: "0 | ||"
+        if padded:
+            tokens.append(Token("pad", ""))
     return tokens
 
 
@@ -101,6 +115,7 @@ class _Row:
     label: str
     block: int | None
     values: list[Token] = field(default_factory=list)
+    ended: bool = False
 
 
 @dataclass
@@ -111,6 +126,8 @@ class _Run:
     table: str
     rows: list[_Row] = field(default_factory=list)
     values: list[Token] = field(default_factory=list)
+    ended: bool = False  # a line of pipes closed the row after its last printed cell
+    padded: bool = False  # pipes with nothing between them right after the label
 
 
 @dataclass
@@ -119,6 +136,10 @@ class Alignment:
     table_formats: dict[str, str]
     found: list[str]
     problems: list[str]
+    # Rows whose label the text shows followed by empty cells only: the evidence a row reader needs
+    # to read a row as blank (a label alone may be a row cut off, a header word, or dropped cells).
+    blank_rows: set[tuple[str, str]] = field(default_factory=set)
+    cut_row: tuple[str, str] | None = None  # the row the text ends inside (fewer values than cells)
 
 
 def _split_glued(digits: str, groups: list[int], check) -> list[list[str]]:
@@ -160,7 +181,9 @@ class _Aligner:
         self.active_formats: set[str] = set()
         self.rows: list[_Row] = []
         self.runs: list[_Run] = []
+        self.last = ""  # kind of the last token read: row (label), label, value, end
         self.review_values: list[Token] = []
+        self.review_ended = False
         self.started: list[str] = []
         self.pending_labels: list[str] = []
         self.data_seen: dict[str, bool] = {}
@@ -174,6 +197,7 @@ class _Aligner:
                 self._value(token)
 
     def _label(self, text: str) -> None:
+        self.last = "label"
         norm = normalize_label(text)
         if not norm:
             return
@@ -244,11 +268,24 @@ class _Aligner:
             return  # one label wrapped over lines ("…逾期未按收费" / "通知要求缴纳费用…")
         row = _Row(table, key, norm, block)
         self.rows.append(row)
-        if not self.runs or self.runs[-1].values or self.runs[-1].table != table:
+        self.last = "row"
+        if not self.runs or self.runs[-1].values or self.runs[-1].ended or self.runs[-1].table != table:
             self.runs.append(_Run(table))
         self.runs[-1].rows.append(row)
 
     def _value(self, token: Token) -> None:
+        if token.kind == "pad":
+            if self.last == "row" and self.runs and self.table == self.runs[-1].table:
+                self.runs[-1].padded = True  # the label's row printed only empty cells
+            return
+        if token.kind == "end":
+            if self.table == "review_litigation" and self.last == "value":
+                self.review_ended = True
+            elif self.last in ("row", "value") and self.runs and self.table == self.runs[-1].table:
+                self.runs[-1].ended = True  # cells after the last printed one were left out: blank
+            self.last = "end"
+            return
+        self.last = "value"
         self.pending_labels = []
         if self.table == "review_litigation":
             self.review_values.append(token)
@@ -263,6 +300,7 @@ class _Aligner:
         cells: list[Cell] = []
         problems: list[str] = []
         placed: dict[tuple[str, str], list[Cell]] = {}
+        cut_row = None
         active_fmt = _one(self.active_formats | self._formats_from_rows())
         for run in self.runs:
             self._distribute(run, active_fmt)
@@ -276,13 +314,15 @@ class _Aligner:
                 continue
             last = ended and row is self.rows[-1] and self.table == row.table
             row_cells, problem = _place(row, columns, last=last)
+            if last and len(row.values) < len(columns):
+                cut_row = (row.table, row.key)
             if problem:
                 problems.append(problem)
             if row_cells:
                 placed[(row.table, row.key)] = row_cells
         if self.review_values:
             columns = [(r, c) for r in forms.review_rows() for c in forms.review_columns()]
-            row = _Row("review_litigation", "", "", None, self.review_values)
+            row = _Row("review_litigation", "", "", None, self.review_values, ended=self.review_ended)
             row_cells, problem = _place(row, columns, last=ended and self.table == "review_litigation")
             if problem:
                 problems.append(problem)
@@ -293,7 +333,9 @@ class _Aligner:
         cells = _ordered(cells)
         formats = self._table_formats(cells, active_fmt)
         found = [t for t in ("active", "requests", "review_litigation") if any(c.table_key == t for c in cells)]
-        return Alignment(cells, formats, found, problems)
+        blank = {(row.table, row.key) for run in self.runs for row in run.rows
+                 if (run.padded or row.values) and all(v.kind == "blank" for v in row.values)}
+        return Alignment(cells, formats, found, problems, blank, cut_row)
 
     def _distribute(self, run: _Run, active_fmt: str | None) -> None:
         """Several labels then values: in order, when the values are exactly the rows' cells; else
@@ -305,6 +347,7 @@ class _Aligner:
                 row.values, values = values[:width], values[width:]
         else:
             run.rows[-1].values = values
+            run.rows[-1].ended = run.ended
 
     def _formats_from_rows(self) -> set[str]:
         keys = {row.key for row in self.rows if row.table == "active"}
@@ -383,9 +426,17 @@ def _place(row: _Row, columns: list[tuple[str, str]], *, last: bool) -> tuple[li
         return [_cell(table, r, c, t) for (r, c), t in zip(columns, texts)], None
     if len(values) > width:
         return [], f"{table}: row {name} has {len(values)} values for {width} columns; not placed"
+    if row.ended and not any(v.kind == "glued" for v in values):
+        texts = texts + [""] * (width - len(texts))
+        return [_cell(table, r, c, t) for (r, c), t in zip(columns, texts)], \
+            f"{table}: row {name} ends after {len(values)} of {width} cells: the rest read as blank"
     if not values:
         return [], f"{table}: row {name} has no values; its cells are missing"
     # Fewer values than cells.
+    if last:
+        # Where the copy stops inside a row, blanks it dropped cannot be told from cells it never
+        # showed: the row stays missing rather than read by position.
+        return [], f"{table}: row {name}: the text ends after {len(values)} of {width} values; the row is missing"
     printed = list(values)
     while printed and printed[-1].kind == "blank":
         printed.pop()  # "| 3 | 3 | |||||||": the row's end, not cells
@@ -401,9 +452,6 @@ def _place(row: _Row, columns: list[tuple[str, str]], *, last: bool) -> tuple[li
         (r, c) = columns[money[0]]
         return [_cell(table, r, c, texts[0])], \
             f"{table}: row {name} has 1 value for {width} columns: the amount (unit in the cell); the rest missing"
-    if last:
-        placed = [_cell(table, r, c, t) for (r, c), t in zip(columns, texts)]
-        return placed, f"{table}: row {name}: the text ends after {len(values)} of {width} values; the rest missing"
     return [], f"{table}: row {name} has {len(values)} values for {width} columns; not placed"
 
 

@@ -17,10 +17,12 @@ from archive.parsing.model import Cell
 
 CellKey = tuple[str, str, str]
 STANDARD_TABLES = ("active", "requests", "review_litigation")
-# Reading score per cell status: a printed number or mark beats a blank, which beats a cell kept unparsed.
-_WEIGHTS = {"ok": 1.0, "not_applicable": 1.0, "blank": 0.5, "unparsed": 0.25}
+# Reading score per cell status: a printed number or mark counts fully; a blank little (a reader that
+# lost the row structure reads blanks everywhere), as a cell kept unparsed.
+_WEIGHTS = {"ok": 1.0, "not_applicable": 1.0, "blank": 0.25, "unparsed": 0.25}
 _FAIL_PENALTY = 5.0
-_FAILING = ("fail", "fail_total_blank", "fail_parts_blank")
+# Only a real arithmetic fail marks a misreading: blank totals or parts are how real reports print.
+_FAILING = ("fail",)
 
 
 def expected_cells(table_key: str, fmt: str | None) -> list[CellKey]:

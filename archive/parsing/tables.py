@@ -100,13 +100,26 @@ class _Active:
         caption = _CAPTION.search(norm)
         if caption:
             self.block = _CHINESE_NUMBERS.get(caption.group(1)[-1])
+            self.columns = self._model_columns()  # until this block's header says otherwise
             return
-        header = sorted((norm.find(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMN_PHRASES if p in norm)
+        joined = norm.replace("|", "")  # a header wrapped inside its cell: "对外公 | 开总数量"
+        header = sorted((joined.find(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMN_PHRASES if p in joined)
         if header:
-            self.columns = _dedupe([key for _, key, _ in header])
-            self.formats.update(_header_formats(norm))
+            formats = _header_formats(joined)
+            self.formats.update(formats)
+            self.columns = self._model_columns(formats) or _dedupe([key for _, key, _ in header])
             return
         self._data(row)
+
+    def _model_columns(self, formats: set[str] | None = None) -> list[str]:
+        """The form's columns of the current block in the format its header (or the table) shows:
+        a header wrapped or cut short ("本年新") still has all its columns."""
+        known = formats if formats and len(formats) == 1 else self.formats if len(self.formats) == 1 else set()
+        for fmt in known:
+            for block in forms.active_blocks(fmt):
+                if block.block == self.block:
+                    return [c.key for c in block.columns]
+        return []
 
     def _data(self, row: Row) -> None:
         labels, values = split_row(row, len(self.columns) or 1)
@@ -389,9 +402,24 @@ def _table_of(problem: str) -> str | None:
     return head if head in STANDARD_TABLES else None
 
 
+def _evidenced_blank_rows(cells: list[Cell], evidence: set[tuple[str, str]]) -> list[Cell]:
+    """A row read all blank stays blank only where the text shows its empty cells; else it is missing
+    (a label cut off at the end, a 总计 column header, cells a copy dropped)."""
+    blank_rows = {(c.table_key, c.row_key) for c in cells} - {
+        (c.table_key, c.row_key) for c in cells if c.status != "blank"}
+    drop = {row for row in blank_rows if row[0] in ("active", "requests")} - evidence  # labelled rows
+    return [c for c in cells if (c.table_key, c.row_key) not in drop]
+
+
 def best_reading(rows: TableResult, aligned) -> TableResult:
     """Per standard table, the reading that places more printed cells with fewer failing identities
-    (the row reading on a tie); pre-2019 tables and notes come from the row reading."""
+    (the row reading on a tie); pre-2019 tables and notes come from the row reading. The row reading
+    first loses what the text gives no evidence for: blank rows without printed empty cells, and the
+    row the text ends inside."""
+    kept = [c for c in _evidenced_blank_rows(rows.cells, aligned.blank_rows)
+            if (c.table_key, c.row_key) != aligned.cut_row]
+    rows = TableResult(cells=kept, table_formats=rows.table_formats, notes=rows.notes, found=rows.found,
+                       problems=rows.problems)
     chosen = {t: aligned if score(aligned.cells, aligned.table_formats, t) >
               score(rows.cells, rows.table_formats, t) else rows for t in STANDARD_TABLES}
     cells = [c for t in TABLE_ORDER for c in (chosen[t] if t in chosen else rows).cells if c.table_key == t]
