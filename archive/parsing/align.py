@@ -35,7 +35,13 @@ from archive.parsing.values import clean_raw, is_value_like, parse_value
 _SPLIT_LIMIT = 200_000  # glued digit strings: candidate splits examined at most
 _PURE_PIPES = re.compile(r"^\|+$")
 _SEPARATOR = re.compile(r"^(?=.*---)[\s|:\-]+$")
-_GLUED = re.compile(r"^(?P<label>.*[^\d\s.、．,，:：(（)）])(?P<digits>\d+)$")
+# Digits glued after a label's last character (CJK, a closing quote or parenthesis), with an optional
+# decimal part and money unit; not a year, a date or a count unit inside narrative text.
+_GLUED_DIGITS = re.compile(
+    r"(?<=[\u4e00-\u9fff”\"）)])(?P<digits>\d+(?:[+\-−]\d+)*(?:\.\d+)?(?:万元|元)?)(?![\d年月日号件项个条次人%])")
+_LEADING_DIGITS = re.compile(
+    r"^(?P<digits>\d+?)(?:\d(?=[.、．][\u4e00-\u9fff])|(?=[\u4e00-\u9fff（(])(?![年月日号件项个条次人]))")
+_LIST_MARKER_AFTER = re.compile(r"[.、．][\u4e00-\u9fff]")
 _CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _CHINESE_NUMBERS = {"一": 1, "五": 5, "六": 6, "八": 8, "九": 9}
 _SECTION_END = re.compile(r"^[一二三四五六七八九十]+、.*(问题|其他需要报告|其它需要报告|其他事项)")
@@ -55,6 +61,8 @@ def _cell_tokens(piece: str) -> list[Token]:
     text = piece.strip()
     if not text:
         return []
+    if text.isdigit() and len(text) > 1 and text[0] == "0":
+        return [Token("glued", text)]  # "0000000": no count is printed with a leading zero
     if is_value_like(text):
         return [Token("value", text)]
     words = text.split()
@@ -65,10 +73,33 @@ def _cell_tokens(piece: str) -> list[Token]:
             cut -= 1
         head = [Token("label", " ".join(words[:cut]))] if cut else []
         return head + [Token("value", w) for w in words[cut:]]
-    glued = _GLUED.match(text)
-    if glued and re.search(r"[\u4e00-\u9fff]$", glued["label"]):
-        return [Token("label", glued["label"]), Token("glued", glued["digits"])]
-    return [Token("label", text)]
+    if len(words) > 1:
+        return [token for word in words for token in _cell_tokens(word)]
+    return _glued_segments(text)
+
+
+def _glued_segments(text: str) -> list[Token]:
+    """A label with digits glued after it, maybe followed by the next label ("规章000行政规范性文件
+    693665", "1.属于国家秘密00000002.其他…": the last digit before "2." is the next row's marker)."""
+    tokens: list[Token] = []
+    at = 0
+    leading = _LEADING_DIGITS.match(text)
+    if leading:  # "00000003.危及…": the previous row's digits, then this row's marker
+        tokens.append(Token("glued", leading["digits"]))
+        at = leading.end("digits")
+    for match in _GLUED_DIGITS.finditer(text):
+        start, end = match.span("digits")
+        digits = match["digits"]
+        if _LIST_MARKER_AFTER.match(text, end) and "." not in digits:
+            if len(digits) == 1:
+                continue  # just the next label's marker
+            digits, end = digits[:-1], end - 1
+        tokens.append(Token("label", text[at:start]))
+        tokens.append(Token("glued", digits))
+        at = end
+    if at < len(text):
+        tokens.append(Token("label", text[at:]))
+    return [t for t in tokens if t.text.strip() or t.kind != "label"]
 
 
 def tokenize(text: str) -> list[Token]:
@@ -238,7 +269,12 @@ class _Aligner:
                 self.block_formats.setdefault(self.block, set()).update(formats)
             self.active_formats.update(formats)
             self.pending_labels = []
-            return
+            # A glued copy runs the header into the row label: "…本年处理决定数量行政许可".
+            end = max(norm.rfind(c.phrase) + len(c.phrase) for c in headers if c.phrase in norm) \
+                if any(c.phrase in norm for c in headers) else len(norm)
+            norm = joined = norm[end:]
+            if not norm:
+                return
         keys = _matches(norm, _ACTIVE_PHRASES) or (_matches(joined, _ACTIVE_PHRASES) if len(self.pending_labels) > 1 else [])
         for key in keys:
             self.pending_labels = []
@@ -308,6 +344,8 @@ class _Aligner:
             if (row.table, row.key) in placed:
                 problems.append(f"{row.table}: row {row.key} repeated; first kept")
                 continue
+            if not row.values and row.key in _GROUP_ROWS:
+                continue  # （六）其他处理 over the 2021 rows: a group cell, not a row
             columns = self._columns(row, active_fmt)
             if columns is None:
                 problems.append(f"active: row {row.key} has no header row")
@@ -457,7 +495,12 @@ def _place(row: _Row, columns: list[tuple[str, str]], *, last: bool) -> tuple[li
 
 def _glued(row: _Row, columns: list[tuple[str, str]], digits: str) -> tuple[list[Cell], str | None]:
     width = len(columns)
-    splits = _split_glued(digits, [width], _row_check(row.table, width))
+    if not digits.isdigit():
+        # Signs, decimals or a unit inside glued cells ("2648-18538", "39573802895.90元"): the cells'
+        # boundaries are not in the digits' shape, so no split is safe.
+        splits: list[list[str]] = [[], []]
+    else:
+        splits = _split_glued(digits, [width], _row_check(row.table, width))
     if len(splits) == 1:
         return [_cell(row.table, r, c, t) for (r, c), t in zip(columns, splits[0])], None
     cells = [_cell(row.table, r, c, digits, "unparsed") for r, c in columns]
@@ -481,6 +524,7 @@ _REQUEST_HEADER = tuple(normalize_label(p) for p in forms.table("requests")["hea
 _REQUEST_COLUMN_LABELS = frozenset(normalize_label(label) for label in forms.labels("requests").values()) | {
     "商业", "企业", "科研", "机构", "社会公益", "组织", "法律服务"}
 _FAMILY_GROUP = forms.group_ordinals()
+_GROUP_ROWS = frozenset(forms.derived_groups("2021"))
 _DECISIONS_2021 = next(c.phrase for c in forms.active_columns() if c.key == "decisions" and "2021" in c.formats)
 
 
