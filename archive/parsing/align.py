@@ -73,8 +73,10 @@ def _cell_tokens(piece: str) -> list[Token]:
             cut -= 1
         head = [Token("label", " ".join(words[:cut]))] if cut else []
         return head + [Token("value", w) for w in words[cut:]]
-    if len(words) > 1:
+    if len(words) > 1 and any(_GLUED_DIGITS.search(w) or _LEADING_DIGITS.match(w) for w in words):
         return [token for word in words for token in _cell_tokens(word)]
+    if len(words) > 1:
+        return [Token("label", text)]  # "商业 企业", "三 、 本 年 度": one label, spaced
     return _glued_segments(text)
 
 
