@@ -61,6 +61,8 @@ def _cell_tokens(piece: str) -> list[Token]:
     text = piece.strip()
     if not text:
         return []
+    if not any(ch.isdigit() for ch in text):  # fast path: a label, or a not-applicable mark
+        return [Token("value" if is_value_like(text) and len(text) <= 3 else "label", text)]
     if text.isdigit() and len(text) > 1 and text[0] == "0":
         return [Token("glued", text)]  # "0000000": no count is printed with a leading zero
     if is_value_like(text):
@@ -518,6 +520,11 @@ def _ordered(cells: list[Cell]) -> list[Cell]:
     return sorted(cells, key=lambda c: (tables.index(c.table_key), rows[c.table_key].index(c.row_key), position[id(c)]))
 
 
+# Where the standard tables can start, in either script (the aligner reads from there).
+_FIRST_TABLE = re.compile("|".join(
+    r"\s*".join(chars) for chars in (["第", "二", "十", "[条條]", "第"], ["本", "年", "新", "收"], ["勾", "稽"],
+                                      ["申", "[请請]", "人", "情", "[况況]"], ["[结結]", "果", "[维維]", "持"],
+                                      ["未", "[经經]", "[复復]", "[议議]"])))
 _IDENTIFY = {key: tuple(normalize_label(p) for p in forms.table(key)["identify"])
              for key in ("active", "requests", "review_litigation")}
 _ACTIVE_PHRASES = forms.row_phrases("active")
@@ -533,7 +540,11 @@ _DECISIONS_2021 = next(c.phrase for c in forms.active_columns() if c.key == "dec
 def align_text(text: str) -> Alignment:
     """Read the standard tables of a text by aligning its tokens to the forms model."""
     aligner = _Aligner()
-    tokens = tokenize(text)
+    start = _FIRST_TABLE.search(text)
+    if start is None:
+        return Alignment([], {}, [], [])
+    # Narrative before the first table carries no cells: tokenize from the line the tables start on.
+    tokens = tokenize(text[text.rfind("\n", 0, start.start()) + 1:])
     aligner.read(tokens)
     # The copy stops inside a row when its last token is one of that row's values.
     ended = bool(tokens) and tokens[-1].kind != "label" and aligner.table is not None
