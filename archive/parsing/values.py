@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from archive.normalize import to_simplified
 from archive.parsing import forms
@@ -30,6 +31,7 @@ _NUMBER = re.compile(
 _MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "﹢": "+"})
 
 
+@lru_cache(maxsize=65536)  # cell texts repeat (0, /, 1…): convert each once per process
 def clean_raw(raw: str) -> str:
     """NFKC, simplified script, no whitespace: the form a value is parsed from."""
     text = unicodedata.normalize("NFKC", _BLANK.sub("", raw or ""))
