@@ -274,14 +274,13 @@ def cross_year_checks(earlier: ParsedReport | list[Cell], later: ParsedReport | 
     ]
     fmt = new_formats.get("active")
     if fmt and fmt == old_formats.get("active") == "2021":
-        for row in ("art20_1.regulations", "art20_1.normative_docs"):
+        for row in forms.cross_year()["X2"]["rows"]:
             issued, repealed = _term(new, ("active", row, "issued")), _term(new, ("active", row, "repealed"))
             negative = _Term(-repealed.value, repealed.printed, repealed.parsed)
             checks.append(_cross(f"X2:{row}", _term(new, ("active", row, "in_force")),
                                  [_term(old, ("active", row, "in_force")), issued, negative]))
     if fmt and fmt == old_formats.get("active") == "2019":
-        for row in ("art20_5.licensing", "art20_5.other_services", "art20_6.penalty", "art20_6.coercion",
-                    "art20_8.fees"):
+        for row in forms.cross_year()["X3"]["rows"]:
             checks.append(_cross(f"X3:{row}", _term(new, ("active", row, "prev_items")),
                                  [_term(old, ("active", row, "prev_items")),
                                   _term(old, ("active", row, "delta_items"))]))

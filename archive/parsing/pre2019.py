@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archive.normalize import normalize_label
+from archive.parsing import forms
 from archive.parsing.grid import Row
 from archive.parsing.model import Cell
 from archive.parsing.values import is_value_like, parse_value
 
-_LABEL_HEADERS = ("指标名称", "统计指标", "指标")
-_UNIT_HEADERS = ("计量单位", "单位")
+_ANNEX = forms.table("pre2019_stats")  # the indicator annex in the forms model
+_LABEL_HEADERS = tuple(_ANNEX["label_headers"])
+_UNIT_HEADERS = tuple(_ANNEX["unit_headers"])
 
 
 @dataclass

@@ -20,7 +20,7 @@ from archive.parsing.completeness import STANDARD_TABLES, missing_cells, missing
 from archive.parsing.grid import Row, html_rows, text_rows
 from archive.parsing.model import Cell
 from archive.parsing.pre2019 import Pre2019Table
-from archive.parsing.values import is_blank, is_value_like, parse_value
+from archive.parsing.values import MONEY_COLUMNS, clean_raw, is_blank, is_value_like, parse_value
 
 REQUEST_COLUMNS = forms.request_columns()
 REVIEW_ROWS = forms.review_rows()
@@ -50,6 +50,7 @@ _FOOTER = re.compile(r"^(填报单位|单位负责人|联系电话|填报人|审
 _NOTE = re.compile(r"^\(?注[:：)]")
 _SECTION_END = re.compile(r"^[一二三四五六七八九十]+、.*(问题|其他需要报告|其它需要报告|其他事项)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_MONEY_UNIT = re.compile(r"\d(万元|元)$")
 
 
 @dataclass
@@ -142,7 +143,7 @@ class _Active:
         if key in self.rows:
             self.problems.append(f"active: row {label} repeated; first kept")
             return
-        self.rows[key] = dict(zip(self.columns, values or [""] * len(self.columns)))
+        self.rows[key] = _money_in_its_column(dict(zip(self.columns, values or [""] * len(self.columns))))
 
     def result(self) -> tuple[list[Cell], str, list[str]]:
         fmt = next(iter(self.formats)) if len(self.formats) == 1 else "unknown"
@@ -151,6 +152,18 @@ class _Active:
         keys = sorted(self.rows, key=_active_order)
         cells = [_cell("active", key, col, raw) for key in keys for col, raw in self.rows[key].items()]
         return cells, fmt, problems
+
+
+def _money_in_its_column(row: dict[str, str]) -> dict[str, str]:
+    """An amount printed with its unit (12766600元) in a count column while the row's money column is
+    blank belongs to the money column (第（八）项, 第（九）项 rows that lost a cell)."""
+    money = [col for col in row if col in MONEY_COLUMNS]
+    if len(money) != 1 or not is_blank(row[money[0]]):
+        return row
+    misplaced = [col for col in row if col not in MONEY_COLUMNS and _MONEY_UNIT.search(clean_raw(row[col]))]
+    if len(misplaced) == 1:
+        row = {**row, money[0]: row[misplaced[0]], misplaced[0]: ""}
+    return row
 
 
 def _active_order(key: str) -> tuple[int, int]:
