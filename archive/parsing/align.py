@@ -270,7 +270,7 @@ class _Aligner:
     def _active_label(self, norm: str, joined: str) -> None:
         headers = [c for c in forms.active_columns() if c.phrase in joined or c.phrase in norm]
         if headers:
-            formats = _header_formats(joined if any(c.phrase in joined for c in headers) else norm)
+            formats = forms.header_formats(joined if any(c.phrase in joined for c in headers) else norm)
             if self.block is not None:
                 self.block_formats.setdefault(self.block, set()).update(formats)
             self.active_formats.update(formats)
@@ -423,13 +423,6 @@ class _Aligner:
         return formats
 
 
-def _header_formats(norm: str) -> set[str]:
-    formats = {f for c in forms.active_columns() if c.phrase in norm for f in c.formats}
-    if "2021" in formats and _DECISIONS_2021 in norm:
-        formats.discard("2019")
-    return formats
-
-
 def _one(formats: set[str]) -> str | None:
     return next(iter(formats)) if len(formats) == 1 else None
 
@@ -536,7 +529,6 @@ _REQUEST_COLUMN_LABELS = frozenset(normalize_label(label) for label in forms.lab
     "商业", "企业", "科研", "机构", "社会公益", "组织", "法律服务"}
 _FAMILY_GROUP = forms.group_ordinals()
 _GROUP_ROWS = frozenset(forms.derived_groups("2021"))
-_DECISIONS_2021 = next(c.phrase for c in forms.active_columns() if c.key == "decisions" and "2021" in c.formats)
 
 
 def align_text(text: str) -> Alignment:

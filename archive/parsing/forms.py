@@ -58,6 +58,16 @@ def active_columns() -> tuple[ActiveColumn, ...]:
     )
 
 
+def header_formats(norm: str) -> set[str]:
+    """The formats an active-table header (normalized text) prints; 本年处理决定数量 (2021) contains
+    the 2019 phrase 处理决定数, so it is not also read as 2019."""
+    columns = [c for c in active_columns() if c.phrase in norm]
+    formats = {fmt for c in columns for fmt in c.formats}
+    if any(c.key == "decisions" and "2021" in c.formats for c in columns):
+        formats.discard("2019")
+    return formats
+
+
 def _column(name: str) -> ActiveColumn:
     names = list(table("active")["columns"])
     return active_columns()[names.index(name)]

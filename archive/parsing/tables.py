@@ -43,7 +43,6 @@ _REQUEST_HEADER = tuple(normalize_label(p) for p in forms.table("requests")["hea
 _ACTIVE_ROW_PHRASES = forms.row_phrases("active")
 # Header phrase → column key; the 2021 phrase 本年处理决定数量 contains the 2019 处理决定数量.
 _ACTIVE_COLUMN_PHRASES = tuple((c.phrase, c.key, c.formats[0]) for c in forms.active_columns())
-_DECISIONS_2021 = next(c.phrase for c in forms.active_columns() if c.key == "decisions" and "2021" in c.formats)
 _CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FOOTER = re.compile(r"^(填报单位|单位负责人|联系电话|填报人|审核人|填报日期|制表)")
@@ -106,7 +105,7 @@ class _Active:
         joined = norm.replace("|", "")  # a header wrapped inside its cell: "对外公 | 开总数量"
         header = sorted((joined.find(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMN_PHRASES if p in joined)
         if header:
-            formats = _header_formats(joined)
+            formats = forms.header_formats(joined)
             self.formats.update(formats)
             self.columns = self._model_columns(formats) or _dedupe([key for _, key, _ in header])
             return
@@ -178,13 +177,6 @@ def _dedupe(keys: list[str]) -> list[str]:
         if key not in seen:
             seen.append(key)
     return seen
-
-
-def _header_formats(norm: str) -> set[str]:
-    formats = {fmt for p, _, fmt in _ACTIVE_COLUMN_PHRASES if p in norm}
-    if "2021" in formats and _DECISIONS_2021 in norm:
-        formats.discard("2019")  # 本年处理决定数量 contains the 2019 phrase 处理决定数
-    return formats
 
 
 def _match(label: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
