@@ -10,7 +10,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import sqlite_utils
 
+from archive.publish.search import build_search_index, search_ids
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
 from tests.cell_expectations import expected_cells
@@ -274,9 +276,6 @@ CHROME_LINES = ("首页", "政务公开", "政策文件", "新闻动态", "互�
 
 def test_report_text_is_the_article_not_the_site(crawled):
     """reports.text, report_sections and the search index hold the report only (issue 10)."""
-    from archive.publish.search import build_search_index, search_ids
-    import sqlite_utils
-
     db, *_ = crawled
     pages = _rows(db, "select id, title, text from reports where kind = 'page' and text != ''")
     assert len(pages) == 11
