@@ -179,7 +179,7 @@ class Alignment:
     cut_row: tuple[str, str] | None = None  # the row the text ends inside (fewer values than cells)
 
 
-def _split_glued(digits: str, groups: list[int], check) -> list[list[str]]:
+def split_glued(digits: str, groups: list[int], check) -> list[list[str]]:
     """Every split of `digits` into len(groups) numbers without leading zeros that passes `check`
     (at most two are returned: the caller only needs to know whether one is unique)."""
     n = sum(groups)
@@ -499,7 +499,7 @@ def _glued(row: _Row, columns: list[tuple[str, str]], digits: str) -> tuple[list
         # boundaries are not in the digits' shape, so no split is safe.
         splits: list[list[str]] = [[], []]
     else:
-        splits = _split_glued(digits, [width], _row_check(row.table, width))
+        splits = split_glued(digits, [width], _row_check(row.table, width))
     if len(splits) == 1:
         return [_cell(row.table, r, c, t) for (r, c), t in zip(columns, splits[0])], None
     cells = [_cell(row.table, r, c, digits, "unparsed") for r, c in columns]

@@ -19,7 +19,7 @@ from archive.parsing.align import align_text
 from archive.parsing.completeness import STANDARD_TABLES, missing_cells, missing_problems, score
 from archive.parsing.grid import Row, html_rows, text_rows
 from archive.parsing.model import Cell
-from archive.parsing.pre2019 import Pre2019Table
+from archive.parsing.pre2019 import Pre2019Table, read_annex_text
 from archive.parsing.values import MONEY_COLUMNS, clean_raw, is_blank, is_value_like, parse_value
 
 REQUEST_COLUMNS = forms.request_columns()
@@ -437,6 +437,17 @@ def best_reading(rows: TableResult, aligned) -> TableResult:
     return TableResult(cells=cells, table_formats=formats, notes=rows.notes, found=found, problems=problems)
 
 
+def _with_flattened_annex(result: TableResult, text: str) -> TableResult:
+    """A pre-2019 indicator annex the row reading missed because the copy runs it into one line."""
+    if "pre2019_stats" in result.table_formats or result.found:
+        return result
+    cells, problems = read_annex_text(text)
+    if not cells:
+        return result
+    return TableResult(cells=cells, table_formats={"pre2019_stats": "pre2019"}, notes=result.notes,
+                       found=["pre2019_stats"], problems=result.problems + problems)
+
+
 def _notes_after_tables(root: etree._Element) -> list[str]:
     """Table notes printed as paragraphs right after a table: "（注：…）"."""
     notes: list[str] = []
@@ -466,6 +477,6 @@ def extract_tables_from_text(text: str) -> TableResult:
     """Cells of text-serialized tables (a decoded str): the row reading or the aligned reading (align.py),
     table by table, whichever is better."""
     try:
-        return _with_missing(best_reading(_read_rows(text_rows(text)), align_text(text)))
+        return _with_missing(_with_flattened_annex(best_reading(_read_rows(text_rows(text)), align_text(text)), text))
     except Exception as error:  # noqa: BLE001 - malformed text must yield a report, not a crash
         return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])

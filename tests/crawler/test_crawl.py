@@ -240,8 +240,9 @@ def test_every_demo_report_is_parsed_with_the_status_its_content_allows(crawled)
         ("2024年上海市科委政府信息公开工作年度报告", "page", "partial:active+requests", "2021"),
         ("洪泽区人民政府2023年政府信息公开工作年度报告", "page", "see_attachment", "unknown"),
         ("洪泽区人民政府2023年政府信息公开工作年度报告", "attachment", "ok", "2019+2021"),
-        ("平潭综合实验区2018年度政府信息公开工作年度报告", "page", "unknown_layout", "unknown"),
-        ("平潭综合实验区2016年度政府信息公开工作年度报告", "page", "unknown_layout", "unknown"),
+        # their glued indicator annex is read now (issue 10; cells that split more than one way unparsed)
+        ("平潭综合实验区2018年度政府信息公开工作年度报告", "page", "ok", "pre2019"),
+        ("平潭综合实验区2016年度政府信息公开工作年度报告", "page", "ok", "pre2019"),
         ("平潭综合实验区地方税务局2013年信息公开年度报告", "page", "no_tables", "unknown"),
     }
 
