@@ -458,6 +458,9 @@ def _place(row: _Row, columns: list[tuple[str, str]], *, last: bool) -> tuple[li
     name = row.key or "data row"
     if len(values) == 1 and values[0].kind == "glued" and width > 1:
         return _glued(row, columns, values[0].text)
+    if len(values) != width and _broken_spacing(values):
+        # "200 000121": spaces that fall inside numbers (no count starts with 0): read as glued digits.
+        return _glued(row, columns, "".join(v.text for v in values))
     texts = [v.text for v in values]
     if len(values) == width:
         return [_cell(table, r, c, t) for (r, c), t in zip(columns, texts)], None
@@ -490,6 +493,11 @@ def _place(row: _Row, columns: list[tuple[str, str]], *, last: bool) -> tuple[li
         return [_cell(table, r, c, texts[0])], \
             f"{table}: row {name} has 1 value for {width} columns: the amount (unit in the cell); the rest missing"
     return [], f"{table}: row {name} has {len(values)} values for {width} columns; not placed"
+
+
+def _broken_spacing(values: list[Token]) -> bool:
+    texts = [v.text for v in values]
+    return len(texts) > 1 and all(t.isdigit() for t in texts) and any(len(t) > 1 and t[0] == "0" for t in texts)
 
 
 def _glued(row: _Row, columns: list[tuple[str, str]], digits: str) -> tuple[list[Cell], str | None]:
