@@ -3,14 +3,16 @@
 Hard identities (§7.1, §7.2) are evaluated per column/row with blank and not-applicable cells read
 as zero, and labelled (§7.4), in this order:
 
-- ``unknown``: an involved cell is ``unparsed``;
+- ``unknown``: an involved cell is ``unparsed``, or missing (the reader says the copy never showed
+  it: text cut off mid-table, a row it could not place) — not evaluated, never the report's fault;
 - ``empty``: no addend is printed and the total is blank or 0 (nothing was reported);
 - ``pass``: total = sum of parts;
 - ``fail_total_blank``: the total cell(s) are blank while the parts are not;
 - ``fail_parts_blank``: a non-zero total whose parts are all blank;
 - ``fail``: otherwise. Every fail carries ``difference = total − sum of parts``.
 
-A cell the table extractor did not emit counts as blank. Identities over a table that is absent (no
+A cell the table extractor did not emit, and did not report missing, counts as blank. The identities
+themselves are the model's (`forms.yaml`, `identities`). Identities over a table that is absent (no
 cell and no detected format) are not evaluated at all.
 
 Each family (``I1``, ``I2``, ``I3``, ``review_litigation_totals``) also gets one summary Check whose
@@ -24,31 +26,23 @@ Soft checks (S1–S5 within a report, X1–X3 across years) have ``severity="sof
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from archive.parsing import forms
 from archive.parsing.model import Cell, Check, ParsedReport
 
 Number = int | Decimal
 
-REQUEST_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services",
-                   "other_org", "total")
-APPLICANT_COLUMNS = REQUEST_COLUMNS[:-1]
-_OUTCOMES_2019 = (
-    "granted", "partial",
-    "denied.state_secret", "denied.law_prohibited", "denied.security_stability", "denied.third_party",
-    "denied.internal_affairs", "denied.process_info", "denied.enforcement_file", "denied.admin_query",
-    "unable.not_held", "unable.needs_creation", "unable.still_unclear",
-    "not_processed.complaint", "not_processed.duplicate", "not_processed.publication",
-    "not_processed.excessive", "not_processed.confirm_reissue",
-)
-OTHER_2021 = ("other.no_correction", "other.fee_unpaid", "other.other")
-REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")
-REVIEW_PARTS = ("upheld", "corrected", "other", "pending")
+REQUEST_COLUMNS = forms.request_columns()
+APPLICANT_COLUMNS = forms.applicant_columns()
+OTHER_2021 = tuple(key for key in forms.request_rows("2021") if key.startswith("other."))
+REVIEW_ROWS = forms.review_rows()
+REVIEW_PARTS = tuple(forms.model()["identities"]["RL"]["parts"])
 FAMILY_ORDER = ("fail", "fail_total_blank", "fail_parts_blank", "unknown", "pass", "empty")
 _BLANKISH = ("blank", "not_applicable")
-_MONEY_COLUMNS = ("amount", "fee_amount")
+_MONEY_COLUMNS = forms.money_columns()
 
 Grid = Mapping[tuple[str, str, str], Cell]
 
@@ -60,6 +54,7 @@ class _Term:
     value: Number
     printed: bool
     parsed: bool
+    missing: bool = False  # the copy never showed this cell (text cut off, row not placed)
 
 
 def cell_grid(cells: Iterable[Cell]) -> dict[tuple[str, str, str], Cell]:
@@ -67,8 +62,10 @@ def cell_grid(cells: Iterable[Cell]) -> dict[tuple[str, str, str], Cell]:
     return {(c.table_key, c.row_key, c.col_key): c for c in cells if c.status != "derived"}
 
 
-def _term(grid: Grid, key: tuple[str, str, str]) -> _Term:
+def _term(grid: Grid, key: tuple[str, str, str], missing: Collection[tuple[str, str, str]] = ()) -> _Term:
     cell = grid.get(key)
+    if cell is None and key in missing:
+        return _Term(0, False, True, missing=True)
     if cell is None or cell.status in _BLANKISH:
         return _Term(0, False, True)
     if cell.status == "unparsed" or cell.value is None:
@@ -78,7 +75,7 @@ def _term(grid: Grid, key: tuple[str, str, str]) -> _Term:
 
 def evaluate(totals: list[_Term], parts: list[_Term]) -> tuple[str, Number | None]:
     """One identity Σ totals = Σ parts → (result, difference total − parts) per the module rules."""
-    if not all(t.parsed for t in totals + parts):
+    if any(t.missing for t in totals + parts) or not all(t.parsed for t in totals + parts):
         return "unknown", None
     total = sum((t.value for t in totals), 0)
     difference = total - sum((t.value for t in parts), 0)
@@ -93,10 +90,12 @@ def evaluate(totals: list[_Term], parts: list[_Term]) -> tuple[str, Number | Non
     return "fail", difference
 
 
-def _identity(name: str, grid: Grid, totals: list[tuple[str, str, str]],
-              parts: list[tuple[str, str, str]]) -> Check:
-    result, difference = evaluate([_term(grid, k) for k in totals], [_term(grid, k) for k in parts])
-    return Check(identity=name, result=result, difference=difference)
+def _identity(member: forms.Identity, grid: Grid, missing: Collection[tuple[str, str, str]]) -> Check:
+    result, difference = evaluate([_term(grid, k, missing) for k in member.totals],
+                                  [_term(grid, k, missing) for k in member.parts])
+    detail = "not evaluated: cells missing from the copy" if result == "unknown" and any(
+        k in missing and k not in grid for k in member.totals + member.parts) else None
+    return Check(identity=member.name, result=result, difference=difference, detail=detail)
 
 
 def family_summary(family: str, members: list[Check]) -> Check:
@@ -111,38 +110,32 @@ def _present(grid: Grid, table_formats: Mapping[str, str], table: str) -> bool:
     return table in table_formats or any(key[0] == table for key in grid)
 
 
-def _requests_rows(grid: Grid, table_formats: Mapping[str, str]) -> list[str]:
+def _requests_format(grid: Grid, table_formats: Mapping[str, str]) -> str:
     fmt = table_formats.get("requests")
     has_2021_rows = any(("requests", row, col) in grid for row in OTHER_2021 for col in REQUEST_COLUMNS)
-    other = OTHER_2021 if fmt == "2021" or (fmt != "2019" and has_2021_rows) else ("other",)
-    return list(_OUTCOMES_2019 + other)
+    return "2021" if fmt == "2021" or (fmt != "2019" and has_2021_rows) else "2019"
 
 
-def request_identities(grid: Grid, table_formats: Mapping[str, str]) -> list[Check]:
-    """I1 and I2 per column, I3 per row, each followed by its family summary."""
-    req = lambda row, col: ("requests", row, col)  # noqa: E731
-    outcomes = _requests_rows(grid, table_formats)
-    i1 = [_identity(f"I1:{c}", grid, [req("total_processed", c), req("carried_forward", c)],
-                    [req("new_received", c), req("carried_over", c)]) for c in REQUEST_COLUMNS]
-    i2 = [_identity(f"I2:{c}", grid, [req("total_processed", c)], [req(r, c) for r in outcomes])
-          for c in REQUEST_COLUMNS]
-    rows = ["new_received", "carried_over", *outcomes, "total_processed", "carried_forward"]
-    i3 = [_identity(f"I3:{r}", grid, [req(r, "total")], [req(r, c) for c in APPLICANT_COLUMNS])
-          for r in rows]
+def model_identities(grid: Grid, table_formats: Mapping[str, str], table_key: str,
+                     missing: Collection[tuple[str, str, str]] = ()) -> list[Check]:
+    """The model's identities over one table, each family's members followed by its summary."""
+    members = [m for m in forms.identities(_requests_format(grid, table_formats)) if m.table == table_key]
     checks: list[Check] = []
-    for family, members in (("I1", i1), ("I2", i2), ("I3", i3)):
-        checks += members + [family_summary(family, members)]
+    for family in dict.fromkeys(m.family for m in members):
+        family_checks = [_identity(m, grid, missing) for m in members if m.family == family]
+        checks += family_checks + [family_summary(family, family_checks)]
     return checks
 
 
-def review_identities(grid: Grid) -> list[Check]:
+def request_identities(grid: Grid, table_formats: Mapping[str, str],
+                       missing: Collection[tuple[str, str, str]] = ()) -> list[Check]:
+    """I1 and I2 per column, I3 per row, each followed by its family summary."""
+    return model_identities(grid, table_formats, "requests", missing)
+
+
+def review_identities(grid: Grid, missing: Collection[tuple[str, str, str]] = ()) -> list[Check]:
     """RL:<row>: total = 维持 + 纠正 + 其他 + 尚未审结, and the family summary."""
-    members = [
-        _identity(f"RL:{row}", grid, [("review_litigation", row, "total")],
-                  [("review_litigation", row, col) for col in REVIEW_PARTS])
-        for row in REVIEW_ROWS
-    ]
-    return members + [family_summary("review_litigation_totals", members)]
+    return model_identities(grid, {}, "review_litigation", missing)
 
 
 def _soft(name: str, problems: list[str]) -> Check:
@@ -226,14 +219,20 @@ def s5_narrative(grid: Grid, narrative: str | None) -> list[Check]:
 
 
 def report_checks(cells: Iterable[Cell], table_formats: Mapping[str, str], *,
-                  narrative: str | None = None, section_six: str | None = None) -> list[Check]:
-    """All within-report checks: I1–I3 and RL members with family summaries, then S1–S5."""
+                  narrative: str | None = None, section_six: str | None = None,
+                  missing: Collection[tuple[str, str, str]] = ()) -> list[Check]:
+    """All within-report checks: I1–I3 and RL members with family summaries, then S1–S5.
+
+    `missing` are the cells the reader knows the copy never showed (text cut off mid-table, a row
+    it could not place): an identity over one of them is `unknown`, never a fault of the report.
+    """
     grid = cell_grid(cells)
+    missing = frozenset(missing)
     checks: list[Check] = []
     if _present(grid, table_formats, "requests"):
-        checks += request_identities(grid, table_formats)
+        checks += request_identities(grid, table_formats, missing)
     if _present(grid, table_formats, "review_litigation"):
-        checks += review_identities(grid)
+        checks += review_identities(grid, missing)
     if grid:
         checks.append(s1_values(grid))
     checks += s2_s3_active(grid, table_formats)
@@ -275,14 +274,13 @@ def cross_year_checks(earlier: ParsedReport | list[Cell], later: ParsedReport | 
     ]
     fmt = new_formats.get("active")
     if fmt and fmt == old_formats.get("active") == "2021":
-        for row in ("art20_1.regulations", "art20_1.normative_docs"):
+        for row in forms.cross_year()["X2"]["rows"]:
             issued, repealed = _term(new, ("active", row, "issued")), _term(new, ("active", row, "repealed"))
             negative = _Term(-repealed.value, repealed.printed, repealed.parsed)
             checks.append(_cross(f"X2:{row}", _term(new, ("active", row, "in_force")),
                                  [_term(old, ("active", row, "in_force")), issued, negative]))
     if fmt and fmt == old_formats.get("active") == "2019":
-        for row in ("art20_5.licensing", "art20_5.other_services", "art20_6.penalty", "art20_6.coercion",
-                    "art20_8.fees"):
+        for row in forms.cross_year()["X3"]["rows"]:
             checks.append(_cross(f"X3:{row}", _term(new, ("active", row, "prev_items")),
                                  [_term(old, ("active", row, "prev_items")),
                                   _term(old, ("active", row, "delta_items"))]))

@@ -1,4 +1,5 @@
-"""Derived cells of the requests table (format-spec §6.2): never printed, computed, status `derived`.
+"""Derived cells of the requests table (format-spec §6.2, forms.yaml `derived`): never printed, computed,
+status `derived`.
 
 `denied`, `unable`, `not_processed` (the sums of their reason rows), `other` in 2021 reports (the sum of
 the three `other.*` rows, so that the key compares with the single 2019 row) and, for every row, the
@@ -12,10 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from archive.parsing import forms
 from archive.parsing.model import Cell
 
-ORG_COLUMNS = ("commercial", "research", "public_interest", "legal_services", "other_org")
-_GROUPS = ("denied", "unable", "not_processed")
+LEGAL_PERSON, ORG_COLUMNS = forms.derived_column()
 _ZERO_STATUSES = ("blank", "not_applicable")
 _NUMBER_STATUSES = ("ok", "derived")
 
@@ -38,7 +39,7 @@ def derived_cells(cells: list[Cell], table_formats: dict[str, str]) -> list[Cell
     requests = [c for c in cells if c.table_key == "requests" and c.status != "derived"]
     if not requests:
         return []
-    groups = _GROUPS + (("other",) if table_formats.get("requests") == "2021" else ())
+    groups = forms.derived_groups(table_formats.get("requests"))
     by_group: dict[tuple[str, str], list[Cell]] = defaultdict(list)
     by_row: dict[str, list[Cell]] = defaultdict(list)
     for cell in requests:
@@ -56,5 +57,5 @@ def derived_cells(cells: list[Cell], table_formats: dict[str, str]) -> list[Cell
     for row_key, parts in [*by_row.items(), *derived_rows.items()]:
         value = _sum(parts) if len(parts) == len(ORG_COLUMNS) else None
         if value is not None:
-            derived.append(_cell(row_key, "legal_person", value))
+            derived.append(_cell(row_key, LEGAL_PERSON, value))
     return derived

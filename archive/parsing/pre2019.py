@@ -6,15 +6,18 @@ col key = the normalized header of the value column; the unit column's text goes
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from archive.content import Row
 from archive.normalize import normalize_label
+from archive.parsing import forms
 from archive.parsing.model import Cell
 from archive.parsing.values import is_value_like, parse_value
 
-_LABEL_HEADERS = ("指标名称", "统计指标", "指标")
-_UNIT_HEADERS = ("计量单位", "单位")
+_ANNEX = forms.table("pre2019_stats")  # the indicator annex in the forms model
+_LABEL_HEADERS = tuple(_ANNEX["label_headers"])
+_UNIT_HEADERS = tuple(_ANNEX["unit_headers"])
 
 
 @dataclass
@@ -88,3 +91,66 @@ class Pre2019Table:
 
     def result(self) -> tuple[list[Cell], str, list[str]]:
         return self.cells, "pre2019", self.problems
+
+
+# A flattened annex: "主动公开信息数 条 425 1516" or, glued, "主动公开信息数条4251516其中：1.网站公开条…".
+_ANNEX_ROW = re.compile(r"(?P<label>(?:其中[:：]\s*)?(?:\d{1,2}[.、．])?[^\d\s][^\d]*?)\s*(?P<unit>人次|万元|条|件|元|次|个|篇|项|人)\s*"
+                        r"(?P<values>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*)")
+_VALUE_HEADER = re.compile(r"\s*(\d{4}\s*年\s*度?|历\s*年\s*累\s*计|本\s*年\s*累\s*计|本期实际|统计数|数\s*量)")
+_ANNEX_END = re.compile(r"附件下载|附件[:：]|[一二三四五六七八九十]+、")
+
+
+def read_annex_text(text: str) -> tuple[list[Cell], list[str]]:
+    """Cells of an indicator annex flattened into running text (one line, or cells glued together).
+
+    Each row is label, unit, then its values: separated by spaces they are read as printed; glued
+    into one digit string they are split only when one split has no leading zeros (00 → 0 | 0),
+    else kept `unparsed` with the digits as raw text. A digit before "2、" / "2." is the next row's
+    list marker. A row with fewer values than columns is left out (missing) and noted.
+    """
+    start = re.search(r"指\s*标\s*名\s*称|统\s*计\s*指\s*标", text)
+    if start is None:
+        return [], []
+    region = text[start.start():]
+    unit = re.search(r"计\s*量\s*单\s*位|单\s*位", region)
+    if unit is None:
+        return [], []
+    columns: list[str] = []
+    at = unit.end()
+    while (column := _VALUE_HEADER.match(region, at)) is not None:
+        columns.append(normalize_label(column.group(1)))
+        at = column.end()
+    body = region[at:]
+    end = _ANNEX_END.search(body)
+    body = body[: end.start()] if end else body
+    table, position = Pre2019Table(), 0
+    problems: list[str] = []
+    while (match := _ANNEX_ROW.search(body, position)) is not None and columns:
+        values, position = match["values"], match.end()
+        if position < len(body) and body[position] in ".、．" and not values[-1:].isspace():
+            values, position = values[:-1], position - 1  # the next row's list marker
+        _annex_row(table, normalize_label(match["label"]), match["unit"], values.split(), columns, problems)
+    return table.cells, problems
+
+
+def _annex_row(table: Pre2019Table, label: str, unit: str, values: list[str], columns: list[str],
+               problems: list[str]) -> None:
+    from archive.parsing.align import split_glued
+
+    if not label or not values:
+        return
+    if len(values) == 1 and len(columns) > 1 and len(values[0]) >= len(columns):
+        splits = split_glued(values[0], [len(columns)], lambda v: True) if values[0].isdigit() else [[], []]
+        if len(splits) != 1:
+            key = table._unique(label)
+            table.cells += [Cell("pre2019_stats", key, col, values[0], None, unit, "unparsed") for col in columns]
+            problems.append(f"pre2019_stats: row {label}: glued digits {values[0]} split more than one way; unparsed")
+            return
+        values = splits[0]
+    if len(values) != len(columns):
+        problems.append(f"pre2019_stats: row {label} has {len(values)} values for {len(columns)} columns; not placed")
+        return
+    key = table._unique(label)
+    for col, raw in zip(columns, values):
+        value, printed_unit, status = parse_value(raw, col, "pre2019_stats")
+        table.cells.append(Cell("pre2019_stats", key, col, raw, value, unit or printed_unit, status))

@@ -4,6 +4,8 @@ parse_status vocabulary (what was found and what not):
 
 - ``ok``: the three standard tables (or a pre-2019 statistics table) were found;
 - ``partial:<table>_missing[+<table>_missing…]``: some of active/requests/review_litigation missing;
+  ``partial:<table>`` (joined the same way): that table was read but cells of it are missing (rows the
+  copy never showed or the reader could not place; listed in ``notes``), see parsing/completeness.py;
 - ``no_tables``: a report (or an unidentified text) without any table or table vocabulary;
 - ``unknown_layout``: the text carries table vocabulary (§11: 第二十条第, 本年新收, 申请人情况,
   结果维持, 统计指标) but no table could be extracted;
@@ -39,7 +41,9 @@ from archive.decoding import decode_body
 from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
 from archive.normalize import normalize_text
 from archive.parsing.checks import report_checks
+from archive.parsing.completeness import with_partial_tables
 from archive.parsing.derived import derived_cells
+from archive.parsing.main_content import article_element
 from archive.parsing.metadata import extract_metadata
 from archive.parsing.model import ParsedReport
 from archive.parsing.sections import split_sections
@@ -143,24 +147,30 @@ def _parse(body: bytes, content_type: str | None, title_hint: str | None, encodi
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint)
     decoded = decode_body(body, content_type, encoding=encoding).text
     root = parse_html(decoded) if kind == "html" else None
+    article = None
     if root is not None:
         page = html_text(root)
         raw_text, hints, images, attachments = page.text, page.hints, page.images, page.attachments
+        container = article_element(root)  # the report, not the site's menus (main_content.py)
+        article = html_text(container).text if container is not None else None
     else:
         raw_text, hints, images, attachments = decoded, HtmlHints(), 0, 0
-    return _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments)
+    return _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments,
+                     article=article)
 
 
 def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None, images: int,
-              attachments: int = 0) -> ParsedReport:
-    """Metadata, sections, tables and checks of one document's text and table result."""
+              attachments: int = 0, article: str | None = None) -> ParsedReport:
+    """Metadata, sections, tables and checks of one document's text and table result; `article` is
+    the page's report text without the site's chrome (sections and `text` use it)."""
     raw_lines = text_lines(raw_text)
     text = "\n".join(text_lines(normalize_text("\n".join(raw_lines))))
     if not text:
         status = "image_only" if images else "empty_document"
         return ParsedReport(parse_status=status, title=title_hint)
     meta = extract_metadata(raw_lines, text, hints, title_hint)
-    sections = split_sections(text)
+    body = "\n".join(text_lines(normalize_text(article))) if article else text
+    sections = split_sections(body)
     tables = tables_of() if callable(tables_of) else tables_of
     found = set(tables.found) | set(tables.table_formats) | {c.table_key for c in tables.cells}
     checked_formats = dict(tables.table_formats)
@@ -170,7 +180,7 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
         found.add("review_litigation")
         checked_formats["review_litigation"] = "unknown"
     narrative = "\n".join(sections.get(key, "") for key in ("intro", "一"))
-    status = _status(found, meta.title, text)
+    status = with_partial_tables(_status(found, meta.title, text), getattr(tables, "missing", []))
     if status in ("no_tables", "unknown_layout") and set(sections) <= {"intro"}:
         if attachments:
             status = "see_attachment"  # an HTML stub (全文见附件): the report is the linked document
@@ -187,12 +197,12 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
         format=report_format(tables.table_formats),
         table_formats=dict(tables.table_formats),
         sections=sections,
-        text=text,
+        text=body,
         notes=list(tables.notes) + [f"problem: {p}" for p in tables.problems],
         parse_status=status,
         cells=list(tables.cells) + derived_cells(tables.cells, tables.table_formats),
         checks=report_checks(tables.cells, checked_formats, narrative=narrative,
-                             section_six=sections.get("六")),
+                             section_six=sections.get("六"), missing=getattr(tables, "missing", ())),
     )
 
 

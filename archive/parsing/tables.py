@@ -15,105 +15,43 @@ from lxml import etree
 
 from archive.content import Row
 from archive.normalize import normalize_label
+from archive.parsing import forms
+from archive.parsing.align import align_text
+from archive.parsing.completeness import STANDARD_TABLES, missing_cells, missing_problems, score
 from archive.parsing.model import Cell
-from archive.parsing.pre2019 import Pre2019Table
+from archive.parsing.pre2019 import Pre2019Table, read_annex_text
 from archive.parsing.text_tables import text_rows
-from archive.parsing.values import is_blank, is_value_like, parse_value
+from archive.parsing.values import MONEY_COLUMNS, clean_raw, is_blank, is_value_like, parse_value
 from archive.readers.html import html_rows
 
-REQUEST_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")
-REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")
-REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+REQUEST_COLUMNS = forms.request_columns()
+REVIEW_ROWS = forms.review_rows()
+REVIEW_COLUMNS = forms.review_columns()
+ACTIVE_ROWS_2019 = forms.active_rows("2019")
+ACTIVE_ROWS_2021 = forms.active_rows("2021")
+REQUEST_ROWS_2019 = forms.request_rows("2019")
+REQUEST_ROWS_2021 = forms.request_rows("2021")
+_REQUEST_ORDER = forms.request_rows()
+_ACTIVE_ORDER = forms.all_active_rows()
+TABLE_ORDER = tuple(forms.model()["tables"])
 
-ACTIVE_ROWS_2019 = (
-    "art20_1.regulations", "art20_1.normative_docs", "art20_5.licensing", "art20_5.other_services",
-    "art20_6.penalty", "art20_6.coercion", "art20_8.fees", "art20_9.procurement",
-)
-ACTIVE_ROWS_2021 = (
-    "art20_1.regulations", "art20_1.normative_docs", "art20_5.licensing",
-    "art20_6.penalty", "art20_6.coercion", "art20_8.fees",
-)
-_DENIED = ("state_secret", "law_prohibited", "security_stability", "third_party", "internal_affairs",
-           "process_info", "enforcement_file", "admin_query")
-_REQUEST_ROWS_HEAD = (
-    "new_received", "carried_over", "granted", "partial", *(f"denied.{k}" for k in _DENIED),
-    "unable.not_held", "unable.needs_creation", "unable.still_unclear",
-    "not_processed.complaint", "not_processed.duplicate", "not_processed.publication",
-    "not_processed.excessive", "not_processed.confirm_reissue",
-)
-REQUEST_ROWS_2019 = (*_REQUEST_ROWS_HEAD, "other", "total_processed", "carried_forward")
-REQUEST_ROWS_2021 = (*_REQUEST_ROWS_HEAD, "other.no_correction", "other.fee_unpaid", "other.other",
-                     "total_processed", "carried_forward")
-_REQUEST_ORDER = (*_REQUEST_ROWS_HEAD, "other", "other.no_correction", "other.fee_unpaid", "other.other",
-                  "total_processed", "carried_forward")
-TABLE_ORDER = ("active", "requests", "review_litigation", "pre2019_stats")
-
-
-def _phrases(*texts: str) -> tuple[str, ...]:
-    # Phrases go through the same normalization as the cells, so script/vocabulary conversion
-    # cannot make them disagree.
-    return tuple(normalize_label(text) for text in texts)
-
-
-# Row-label key phrases, most specific first (format-spec §8.1).
-_REQUEST_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("new_received", _phrases("本年新收")),
-    ("carried_over", _phrases("上年结转")),
-    ("carried_forward", _phrases("结转下年")),
-    ("denied.state_secret", _phrases("国家秘密")),
-    ("denied.law_prohibited", _phrases("法律行政法规", "其他法律行政", "法律法规禁止")),
-    ("denied.security_stability", _phrases("三安全一稳定", "三安全")),
-    ("denied.third_party", _phrases("第三方合法权益", "保护第三方")),
-    ("denied.internal_affairs", _phrases("内部事务")),
-    ("denied.process_info", _phrases("过程性信息")),
-    ("denied.enforcement_file", _phrases("行政执法案卷")),
-    ("denied.admin_query", _phrases("行政查询")),
-    ("unable.not_held", _phrases("不掌握")),
-    ("unable.needs_creation", _phrases("另行制作", "没有现成信息")),
-    ("unable.still_unclear", _phrases("补正后")),
-    ("not_processed.complaint", _phrases("信访举报投诉", "信访举报")),
-    ("not_processed.duplicate", _phrases("重复申请")),
-    ("not_processed.publication", _phrases("公开出版物")),
-    ("not_processed.excessive", _phrases("大量反复")),
-    ("not_processed.confirm_reissue", _phrases("确认或重新出具", "要求行政机关确认")),
-    ("other.no_correction", _phrases("逾期不补正", "申请人无正当理由")),
-    ("other.fee_unpaid", _phrases("收费通知", "缴纳费用", "逾期未按")),
-    ("granted", _phrases("予以公开")),
-    ("partial", _phrases("部分公开")),
-    ("other", _phrases("其他处理")),
-    ("total_processed", _phrases("总计")),
-)
+# Row-label key phrases, most specific first (format-spec §8.1), from the model.
+_REQUEST_PHRASES = forms.row_phrases("requests")
 _OTHER_OTHER = re.compile(r"^(?:3\.)?其他[。.]?$")
 _GROUP = re.compile(r"^[(（]([三四五六])[)）]")
-_GROUP_OF_FAMILY = {"denied": "三", "unable": "四", "not_processed": "五", "other": "六"}
-_REQUEST_HEADER = _phrases("勾稽关系", "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构")
-
-_ACTIVE_ROW_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("art20_1.normative_docs", _phrases("规范性")),
-    ("art20_1.regulations", _phrases("规章")),
-    ("art20_5.other_services", _phrases("其他对外管理服务", "对外管理服务")),
-    ("art20_5.licensing", _phrases("行政许可")),
-    ("art20_6.penalty", _phrases("行政处罚")),
-    ("art20_6.coercion", _phrases("行政强制")),
-    ("art20_8.fees", _phrases("行政事业性收费", "事业性收费")),
-    ("art20_9.procurement", _phrases("政府集中采购", "集中采购")),
-)
+_GROUP_OF_FAMILY = forms.group_ordinals()
+_IDENTIFY = {key: tuple(normalize_label(p) for p in forms.table(key)["identify"]) for key in TABLE_ORDER}
+_REQUEST_HEADER = tuple(normalize_label(p) for p in forms.table("requests")["header_phrases"])
+_ACTIVE_ROW_PHRASES = forms.row_phrases("active")
 # Header phrase → column key; the 2021 phrase 本年处理决定数量 contains the 2019 处理决定数量.
-_ACTIVE_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("本年新制作", "made", "2019"), ("本年新公开", "published", "2019"), ("对外公开总", "public_total", "2019"),
-    ("上一年项目", "prev_items", "2019"), ("本年增", "delta_items", "2019"),
-    ("本年处理决定", "decisions", "2021"), ("处理决定数", "decisions", "2019"),
-    ("采购项目数", "projects", "2019"), ("采购总金额", "amount", "2019"),
-    ("本年制发", "issued", "2021"), ("本年废止", "repealed", "2021"), ("现行有效", "in_force", "2021"),
-    ("本年收费金额", "fee_amount", "2021"),
-)
-_ACTIVE_COLUMN_PHRASES = tuple((normalize_label(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMNS)
+_ACTIVE_COLUMN_PHRASES = tuple((c.phrase, c.key, c.formats[0]) for c in forms.active_columns())
 _CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FOOTER = re.compile(r"^(填报单位|单位负责人|联系电话|填报人|审核人|填报日期|制表)")
 _NOTE = re.compile(r"^\(?注[:：)]")
 _SECTION_END = re.compile(r"^[一二三四五六七八九十]+、.*(问题|其他需要报告|其它需要报告|其他事项)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_MONEY_UNIT = re.compile(r"\d(万元|元)$")
 
 
 @dataclass
@@ -123,6 +61,7 @@ class TableResult:
     notes: list[str]  # table notes like "(注:政府集中采购项目数量和采购总金额为2018年度的数据)"
     found: list[str]  # table_keys found
     problems: list[str]  # human-readable: "requests: row 二、上年结转 missing", ...
+    missing: list[tuple[str, str, str]] = field(default_factory=list)  # printed cells the reading lacks
 
 
 def _cell(table_key: str, row_key: str, col_key: str, raw: str) -> Cell:
@@ -163,13 +102,26 @@ class _Active:
         caption = _CAPTION.search(norm)
         if caption:
             self.block = _CHINESE_NUMBERS.get(caption.group(1)[-1])
+            self.columns = self._model_columns()  # until this block's header says otherwise
             return
-        header = sorted((norm.find(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMN_PHRASES if p in norm)
+        joined = norm.replace("|", "")  # a header wrapped inside its cell: "对外公 | 开总数量"
+        header = sorted((joined.find(p), key, fmt) for p, key, fmt in _ACTIVE_COLUMN_PHRASES if p in joined)
         if header:
-            self.columns = _dedupe([key for _, key, _ in header])
-            self.formats.update(_header_formats(norm))
+            formats = forms.header_formats(joined)
+            self.formats.update(formats)
+            self.columns = self._model_columns(formats) or _dedupe([key for _, key, _ in header])
             return
         self._data(row)
+
+    def _model_columns(self, formats: set[str] | None = None) -> list[str]:
+        """The form's columns of the current block in the format its header (or the table) shows:
+        a header wrapped or cut short ("本年新") still has all its columns."""
+        known = formats if formats and len(formats) == 1 else self.formats if len(self.formats) == 1 else set()
+        for fmt in known:
+            for block in forms.active_blocks(fmt):
+                if block.block == self.block:
+                    return [c.key for c in block.columns]
+        return []
 
     def _data(self, row: Row) -> None:
         labels, values = split_row(row, len(self.columns) or 1)
@@ -192,7 +144,7 @@ class _Active:
         if key in self.rows:
             self.problems.append(f"active: row {label} repeated; first kept")
             return
-        self.rows[key] = dict(zip(self.columns, values or [""] * len(self.columns)))
+        self.rows[key] = _money_in_its_column(dict(zip(self.columns, values or [""] * len(self.columns))))
 
     def result(self) -> tuple[list[Cell], str, list[str]]:
         fmt = next(iter(self.formats)) if len(self.formats) == 1 else "unknown"
@@ -203,10 +155,22 @@ class _Active:
         return cells, fmt, problems
 
 
+def _money_in_its_column(row: dict[str, str]) -> dict[str, str]:
+    """An amount printed with its unit (12766600元) in a count column while the row's money column is
+    blank belongs to the money column (第（八）项, 第（九）项 rows that lost a cell)."""
+    money = [col for col in row if col in MONEY_COLUMNS]
+    if len(money) != 1 or not is_blank(row[money[0]]):
+        return row
+    misplaced = [col for col in row if col not in MONEY_COLUMNS and _MONEY_UNIT.search(clean_raw(row[col]))]
+    if len(misplaced) == 1:
+        row = {**row, money[0]: row[misplaced[0]], misplaced[0]: ""}
+    return row
+
+
 def _active_order(key: str) -> tuple[int, int]:
     """Template order; an extra row goes after the template rows of its block."""
     block = int(re.sub(r"\D", "", key.split(".")[0]) or 0)
-    return block, ACTIVE_ROWS_2019.index(key) if key in ACTIVE_ROWS_2019 else len(ACTIVE_ROWS_2019)
+    return block, _ACTIVE_ORDER.index(key) if key in _ACTIVE_ORDER else len(_ACTIVE_ORDER)
 
 
 def _dedupe(keys: list[str]) -> list[str]:
@@ -215,13 +179,6 @@ def _dedupe(keys: list[str]) -> list[str]:
         if key not in seen:
             seen.append(key)
     return seen
-
-
-def _header_formats(norm: str) -> set[str]:
-    formats = {fmt for p, _, fmt in _ACTIVE_COLUMN_PHRASES if p in norm}
-    if "2021" in formats and normalize_label("本年处理决定") in norm:
-        formats.discard("2019")  # 本年处理决定数量 contains the 2019 phrase 处理决定数
-    return formats
 
 
 def _match(label: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
@@ -376,13 +333,13 @@ class _Review:
 
 def _switch(norm: str, current: str | None, seen_active: bool) -> str | None:
     """The table a row belongs to from its identifying phrases (format-spec §11), else the current one."""
-    if "第二十条第" in norm:
+    if any(p in norm for p in _IDENTIFY["active"]):
         return "active"
-    if any(p in norm for p in ("勾稽关系", "申请人情况", "本年新收")):
+    if any(p in norm for p in _IDENTIFY["requests"]):
         return "requests"
-    if "结果维持" in norm or "未经复议" in norm or ("行政复议" in norm and "行政诉讼" in norm):
+    if any(p in norm for p in _IDENTIFY["review_litigation"]) or ("行政复议" in norm and "行政诉讼" in norm):
         return "review_litigation"
-    if not seen_active and any(p in norm for p in ("指标名称", "统计指标")) and "单位" in norm:
+    if not seen_active and any(p in norm for p in _IDENTIFY["pre2019_stats"]) and "单位" in norm:
         return "pre2019_stats"
     if _SECTION_END.match(norm):
         return None
@@ -390,7 +347,11 @@ def _switch(norm: str, current: str | None, seen_active: bool) -> str | None:
 
 
 def extract_tables_from_rows(rows: list[Row]) -> TableResult:
-    """Map a row stream (HTML or text) to cells; never raises on odd rows."""
+    """Map a row stream (HTML or text) to cells, with the cells the reading lacks; never raises on odd rows."""
+    return _with_missing(_read_rows(rows))
+
+
+def _read_rows(rows: list[Row]) -> TableResult:
     tables = {"active": _Active(), "requests": _Requests(), "review_litigation": _Review(),
               "pre2019_stats": Pre2019Table()}
     started: list[str] = []
@@ -426,11 +387,67 @@ def _assemble(tables: dict, started: list[str], notes: list[str]) -> TableResult
             cells += table_cells
             formats[key] = fmt
             found.append(key)
+    _review_format(formats)
+    return TableResult(cells=cells, table_formats=formats, notes=notes, found=found, problems=problems)
+
+
+def _review_format(formats: dict[str, str]) -> None:
+    """Table 3 is identical in both formats: it takes the format of the tables beside it."""
     if "review_litigation" in formats:
-        # Table 3 is identical in both formats: it takes the format of the tables beside it.
         others = {fmt for key, fmt in formats.items() if key in ("active", "requests")} - {"unknown"}
         formats["review_litigation"] = others.pop() if len(others) == 1 else "unknown"
-    return TableResult(cells=cells, table_formats=formats, notes=notes, found=found, problems=problems)
+
+
+def _with_missing(result: TableResult) -> TableResult:
+    result.missing = missing_cells(result.cells, result.table_formats)
+    result.problems += missing_problems(result.missing)
+    return result
+
+
+def _table_of(problem: str) -> str | None:
+    head = problem.split(":", 1)[0]
+    return head if head in STANDARD_TABLES else None
+
+
+def _evidenced_blank_rows(cells: list[Cell], evidence: set[tuple[str, str]]) -> list[Cell]:
+    """A row read all blank stays blank only where the text shows its empty cells; else it is missing
+    (a label cut off at the end, a 总计 column header, cells a copy dropped)."""
+    blank_rows = {(c.table_key, c.row_key) for c in cells} - {
+        (c.table_key, c.row_key) for c in cells if c.status != "blank"}
+    drop = {row for row in blank_rows if row[0] in ("active", "requests")} - evidence  # labelled rows
+    return [c for c in cells if (c.table_key, c.row_key) not in drop]
+
+
+def best_reading(rows: TableResult, aligned) -> TableResult:
+    """Per standard table, the reading that places more printed cells with fewer failing identities
+    (the row reading on a tie); pre-2019 tables and notes come from the row reading. The row reading
+    first loses what the text gives no evidence for: blank rows without printed empty cells, and the
+    row the text ends inside."""
+    kept = [c for c in _evidenced_blank_rows(rows.cells, aligned.blank_rows)
+            if (c.table_key, c.row_key) != aligned.cut_row]
+    rows = TableResult(cells=kept, table_formats=rows.table_formats, notes=rows.notes, found=rows.found,
+                       problems=rows.problems)
+    chosen = {t: aligned if score(aligned.cells, aligned.table_formats, t) >
+              score(rows.cells, rows.table_formats, t) else rows for t in STANDARD_TABLES}
+    cells = [c for t in TABLE_ORDER for c in (chosen[t] if t in chosen else rows).cells if c.table_key == t]
+    formats = {t: (chosen.get(t) or rows).table_formats[t] for t in TABLE_ORDER
+               if t in (chosen.get(t) or rows).table_formats and any(c.table_key == t for c in cells)}
+    _review_format(formats)
+    problems = [p for p in rows.problems if _table_of(p) is None or chosen[_table_of(p)] is rows]
+    problems += [p for p in aligned.problems if chosen.get(_table_of(p) or "") is aligned]
+    found = [t for t in TABLE_ORDER if any(c.table_key == t for c in cells)]
+    return TableResult(cells=cells, table_formats=formats, notes=rows.notes, found=found, problems=problems)
+
+
+def _with_flattened_annex(result: TableResult, text: str) -> TableResult:
+    """A pre-2019 indicator annex the row reading missed because the copy runs it into one line."""
+    if "pre2019_stats" in result.table_formats or result.found:
+        return result
+    cells, problems = read_annex_text(text)
+    if not cells:
+        return result
+    return TableResult(cells=cells, table_formats={"pre2019_stats": "pre2019"}, notes=result.notes,
+                       found=["pre2019_stats"], problems=result.problems + problems)
 
 
 def _notes_after_tables(root: etree._Element) -> list[str]:
@@ -451,7 +468,7 @@ def _notes_after_tables(root: etree._Element) -> list[str]:
 def extract_tables_from_html(root: etree._Element) -> TableResult:
     """Cells of the tables of a parsed page (parsed once by the caller)."""
     try:
-        result = extract_tables_from_rows(html_rows(root))
+        result = _with_missing(_read_rows(html_rows(root)))
         result.notes += [note for note in _notes_after_tables(root) if note not in result.notes]
         return result
     except Exception as error:  # noqa: BLE001 - a malformed page must yield a report, not a crash
@@ -459,8 +476,9 @@ def extract_tables_from_html(root: etree._Element) -> TableResult:
 
 
 def extract_tables_from_text(text: str) -> TableResult:
-    """Cells of text-serialized tables (a decoded str)."""
+    """Cells of text-serialized tables (a decoded str): the row reading or the aligned reading (align.py),
+    table by table, whichever is better."""
     try:
-        return extract_tables_from_rows(text_rows(text))
+        return _with_missing(_with_flattened_annex(best_reading(_read_rows(text_rows(text)), align_text(text)), text))
     except Exception as error:  # noqa: BLE001 - malformed text must yield a report, not a crash
         return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])

@@ -5,17 +5,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from archive.normalize import to_simplified
+from archive.parsing import forms
 
 ParsedValue = tuple[int | Decimal | None, str | None, str]
 
 # Columns whose values are money (§6.1); everything else outside pre2019_stats is a count.
-MONEY_COLUMNS = frozenset({"amount", "fee_amount"})
+MONEY_COLUMNS = forms.money_columns()
 # The only columns where a sign is meaningful (本年增/减).
-SIGNED_COLUMNS = frozenset({"delta_items"})
+SIGNED_COLUMNS = forms.signed_columns()
 # Units a column header states, so a bare number in that column carries it (本年收费金额（单位：万元）).
-HEADER_UNITS = {"fee_amount": "万元"}
+HEADER_UNITS = forms.header_units()
 
 _NOT_APPLICABLE = frozenset({"/", "-", "--", "---", "—", "——", "–", "无", "N/A", "n/a", "NA"})
 _BLANK = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -29,6 +31,7 @@ _NUMBER = re.compile(
 _MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "﹢": "+"})
 
 
+@lru_cache(maxsize=65536)  # cell texts repeat (0, /, 1…): convert each once per process
 def clean_raw(raw: str) -> str:
     """NFKC, simplified script, no whitespace: the form a value is parsed from."""
     text = unicodedata.normalize("NFKC", _BLANK.sub("", raw or ""))

@@ -1,34 +1,24 @@
-"""Which printed cells an identity check reads (format-spec §7), so a failing check can point at them."""
+"""Which printed cells an identity check reads (format-spec §7), so a failing check can point at them.
+
+The identities are the forms model's (`archive/parsing/forms.yaml`), the same the parser evaluates.
+"""
 
 from __future__ import annotations
 
-from archive.publish.layout import CellKey, layout, request_rows
+from archive.parsing import forms
+from archive.publish.layout import CellKey
 
-_FLOW_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 FAILING = ("fail", "fail_total_blank", "fail_parts_blank")
-
-
-def _request_columns() -> list[str]:
-    return [key for key, _ in layout()["requests"]["columns"]]
-
-
-def _outcome_rows(fmt: str) -> list[str]:
-    return [key for key, _ in request_rows(fmt) if key not in _FLOW_ROWS]
 
 
 def identity_cells(identity: str, fmt: str) -> set[CellKey]:
     """Cells of `I1:<col>`, `I2:<col>`, `I3:<row>` or `RL:<row>`; empty for summaries and soft checks."""
-    family, _, member = identity.partition(":")
-    if not member:
-        return set()
-    if family == "I1":
-        return {("requests", row, member) for row in _FLOW_ROWS}
-    if family == "I2":
-        return {("requests", row, member) for row in ["total_processed", *_outcome_rows(fmt)]}
-    if family == "I3":
-        return {("requests", member, col) for col in _request_columns()}
-    if family == "RL":
-        return {("review_litigation", member, col) for col, _ in layout()["review_litigation"]["columns"]}
+    # The report's format first; a member printed only in the other format still points at its cells.
+    order = [fmt] if fmt in forms.FORMATS else []
+    for form in order + [f for f in forms.FORMATS if f not in order]:
+        member = next((m for m in forms.identities(form) if m.name == identity), None)
+        if member is not None:
+            return set(member.totals + member.parts)
     return set()
 
 

@@ -1,4 +1,5 @@
-"""The official printed layout of the three standard tables, built from `layout.yaml`.
+"""The official printed layout of the three standard tables, built from the forms model
+(`archive/parsing/forms.yaml`); `layout.yaml` adds what only the report view shows (metadata fields).
 
 A `PrintedTable` is a grid of `PrintedCell`s with the rowspans and colspans of the printed form; value
 cells carry their canonical key `(table_key, row_key, col_key)` and are filled from `report_cells`
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from archive.parsing import forms
 
 LAYOUT_FILE = Path(__file__).with_name("layout.yaml")
 TABLE_KEYS = ("active", "requests", "review_litigation")
@@ -45,9 +48,41 @@ class PrintedTable:
         return [cell.key for row in self.rows for cell in row if cell.key is not None]
 
 
+def _pairs(table_key: str) -> list[list[str]]:
+    return [[key, label] for key, label in forms.labels(table_key).items()]
+
+
+def _active_spec() -> dict[str, Any]:
+    return {
+        "title": forms.table("active")["title"],
+        "formats": {fmt: [{"caption": b.caption, "columns": [[c.key, c.label] for c in b.columns],
+                           "rows": [list(row) for row in b.rows]} for b in forms.active_blocks(fmt)]
+                    for fmt in FORMATS},
+    }
+
+
+def _requests_spec() -> dict[str, Any]:
+    spec = forms.table("requests")
+    derived = spec["derived"]
+    return {
+        **{key: spec[key] for key in ("title", "corner", "group", "legal_person")},
+        "columns": _pairs("requests"),
+        "derived_rows": [[key, d["label"]] for key, d in derived["rows"].items() if "formats" not in d],
+        "derived_columns": [[key, d["label"]] for key, d in derived["columns"].items()],
+    }
+
+
 @lru_cache(maxsize=1)
 def layout() -> dict[str, Any]:
-    return yaml.safe_load(LAYOUT_FILE.read_text(encoding="utf-8"))
+    """The forms model in the report view's terms, plus layout.yaml (loaded once)."""
+    review = forms.table("review_litigation")
+    return {
+        "active": _active_spec(),
+        "requests": _requests_spec(),
+        "review_litigation": {"title": review["title"], "groups": review["groups"],
+                              "columns": _pairs("review_litigation")},
+        **yaml.safe_load(LAYOUT_FILE.read_text(encoding="utf-8")),
+    }
 
 
 def _active(fmt: str) -> list[tuple[PrintedCell, ...]]:
@@ -68,12 +103,7 @@ def _active(fmt: str) -> list[tuple[PrintedCell, ...]]:
 
 def request_rows(fmt: str) -> list[tuple[str, list[str | None]]]:
     """(row_key, three-level label path) of the requests table in `fmt`, in printed order."""
-    rows = []
-    for entry in layout()["requests"]["rows"]:
-        key, labels, only = entry[0], (entry[1:4] + [None, None])[:3], (entry[4] if len(entry) > 4 else None)
-        if only is None or only == fmt:
-            rows.append((key, labels))
-    return rows
+    return forms.request_paths(fmt)
 
 
 def _label_cells(rows: list[tuple[str, list[str | None]]], i: int) -> list[PrintedCell]:

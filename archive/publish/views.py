@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from archive.publish.coverage_views import ensure_coverage_views
+from archive.parsing import forms
 from archive.publish.layout import key_labels
 
 FAILING = "('fail', 'fail_total_blank', 'fail_parts_blank')"
@@ -16,6 +17,30 @@ FAMILIES = "('I1', 'I2', 'I3', 'review_litigation_totals')"
 # Worst first, as the parser's family summaries rank them.
 RESULT_RANK = ("case {col} when 'fail' then 0 when 'fail_total_blank' then 1 when 'fail_parts_blank' "
                "then 2 when 'unknown' then 3 when 'pass' then 4 when 'empty' then 5 else 6 end")
+
+
+
+def _cross_year_select(name: str, spec: dict) -> str:
+    """One cross-year check of the forms model as SQL: this year's cell against last year's (+/-) cells."""
+    each, fixed = ("col_key", "row_key") if spec["each"] == "column" else ("row_key", "col_key")
+    table = spec["table"]
+    (value,) = spec["value"]
+    rows = f" and c.row_key in ({', '.join(repr(r) for r in spec['rows'])})" if "rows" in spec else ""
+    joins = [f"join v c on c.report_id = p.report_id and c.table_key = '{table}' and c.{fixed} = '{value}'{rows}"]
+    terms = []
+    for i, (year, key, sign) in enumerate(spec["expected"]):
+        report = "p.previous_id" if year == "prev" else "p.report_id"
+        joins.append(f"join v e{i} on e{i}.report_id = {report} and e{i}.table_key = '{table}' "
+                     f"and e{i}.{fixed} = '{key}' and e{i}.{each} = c.{each}")
+        terms.append(("- " if sign < 0 else "+ " if i else "") + f"e{i}.n")
+    return (f"  select p.*, '{name}:' || c.{each} as identity, c.n as value, {' '.join(terms)} as expected\n"
+            f"  from pairs p\n  " + "\n  ".join(joins))
+
+
+def cross_year_union() -> str:
+    """The cross-year checks of the model (X1-X3), one select each, as one union."""
+    return "\n  union all\n".join(_cross_year_select(name, spec) for name, spec in forms.cross_year().items())
+
 
 VIEWS: dict[str, str] = {
     # One row per report version with the registry's region/level, the worst identity family result,
@@ -116,7 +141,7 @@ group by s.url having count(*) > 1
     # X1 carried over = last year's carried forward; X2 (2021) in force ≈ last year's in force +
     # issued − repealed; X3 (2019) last year's items + last year's change = this year's previous items.
     # Blank and not-applicable cells count as 0; an unparsed cell makes the check unknown.
-    "cross_year_checks": """
+    "cross_year_checks": f"""
 with pairs as (
   select cur.id as report_id, prev.id as previous_id, cur.agency, cur.year, prev.year as previous_year
   from current_reports cur join current_reports prev
@@ -129,29 +154,7 @@ v as (
   from report_cells where status != 'derived'
 ),
 x as (
-  select p.*, 'X1:' || c.col_key as identity, c.n as value, pc.n as expected
-  from pairs p
-  join v c on c.report_id = p.report_id and c.table_key = 'requests' and c.row_key = 'carried_over'
-  join v pc on pc.report_id = p.previous_id and pc.table_key = 'requests'
-           and pc.row_key = 'carried_forward' and pc.col_key = c.col_key
-  union all
-  select p.*, 'X2:' || i.row_key, i.n, pi.n + iss.n - rep.n
-  from pairs p
-  join v i on i.report_id = p.report_id and i.table_key = 'active' and i.col_key = 'in_force'
-  join v pi on pi.report_id = p.previous_id and pi.table_key = 'active' and pi.row_key = i.row_key
-           and pi.col_key = 'in_force'
-  join v iss on iss.report_id = p.report_id and iss.table_key = 'active' and iss.row_key = i.row_key
-            and iss.col_key = 'issued'
-  join v rep on rep.report_id = p.report_id and rep.table_key = 'active' and rep.row_key = i.row_key
-            and rep.col_key = 'repealed'
-  union all
-  select p.*, 'X3:' || c.row_key, c.n, pp.n + pd.n
-  from pairs p
-  join v c on c.report_id = p.report_id and c.table_key = 'active' and c.col_key = 'prev_items'
-  join v pp on pp.report_id = p.previous_id and pp.table_key = 'active' and pp.row_key = c.row_key
-           and pp.col_key = 'prev_items'
-  join v pd on pd.report_id = p.previous_id and pd.table_key = 'active' and pd.row_key = c.row_key
-           and pd.col_key = 'delta_items'
+{cross_year_union()}
 )
 select agency, year, previous_year, report_id, previous_id, identity, value, expected,
        value - expected as difference,

@@ -41,8 +41,8 @@ def test_pdf_reads_at_most_its_pages(pdf_page_texts: list[str], pages: int) -> N
 @pytest.mark.parametrize(("pages", "status", "cells"), [
     (0, "image_only", 0),  # no page read: no text layer seen
     (1, "no_tables", 0),
-    (2, "partial:requests_missing+review_litigation_missing", 7),
-    (3, "partial:review_litigation_missing", 138),
+    (2, "partial:active+requests_missing+review_litigation_missing", 7),
+    (3, "partial:requests+review_litigation_missing", 138),
     (5, "ok", 233),
 ])
 def test_parse_report_passes_limits_to_the_reader(pages: int, status: str, cells: int) -> None:

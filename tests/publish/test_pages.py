@@ -63,7 +63,8 @@ def test_default_facets_of_report_overview(client):
     levels = {f["value"]: f["count"] for f in facets["level"]["results"]}
     assert levels == {"province": 4, "county": 2, "department": 2, "city": 1}
     identities = {f["value"]: f["count"] for f in facets["identities"]["results"]}
-    assert identities["pass"] == 1 and identities["fail"] == 2
+    # 3 fails: the glued 平潭 2020 text is read now (issue 10) and its I2 fails by -6, as its HTML does.
+    assert identities["pass"] == 1 and identities["fail"] == 3
 
 
 def test_faceted_filter_by_province(client, fixture_archive):
@@ -206,7 +207,8 @@ def test_canned_requests_by_region_year(client):
 
 def test_canned_identity_failures(client, fixture_archive):
     rows = _canned(client, "identity_failures", result="fail")
-    assert {r["报告编号"] for r in rows} == {fixture_archive.ids["shanghai_2019_v2"], fixture_archive.ids["hongze_2023"]}
+    assert {r["报告编号"] for r in rows} == {fixture_archive.ids["shanghai_2019_v2"], fixture_archive.ids["hongze_2023"],
+                                          fixture_archive.ids["pingtan_2020"]}  # read since issue 10
 
 
 def test_canned_late_reports(client, fixture_archive):
