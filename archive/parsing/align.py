@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
+from archive.normalize import CJK
 from archive.normalize import normalize_label as _normalize_label
 from archive.parsing import forms
 from archive.parsing.model import Cell
@@ -40,10 +41,10 @@ _SEPARATOR = re.compile(r"^(?=.*---)[\s|:\-]+$")
 # Digits glued after a label's last character (CJK, a closing quote or parenthesis), with an optional
 # decimal part and money unit; not a year, a date or a count unit inside narrative text.
 _GLUED_DIGITS = re.compile(
-    r"(?<=[\u4e00-\u9fff”\"）)])(?P<digits>\d+(?:[+\-−]\d+)*(?:\.\d+)?(?:万元|元)?)(?![\d年月日号件项个条次人%])")
+    rf"(?<=[{CJK}”\"）)])(?P<digits>\d+(?:[+\-−]\d+)*(?:\.\d+)?(?:万元|元)?)(?![\d年月日号件项个条次人%])")
 _LEADING_DIGITS = re.compile(
-    r"^(?P<digits>\d+?)(?:\d(?=[.、．][\u4e00-\u9fff])|(?=[\u4e00-\u9fff（(])(?![年月日号件项个条次人]))")
-_LIST_MARKER_AFTER = re.compile(r"[.、．][\u4e00-\u9fff]")
+    rf"^(?P<digits>\d+?)(?:\d(?=[.、．][{CJK}])|(?=[{CJK}（(])(?![年月日号件项个条次人]))")
+_LIST_MARKER_AFTER = re.compile(f"[.、．][{CJK}]")
 _CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 _CHINESE_NUMBERS = {"一": 1, "五": 5, "六": 6, "八": 8, "九": 9}
 _SECTION_END = re.compile(r"^[一二三四五六七八九十]+、.*(问题|其他需要报告|其它需要报告|其他事项)")

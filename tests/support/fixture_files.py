@@ -17,7 +17,11 @@ DEMO_CONTENT = CONTENT  # the demo portal's copies of real reports, read in plac
 SHOWN_BY_THE_DEMO = {
     "corpus_006.txt": "pingtan_006.txt",
     "corpus_008.txt": "pingtan_008.txt",
+    "corpus_011.txt": "pingtan_011.txt",
+    "corpus_013.txt": "pingtan_013.txt",
     "corpus_015.txt": "pingtan_015.txt",
+    "corpus_017.txt": "pingtan_017.txt",
+    "corpus_019.txt": "pingtan_019.txt",
     "corpus_021.html": "shanghai_021.html",
     "corpus_025.txt": "stcsm_025.txt",
     "seed_000.txt": "seed_000.txt",
