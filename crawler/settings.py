@@ -51,8 +51,11 @@ ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
 HTTPERROR_ALLOW_ALL = False
 
-# Breadth-first, so that every portal's column is reached early and a JOBDIR resume is cheap.
-DEPTH_PRIORITY = 1
+# Best-first: a request's priority is its link's score (crawler/discovery.py), and the scheduler
+# pops the highest first; depth must not reorder it. The scheduler asks each source's budget
+# (crawler/frontier.py) before a request is downloaded.
+DEPTH_PRIORITY = 0
+SCHEDULER = "crawler.frontier.BudgetScheduler"
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
@@ -87,3 +90,13 @@ HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Discovery budgets (crawler/frontier.py): pages one source (or one department's or township's
+# column inside it) may fetch, spent on its best-scoring links first, and the navigation hops
+# from its start page a link may lie at (pagers keep their list's depth). The registry's
+# budget_pages / budget_depth columns raise them for one source.
+GOV_REPORTS_SOURCE_PAGES = 400
+GOV_REPORTS_SOURCE_DEPTH = 8
+# Links scoring below this (0-100: news, interaction, services, footers, decayed navigation) are
+# followed only by a source that has found no report yet, when nothing better is left.
+GOV_REPORTS_MIN_SCORE = 20
