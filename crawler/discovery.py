@@ -19,6 +19,7 @@ from archive.classify import (
     is_attachment_url,
     is_named_report,
     is_report,
+    names_another_document,
     report_title,
     shown_document,
     title_candidates,
@@ -99,7 +100,10 @@ class PageLink:
     @property
     def label(self) -> str:
         """The fuller of link text and title attribute (TRS lists truncate the text, not the title)."""
-        return self.title if len(self.title) > len(self.text) else self.text
+        cut = self.text.rstrip("…. ")
+        if self.title and (len(self.title) > len(self.text) or (cut != self.text and self.title.startswith(cut))):
+            return self.title
+        return self.text
 
 
 def _clean(text: str | None) -> str:
@@ -198,7 +202,7 @@ def classify_link(link: PageLink, page_url: str) -> LinkRole:
 # -- scores: how promising a link is (the request's priority; crawler/frontier.py spends the budget) ----
 ENTRY_SCORE = 50  # a source's start page
 # Words of the areas that never hold reports: news, interaction, services, jobs, English, accounts.
-_LOW_WORDS = ("新闻", "动态", "要闻", "图片", "视频", "互动", "交流", "留言", "信箱", "咨询", "投诉", "调查",
+_LOW_WORDS = ("新闻", "动态", "通知公告", "公告", "要闻", "图片", "视频", "互动", "交流", "留言", "信箱", "咨询", "投诉", "调查",
               "征集", "办事", "服务", "招聘", "招考", "english", "登录", "注册", "登陆", "无障碍", "长者",
               "关怀", "搜索", "检索", "网站地图导航", "tv", "直播", "访谈", "专访", "微博", "微信", "app")
 _LOW_URL = re.compile(r"/(news|xwdt|xwzx|hdjl|hd|bsfw|bs|english|en|login|search|zxft|video|tpxw)(/|$|[_.?])",
@@ -208,8 +212,14 @@ _MAP_WORDS = ("网站地图", "站点地图", "栏目导航", "信息公开目�
 # A publisher named alone (a department's or township's own column): 市发改委, 某某镇, 城关街道.
 _PUBLISHER = re.compile(
     rf"^[{CJK}()]{{1,20}}(局|委|委员会|办|办公室|院|署|厅|中心|镇|乡|街道|街道办事处|政府|管委会|公司|所|站|队|会|处)$")
+_CRUMB_AREA_WORDS = ("公开", "政务", *_COLUMN_WORDS)  # a trail through 政务 › 专题专栏 is inside the area
+# Breadcrumb blocks (the page's links were read first-occurrence-first, so the trail's own links,
+# repeated from the menu, are read here).
+_CRUMBS = etree.XPath(" | ".join(
+    f"//*[contains(@class, '{word}') or contains(@id, '{word}')]" for word in ("crumb", "position", "location", "dqwz")))
+_AREA_HOSTS = ("xxgk", "zwgk", "gk", "zfxxgk", "gkml")
 _SCORES = {LinkRole.REPORT: 90, LinkRole.FLIPBOOK: 85, LinkRole.COLUMN: 80, LinkRole.AREA: 65}
-_PLACE_SCORES = {LinkPlace.FOOTER: -15, LinkPlace.CRUMB: -10, LinkPlace.SIDE: 0, LinkPlace.MENU: 0,
+_PLACE_SCORES = {LinkPlace.FOOTER: -25, LinkPlace.CRUMB: -10, LinkPlace.SIDE: 0, LinkPlace.MENU: 0,
                  LinkPlace.LIST: 0, LinkPlace.BODY: 0}
 
 
@@ -226,6 +236,7 @@ class PageContext:
     depth: int = 0
     free_hops: int = 4  # navigation hops a link keeps its score over; a hop further costs 10
     learned: frozenset[str] = frozenset()
+    in_area: bool = False  # the page lies inside the disclosure area (see in_disclosure_area)
 
 
 # A publisher's column is listed in the column's body, never in the site's menus, logo or footer.
@@ -256,16 +267,23 @@ def score_link(link: PageLink, role: LinkRole, page: PageContext) -> int:
         score = 70 if page.is_list else 35
     elif role is LinkRole.ARTICLE:
         score = 60 if page.is_list else 15  # an article of a report column may be a report under a cut title
-    elif role is LinkRole.OTHER:
+    elif role is LinkRole.OTHER or (role is LinkRole.AREA and page.in_area and not _names_area(label)):
+        # Inside the area every URL carries its token (/xxgk/…): only a name says more than "nearby".
         score = _other_score(link, label, page)
     else:
         score = _SCORES[role]
     if role not in (LinkRole.REPORT, LinkRole.ATTACHMENT, LinkRole.FLIPBOOK) and is_low_link(link):
         score -= 45
+    if names_another_document(link.label):
+        score -= 50  # 法治政府建设年度报告 and its kin: a column of them, or one of them, is not ours
     if label and label in page.learned:
         score += 15
     score += _PLACE_SCORES[link.place] - 10 * max(page.depth + 1 - page.free_hops, 0)
     return max(0, min(100, score))
+
+
+def _names_area(label: str) -> bool:
+    return any(word in label for word in _AREA_WORDS)
 
 
 def _other_score(link: PageLink, label: str, page: PageContext) -> int:
@@ -274,10 +292,25 @@ def _other_score(link: PageLink, label: str, page: PageContext) -> int:
     if page.is_list and link.place in PUBLISHER_PLACES and is_publisher_name(label):
         return 70
     if any(word in label for word in _MAP_WORDS):
-        return 45
+        return 50
     if page.is_list:
         return 40 if is_below(link.url, page.url) else 25
+    if page.in_area:
+        return 45  # a catalogue's unnamed sub-areas (专题专栏, 综合信息) may hold the column
     return min(45 if page.score >= _SCORES[LinkRole.AREA] else 30, page.score - 10)
+
+
+def in_disclosure_area(root: etree._Element, url: str) -> bool:
+    """The page sits inside the disclosure area: its breadcrumb names the area or a report column,
+    or it is served by the disclosure platform's own host (xxgk.<domain>)."""
+    if (urlsplit(url).hostname or "").split(".")[0] in _AREA_HOSTS:
+        return True
+    for trail in _CRUMBS(root):
+        steps = [normalize_label(a.text_content()) for a in trail.iter("a")]
+        if any(any(word in step for word in _CRUMB_AREA_WORDS) and not any(w in step for w in _LOW_WORDS)
+               for step in steps):
+            return True
+    return False
 
 
 def is_below(url: str, page_url: str) -> bool:

@@ -112,7 +112,8 @@ class Frontier:
         left; the parked links of the other sources are dropped (counted in frontier_left)."""
         candidates: list[tuple[int, int, Any, str]] = []
         for key, tally in self.tallies.items():
-            if tally.reports or tally.spent:
+            root = self.tallies.get(key.split(SUB_SOURCE)[0], tally)
+            if root.reports or tally.spent:  # a sub-source is a source's column: its source decides
                 tally.dropped += len(tally.parked)
                 tally.parked.clear()
                 continue

@@ -10,6 +10,8 @@ links wait until nothing better is left. Sitemaps and the site's own search are 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import cached_property
 from importlib import metadata
 from typing import Any, Iterator
 
@@ -29,12 +31,14 @@ from archive.sources import Source, load_sources, source_for_url
 from archive.store import utc_now
 from crawler import settings as defaults
 from crawler.discovery import (
+    ENTRY_SCORE,
     PUBLISHER_PLACES,
     LinkRole,
     PageContext,
     PageLink,
     classify_link,
     host_in_scope,
+    in_disclosure_area,
     is_below,
     is_named_report,
     is_publisher_name,
@@ -60,6 +64,9 @@ from crawler.list_forms import (
 )
 from crawler.site_search import search_url
 from crawler.sitemaps import SITEMAP_SCORE, declared_sitemaps, guessed_sitemap, read_sitemap
+
+
+REPORT_PART_SCORE = 90  # a found report's attachments: the report is only complete with them
 
 
 class GovReportsSpider(FlipbookChain, scrapy.Spider):
@@ -97,6 +104,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             spider.user_agent = user_agent(crawler.settings.get("GOV_REPORTS_CONTACT_URL"))
         return spider
 
+    @cached_property
+    def _start_urls(self) -> frozenset[str]:
+        return frozenset(source.start_url for source in self.sources)
+
     async def start(self):
         for source in self.sources:
             self.frontier.open(source.name, self._budget_of(source))
@@ -105,7 +116,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             yield scrapy.Request(source.start_url, callback=self.parse_page, errback=self.on_error,
                                  dont_filter=True, priority=100,
                                  meta={"source": source.name, "role": RequestRole.ENTRY, BUDGET: source.name,
-                                       DEPTH: 0, SCORE: 100})
+                                       DEPTH: 0, SCORE: ENTRY_SCORE})
 
     # -- callbacks ------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -142,7 +153,8 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         yield self._archived(response, role=ItemRole.LIST if is_list else ItemRole.PAGE)
         if holds_reports:
             self.frontier.learn(response.meta.get(BUDGET), response.meta.get("link_text"))
-        context = self._context(response, is_list, holds_reports)
+        context = replace(self._context(response, is_list, holds_reports),
+                          in_area=in_disclosure_area(page.root, response.url))
         yield from self._follow(response, roles, context)
         if is_list:
             yield from self._list_requests(response, found.requests)
@@ -225,16 +237,16 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         self._found_report(response)
         for link in links:
             if classify_link(link, response.url) is LinkRole.ATTACHMENT:
-                yield self._request(response, link.url, self.parse_attachment, role=RequestRole.ATTACHMENT,
-                                    link_text=link.label, parent_url=response.url, report_year=year,
-                                    report_title=title, priority=90)
+                yield from self._schedule(response, link.url, REPORT_PART_SCORE, response.meta.get(DEPTH, 0),
+                                          self.parse_attachment, role=RequestRole.ATTACHMENT, link_text=link.label,
+                                          parent_url=response.url, report_year=year, report_title=title)
 
     def _follow(self, response: TextResponse, roles: list, page: PageContext) -> Iterator[scrapy.Request]:
         """Every link of the page, scored: nothing is left out but what is off scope (and flipbooks,
         which are followed from lists and report links only, as their page chains are long)."""
         for link, role in roles:
-            if link.url == response.url:
-                continue
+            if link.url == response.url or link.url in self._start_urls:
+                continue  # start requests bypass the duplicate filter: a link to one would fetch it again
             if role is LinkRole.FLIPBOOK:
                 if page.is_list or response.meta.get("role") == RequestRole.CANDIDATE:
                     # A book listed in the column, or behind a link with a report title (the book's
