@@ -304,6 +304,10 @@ def _column_items(b: _Builder, host: str, column: str, crumbs, form: str) -> lis
     b.features.append(f"column:{layout}")
     items = [_report(b, host, column, year) for year in years]
     items += [_decoy(b, host, column, years[-1], template) for template in b.rng.sample(_DECOYS, b.rng.randint(0, 3))]
+    if b.rng.random() < 0.3:  # a mislabelled link: a report's title over the rule-of-law report
+        url, _ = _decoy(b, host, column, years[0] - 1, _DECOYS[0])
+        items.append((url, _report_title(b, years[0] - 1)))
+        b.features.append("mislabelled-decoy")
     b.rng.shuffle(items)
     if layout == "years":
         by_year: dict[str, list] = {}
@@ -345,7 +349,7 @@ def generate_portal(seed: int, *, hosts: bool = True) -> GeneratedPortal:
     if b.cross_host:
         b.features.append("xxgk-host")
     area_token = rng.choice(("zwgk", "xxgk", "gk", "zfxxgk"))
-    area_path = f"/col/col{seed}/index.html" if b.flat else f"/{area_token}/index.html"
+    area_path = f"/col/col{100_000 + seed}/index.html" if b.flat else f"/{area_token}/index.html"
     area_url = b.url(area_host, area_path)
     b.set_menu([("首页", "/"), *[(name, f"/{token}/") for name, token in unrelated[:1]], (level_one, area_url),
                 *[(name, f"/{token}/") for name, token in unrelated[1:]], ("English", "/en/")])
