@@ -60,9 +60,9 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 # Limits of the crawl (each overridable with -s NAME=value).
-# Navigation hops allowed from a start page before only pagers and report links are followed:
-# home → disclosure area → sub-area → column is three; one spare for portals with one more level.
-# `-a hops=N` overrides it for one crawl.
+# Navigation hops from a start page over which a link keeps its score (home → disclosure area →
+# sub-area → column is three; one spare); each hop further costs 10 (crawler/discovery.score_link).
+# The hard limit is GOV_REPORTS_SOURCE_DEPTH below. `-a hops=N` overrides it for one crawl.
 GOV_REPORTS_ENTRY_HOPS = 4
 # Further pages one list form may ask for from one list page or answer (createPageHTML pages,
 # search-API pages, ?page=N forms, pager gaps): a column of annual reports has a few pages, so

@@ -4,6 +4,7 @@ budget; a few real `scrapy crawl`s of generated portals on loopback agree with t
 
 from __future__ import annotations
 
+import json
 import logging
 from urllib.parse import urlsplit
 
@@ -122,8 +123,16 @@ def test_a_real_crawl_of_a_generated_portal_records_every_report(seed, tmp_path)
     (site,) = portal.sites.values()
     db = tmp_path / "archive.db"
     with PortalServer(site) as server:
-        run_crawl(server.url, db)
+        log = run_crawl(server.url, db)
         requested = [target for _, target, _ in server.requests]
     recorded = {urlsplit(row["url"]).path for row in query_rows(db, "select url from reports")}
     assert recorded == portal.reports
     assert not [target for target in requested if target.startswith(portal.unrelated)]
+    # Every request but robots.txt was charged to the source (or a sub-source): the figures add up.
+    (row,) = query_rows(db, "select stats from crawls")
+    stats = json.loads(row["stats"])
+    pages = sum(value for key, value in stats.items() if key.startswith("gov_reports/sources/")
+                and key.endswith("/pages"))
+    assert pages == len([target for target in requested if target != "/robots.txt"])
+    assert stats["gov_reports/sources/127.0.0.1/budget_pages"] == 400
+    assert "Source 127.0.0.1: " in log
