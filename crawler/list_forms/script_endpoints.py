@@ -17,9 +17,13 @@ from crawler.list_forms.json_api import PAGE_FIELDS, lenient_json, read_json_api
 from crawler.list_forms.model import ListFindings, ListRequest
 from crawler.list_forms.page import ListAnswer, ListPage
 from crawler.list_forms.registry import answer_reader, page_reader
-from crawler.list_forms.scripts import balanced
+from crawler.list_forms.scripts import balanced, strip_comments
 
 RECORDS = "json_records"  # the answer kind: any JSON holding records, paged until empty
+SCRIPT = "linked_script"  # the answer kind: a list page's own script file, read as inline code is
+# Libraries every page loads: never where a portal names its lists.
+_LIBRARY = re.compile(r"(jquery|bootstrap|vue|react|angular|layui|echarts|swiper|html5shiv|respond|polyfill|"
+                      r"require|sea|zepto|lodash|moment|axios|md5|base64|analytics|stat|baidu|jiathis)", re.IGNORECASE)
 # A string literal, possibly concatenated with names and more literals: 'a' + page + 'b'.
 _LITERAL = r"(?:'(?:\\.|[^'\\\n]){0,300}'|\"(?:\\.|[^\"\\\n]){0,300}\")"
 _TEMPLATE = re.compile(rf"{_LITERAL}(?:\s*\+\s*(?:[A-Za-z_$][\w$.]{{0,40}}|{_LITERAL})){{0,12}}")
@@ -37,10 +41,30 @@ _MAX_DATA = 200_000  # characters of one script literal read as data
 @page_reader(JSON_FORM)
 def read_scripts(page: ListPage) -> ListFindings:
     """Everything scripts name: the calls json_api reads, data records and URL templates."""
-    links = tuple(link for code in page.scripts for link in _data_links(code, page.url))
-    requests = tuple(dict.fromkeys(request for code in page.scripts for request in _endpoints(code, page.url)))
-    found = ListFindings(links=links, requests=requests, forms=(JSON_FORM,) if links or requests else ())
+    found = _read_code(page.scripts, page.url) + ListFindings(requests=tuple(_linked_scripts(page)))
     return read_json_api(page) + found
+
+
+def _read_code(codes: tuple[str, ...], page_url: str) -> ListFindings:
+    links = tuple(link for code in codes for link in _data_links(code, page_url))
+    requests = tuple(dict.fromkeys(request for code in codes for request in _endpoints(code, page_url)))
+    return ListFindings(links=links, requests=requests, forms=(JSON_FORM,) if links or requests else ())
+
+
+def _linked_scripts(page: ListPage) -> Iterator[ListRequest]:
+    """The page's own script files (same host, not a library): read as its inline code is."""
+    for script in page.root.iter("script"):
+        url = urljoin(page.url, (script.get("src") or "").strip())
+        parts = urlsplit(url)
+        if script.get("src") and parts.path.lower().endswith(".js") and parts.netloc == urlsplit(page.url).netloc \
+                and not _LIBRARY.search(parts.path.rsplit("/", 1)[-1]):
+            yield ListRequest(url, SCRIPT, base_url=page.url, form=JSON_FORM)
+
+
+@answer_reader(SCRIPT)
+def read_linked_script(answer: ListAnswer) -> ListFindings:
+    """A list page's script file: its data records and URL templates, as if inline in the page."""
+    return _read_code((strip_comments(answer.text),), answer.request.base_url or answer.request.url)
 
 
 def _data_links(code: str, page_url: str) -> Iterator[PageLink]:

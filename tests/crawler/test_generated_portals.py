@@ -32,7 +32,8 @@ def test_the_generator_draws_every_variation():
     features = {feature for seed in SEEDS for feature in generate_portal(seed).features}
     assert {f"depth:{n}" for n in range(1, 6)} | {f"form:{form}" for form in LIST_FORMS} <= features
     assert {"menu:text", "menu:image", "menu:script", "flat", "nested", "xxgk-host", "column:flat", "column:years",
-            "column:publishers", "mislabelled-decoy"} <= features
+            "column:publishers", "mislabelled-decoy",
+            "linked-script"} <= features
 
 
 def test_every_report_is_recorded_and_no_decoy(simulated):

@@ -180,3 +180,14 @@ def test_a_report_in_a_sub_source_counts_for_its_source():
 def test_list_requests_keep_their_kind_in_meta():
     request = ListRequest("http://h/api?page=1", RECORDS, page_field="page", form="json_api")
     assert ListRequest.from_meta(request.as_meta()) == request
+
+
+def test_a_list_pages_own_script_file_is_read_as_its_inline_code():
+    html = ("<html><body><script src='/js/jquery.min.js'></script><script src='/js/list7.js'></script>"
+            "<script src='http://cdn.example.com/x.js'></script></body></html>")
+    (request,) = read_list_page(ListPage.parse(html, "http://h/col/index.html")).requests
+    assert (request.url, request.answer) == ("http://h/js/list7.js", "linked_script")
+    code = "// the list\n$.getJSON('/api/list?page=' + page, show); var menu = [{\"t\": \"年度报告\", \"u\": \"/nb/\"}];"
+    found = read_list_answer(ListAnswer(request, code))
+    assert [(r.url, r.page_field) for r in found.requests] == [("http://h/api/list?page=1", "page")]
+    assert [(link.url, link.text) for link in found.links] == [("http://h/nb/", "年度报告")]

@@ -254,16 +254,25 @@ def _catalog_list(b: _Builder, host: str, path: str, title: str, chunks, crumbs)
     script (odd field names), one page after another until an empty one."""
     channel = str(b.counter)
     template = f"/openapi/info/{channel}/items?pageNo=' + pageNo + '&rows={len(chunks[0])}"
-    script = ("<script>var pageNo = 1; function more(){ $.getJSON('" + template + "', function(d){ render(d.rows); }); }"
-              " more();</script>")
+    code = "var pageNo = 1; function more(){ $.getJSON('" + template + "', function(d){ render(d.rows); }); } more();"
+    if b.rng.random() < 0.5:  # the list's code in a script file of its own
+        script_url = b.raw(host, f"/js/list{channel}.js", code.encode(), "application/javascript", "script")
+        script = f"<script src='/js/jquery.min.js'></script><script src='{urlsplit(script_url).path}'></script>"
+        b.features.append("linked-script")
+    else:
+        script_url, script = None, f"<script>{code}</script>"
     column = b.add(host, path, title, "<div id='catalogue'></div>", "column", scripts=script, crumbs=crumbs)
+    via = column
+    if script_url:
+        b.links[column].append(script_url)
+        via = script_url  # the answers are reached through the script
     api = f"/openapi/info/{channel}/items"
     form = ApiForm(api, ("pageNo",), (("rows", str(len(chunks[0]))),))
     b.api.setdefault(host, {})[api] = form
     for number, chunk in enumerate([*chunks, []], start=1):
         data = {"code": 0, "rows": [{"bt": t, "lj": urlsplit(u).path, "fbrq": "2024-01-20"} for u, t in chunk]}
         key = form.key({"pageNo": str(number), "rows": str(len(chunks[0]))})
-        _answer(b, host, column, key, data, [u for u, _ in chunk])
+        _answer(b, host, via, key, data, [u for u, _ in chunk])
     return column
 
 
