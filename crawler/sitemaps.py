@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.sitemap import Sitemap
@@ -46,7 +47,7 @@ def read_sitemap(body: bytes, url: str) -> SitemapFindings:
     try:
         sitemap = Sitemap(body)
         entries = [entry["loc"] for entry in sitemap if entry.get("loc")]
-    except Exception:  # lxml on an empty or non-XML body; a sitemap is only a way in
+    except (etree.LxmlError, StopIteration, ValueError):  # an empty or broken body: only a way in
         return SitemapFindings()
     located = [urljoin(url, loc.strip()) for loc in entries]
     if sitemap.type == "sitemapindex":

@@ -63,8 +63,12 @@ from crawler.list_forms import (
     read_list_page,
 )
 from crawler.site_search import search_url
-from crawler.sitemaps import SITEMAP_SCORE, declared_sitemaps, guessed_sitemap, read_sitemap
-
+from crawler.sitemaps import (
+    SITEMAP_SCORE,
+    declared_sitemaps,
+    guessed_sitemap,
+    read_sitemap,
+)
 
 REPORT_PART_SCORE = 90  # a found report's attachments: the report is only complete with them
 

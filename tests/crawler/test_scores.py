@@ -10,7 +10,6 @@ import lxml.html
 from archive.classify import is_named_report, names_another_document, report_title
 from crawler.discovery import (
     LinkPlace,
-    LinkRole,
     PageContext,
     PageLink,
     classify_link,
@@ -20,15 +19,22 @@ from crawler.discovery import (
     score_link,
 )
 from crawler.frontier import BUDGET, Budget, Frontier
-from crawler.list_forms import ListAnswer, ListPage, ListRequest, read_list_answer, read_list_page
+from crawler.list_forms import (
+    ListAnswer,
+    ListPage,
+    ListRequest,
+    read_list_answer,
+    read_list_page,
+)
 from crawler.list_forms.script_endpoints import RECORDS, records
 from crawler.site_search import search_url
 from crawler.sitemaps import read_sitemap
 
 PAGE = "http://www.a.gov.cn/xxgk/index.html"
+ENTRY = PageContext(url=PAGE)
 
 
-def _score(text: str, url: str, page: PageContext = PageContext(url=PAGE), place=LinkPlace.BODY) -> int:
+def _score(text: str, url: str, page: PageContext = ENTRY, place=LinkPlace.BODY) -> int:
     link = PageLink(url, text, "", place)
     return score_link(link, classify_link(link, page.url or PAGE), page)
 
