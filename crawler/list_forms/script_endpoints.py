@@ -41,8 +41,7 @@ _MAX_DATA = 200_000  # characters of one script literal read as data
 @page_reader(JSON_FORM)
 def read_scripts(page: ListPage) -> ListFindings:
     """Everything scripts name: the calls json_api reads, data records and URL templates."""
-    found = _read_code(page.scripts, page.url) + ListFindings(requests=tuple(_linked_scripts(page)))
-    return read_json_api(page) + found
+    return read_json_api(page) + _read_code(page.scripts, page.url)
 
 
 def _read_code(codes: tuple[str, ...], page_url: str) -> ListFindings:
@@ -51,8 +50,13 @@ def _read_code(codes: tuple[str, ...], page_url: str) -> ListFindings:
     return ListFindings(links=links, requests=requests, forms=(JSON_FORM,) if links or requests else ())
 
 
+def linked_scripts(page: ListPage) -> tuple[ListRequest, ...]:
+    """The page's own script files (same host, not a library), to be read as its inline code is:
+    asked for only by a list page that shows no record and names no list request of its own."""
+    return tuple(_linked_scripts(page))
+
+
 def _linked_scripts(page: ListPage) -> Iterator[ListRequest]:
-    """The page's own script files (same host, not a library): read as its inline code is."""
     for script in page.root.iter("script"):
         url = urljoin(page.url, (script.get("src") or "").strip())
         parts = urlsplit(url)

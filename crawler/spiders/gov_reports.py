@@ -62,6 +62,7 @@ from crawler.list_forms import (
     read_list_answer,
     read_list_page,
 )
+from crawler.list_forms.script_endpoints import linked_scripts
 from crawler.site_search import search_url
 from crawler.sitemaps import (
     SITEMAP_SCORE,
@@ -161,7 +162,9 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
                           in_area=in_disclosure_area(page.root, response.url))
         yield from self._follow(response, roles, context)
         if is_list:
-            yield from self._list_requests(response, found.requests)
+            # A column showing no record and naming no list request builds its list in script files.
+            bare = not holds_reports and not found.requests
+            yield from self._list_requests(response, found.requests + (linked_scripts(page) if bare else ()))
         if response.meta.get("role") == RequestRole.ENTRY:
             yield from self._other_ways_in(response, page)
 

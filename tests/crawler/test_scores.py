@@ -26,7 +26,7 @@ from crawler.list_forms import (
     read_list_answer,
     read_list_page,
 )
-from crawler.list_forms.script_endpoints import RECORDS, records
+from crawler.list_forms.script_endpoints import RECORDS, linked_scripts, records
 from crawler.site_search import search_url
 from crawler.sitemaps import read_sitemap
 
@@ -191,7 +191,7 @@ def test_list_requests_keep_their_kind_in_meta():
 def test_a_list_pages_own_script_file_is_read_as_its_inline_code():
     html = ("<html><body><script src='/js/jquery.min.js'></script><script src='/js/list7.js'></script>"
             "<script src='http://cdn.example.com/x.js'></script></body></html>")
-    (request,) = read_list_page(ListPage.parse(html, "http://h/col/index.html")).requests
+    (request,) = linked_scripts(ListPage.parse(html, "http://h/col/index.html"))
     assert (request.url, request.answer) == ("http://h/js/list7.js", "linked_script")
     code = "// the list\n$.getJSON('/api/list?page=' + page, show); var menu = [{\"t\": \"年度报告\", \"u\": \"/nb/\"}];"
     found = read_list_answer(ListAnswer(request, code))
