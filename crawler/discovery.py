@@ -219,7 +219,7 @@ _CRUMBS = etree.XPath(" | ".join(
     f"//*[contains(@class, '{word}') or contains(@id, '{word}')]" for word in ("crumb", "position", "location", "dqwz")))
 _AREA_HOSTS = ("xxgk", "zwgk", "gk", "zfxxgk", "gkml")
 _SCORES = {LinkRole.REPORT: 90, LinkRole.FLIPBOOK: 85, LinkRole.COLUMN: 80, LinkRole.AREA: 65}
-_PLACE_SCORES = {LinkPlace.FOOTER: -25, LinkPlace.CRUMB: -10, LinkPlace.SIDE: 0, LinkPlace.MENU: 0,
+_PLACE_SCORES = {LinkPlace.FOOTER: -30, LinkPlace.CRUMB: -10, LinkPlace.SIDE: 0, LinkPlace.MENU: 0,
                  LinkPlace.LIST: 0, LinkPlace.BODY: 0}
 
 

@@ -10,7 +10,6 @@ links wait until nothing better is left. Sitemaps and the site's own search are 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cached_property
 from importlib import metadata
 from typing import Any, Iterator
@@ -158,8 +157,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         yield self._archived(response, role=ItemRole.LIST if is_list else ItemRole.PAGE)
         if holds_reports:
             self.frontier.learn(response.meta.get(BUDGET), response.meta.get("link_text"))
-        context = replace(self._context(response, is_list, holds_reports),
-                          in_area=in_disclosure_area(page.root, response.url))
+        context = self._context(response, is_list, holds_reports, in_disclosure_area(page.root, response.url))
         yield from self._follow(response, roles, context)
         if is_list:
             # A column showing no record and naming no list request builds its list in script files.
@@ -388,12 +386,12 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             self.logger.warning("%s: registry says list form %r, the page shows %s", response.url, hint,
                                 ", ".join(forms) or "none")
 
-    def _context(self, response: Response, is_list: bool, holds_reports: bool) -> PageContext:
+    def _context(self, response: Response, is_list: bool, holds_reports: bool, in_area: bool = False) -> PageContext:
         """What scoring a page's links needs to know of the page (crawler/discovery.PageContext)."""
         meta = response.meta
         return PageContext(url=response.url, score=meta.get(SCORE, 0), is_list=is_list, holds_reports=holds_reports,
                            depth=meta.get(DEPTH, 0), free_hops=self.entry_hops,
-                           learned=self.frontier.learned(meta.get(BUDGET)))
+                           learned=self.frontier.learned(meta.get(BUDGET)), in_area=in_area)
 
     def _found_report(self, response: Response) -> None:
         self.frontier.found_report(response.meta.get(BUDGET), response.meta.get(DEPTH, 0),

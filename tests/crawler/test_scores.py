@@ -59,7 +59,7 @@ def test_where_a_link_sits_and_where_it_came_from():
     assert _score("下一页", "http://www.a.gov.cn/zcwj/index_1.html", plain) == 0  # one listing no report decays
     assert _score("市发改委", "http://www.a.gov.cn/nb/fgw/", column) == 70  # a publisher's own column
     assert _score("市发改委", "http://www.a.gov.cn/nb/fgw/", column, LinkPlace.MENU) == 40
-    assert _score("关于我们", "http://www.a.gov.cn/gywm/", place=LinkPlace.FOOTER) == 5
+    assert _score("关于我们", "http://www.a.gov.cn/gywm/", place=LinkPlace.FOOTER) == 0
     assert _score("专题专栏", "http://www.a.gov.cn/zt/", PageContext(url=PAGE, in_area=True)) == 45
     assert _score("专题专栏", "http://www.a.gov.cn/zt/", PageContext(url=PAGE, score=30)) == 20  # decays
     assert _score("专题专栏", "http://www.a.gov.cn/zt/", PageContext(url=PAGE, learned=frozenset({"专题专栏"}))) == 45
