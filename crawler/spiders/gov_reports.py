@@ -71,6 +71,7 @@ from crawler.sitemaps import (
 )
 
 REPORT_PART_SCORE = 90  # a found report's attachments: the report is only complete with them
+SEARCH_SCORE = 40  # the site's own search for 年度报告
 
 
 class GovReportsSpider(FlipbookChain, scrapy.Spider):
@@ -303,7 +304,8 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             yield from self._schedule(response, url, score, 1, self.parse_sitemap, role=RequestRole.AREA)
         searched = search_url(page.root, response.url)
         if searched and host_in_scope(searched, self._hosts(response)):
-            yield from self._schedule(response, searched, 70, 1, role=RequestRole.COLUMN, link_text="年度报告")
+            # Below areas and columns: navigation first; the results are a list only if they show reports.
+            yield from self._schedule(response, searched, SEARCH_SCORE, 1, role=RequestRole.AREA, link_text="年度报告")
 
     def _schedule(self, response: Response, url: str, score: int, depth: int, callback=None,
                   **meta: Any) -> Iterator[scrapy.Request]:

@@ -33,7 +33,7 @@ def test_the_generator_draws_every_variation():
     assert {f"depth:{n}" for n in range(1, 6)} | {f"form:{form}" for form in LIST_FORMS} <= features
     assert {"menu:text", "menu:image", "menu:script", "flat", "nested", "xxgk-host", "column:flat", "column:years",
             "column:publishers", "mislabelled-decoy",
-            "linked-script"} <= features
+            "linked-script", "site-search"} <= features
 
 
 def test_every_report_is_recorded_and_no_decoy(simulated):

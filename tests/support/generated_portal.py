@@ -284,6 +284,19 @@ def _answer(b: _Builder, host: str, column: str, key: str, data: dict, targets: 
 
 
 # -- the portal -----------------------------------------------------------------------------------
+def _search_results(b: _Builder, publisher: str) -> str:
+    """The results page of the site's search for 年度报告: a department's reports no menu leads to."""
+    reports = [_report(b, b.host, "/bm/index.html", year, publisher) for year in (2022, 2023)]
+    form = ApiForm("/search/", ("siteid", "searchword"))
+    b.api.setdefault(b.host, {})["/search/"] = form
+    key = form.key({"siteid": "1", "searchword": "年度报告"})
+    rows = "".join(f"<li>{b.anchor(url, title)}</li>" for url, title in reports)
+    html = f"<html><head><meta charset='utf-8'><title>搜索结果</title></head><body><ul class='list'>{rows}</ul></body></html>"
+    url = b.raw(b.host, key, html.encode("utf-8"), HTML, "list")
+    b.links[url] = [u for u, _ in reports]
+    return url
+
+
 def _unrelated(b: _Builder, name: str, token: str, pages_wanted: int) -> str:
     """A news-like area: articles in pages of 20 with pagers (hundreds of pages on some portals)."""
     base = f"/{token}"
@@ -395,8 +408,14 @@ def generate_portal(seed: int, *, hosts: bool = True) -> GeneratedPortal:
     home_reports = rng.sample(sorted(b.reports), min(len(b.reports), rng.randint(0, 2)))
     block = "".join(f"<li>{b.anchor(u, '热点：年度报告发布')}</li>" for u in home_reports if u.endswith("html"))
     featured = [u for u in home_reports if u.endswith("html")]
-    b.add(b.host, "/index.html", b.agency, f"<div class='news'><ul>{block}</ul></div><p>欢迎访问</p>", "home",
-          links=featured + [b.url(b.host, path) for path in news])
+    search, searched = "", []
+    if rng.random() < 0.3:  # a site search, and reports only it finds (a department's, filed nowhere else)
+        searched = [_search_results(b, rng.choice(_DEPARTMENTS))]
+        search = ("<form action='/search/' method='get'><input type='hidden' name='siteid' value='1'>"
+                  "<input type='text' name='searchword'><input type='submit' value='搜索'></form>")
+        b.features.append("site-search")
+    b.add(b.host, "/index.html", b.agency, f"{search}<div class='news'><ul>{block}</ul></div><p>欢迎访问</p>", "home",
+          links=featured + [b.url(b.host, path) for path in news] + searched)
     b.raw(b.host, "/robots.txt", b"User-agent: *\nAllow: /\n", "text/plain", "robots")
     sites = {host: PortalSite(pages=pages, api_forms=b.api.get(host, {})) for host, pages in b.pages.items()}
     return GeneratedPortal(seed, "" if b.relative else b.host, sites, b.reports, b.decoys, b.links, tuple(b.features),
