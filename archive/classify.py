@@ -31,6 +31,12 @@ _REPORT_TITLE = re.compile(
 # Pages about a report rather than the report: notices, letters, interpretations, infographics.
 _NOT_A_REPORT = re.compile(
     r"^关于|通知$|的函$|意见$|要点|办法$|方案$|制度$|目录$|指南$|解读|图解|一图|图说|问答|发布会")
+# Other yearly documents of the same governments, often filed beside the reports and titled like
+# them: the rule-of-law report, statistical communiqués, budget and final-account disclosures, the
+# government work report, year-end summaries and work plans (政务公开工作要点).
+_OTHER_DOCUMENT = re.compile(
+    r"法治政府建设|法治建设|依法行政|统计公报|(?:预|决|预决)算(?:信息)?公开|政府工作报告|工作总结|总结$|"
+    r"工作要点|述职|述法")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 # Words a report body uses (section headings and table labels, any generation of the format).
 _BODY_MARKERS = ("主动公开", "依申请", "行政复议", "行政诉讼", "申请", "存在的主要问题", "改进")
@@ -54,9 +60,15 @@ def match_report_title(title: str | None) -> re.Match | None:
     if not title:
         return None
     label = normalize_label(title)
-    if len(label) > 120 or _NOT_A_REPORT.search(label):
+    if len(label) > 120 or _NOT_A_REPORT.search(label) or _OTHER_DOCUMENT.search(label):
         return None
     return _REPORT_TITLE.match(label)
+
+
+def names_another_document(title: str | None) -> bool:
+    """A title of another yearly document (法治政府建设年度报告, 统计公报, 预决算公开, 政府工作报告,
+    工作总结, 工作要点): never a disclosure report, whatever the link to it said."""
+    return bool(title) and bool(_OTHER_DOCUMENT.search(normalize_label(title)))
 
 
 def is_named_report(title: str | None) -> bool:
@@ -166,7 +178,11 @@ def title_candidates(root: etree._Element) -> list[str]:
 def report_title(candidates: list[str], link_label: str | None = None) -> str | None:
     """The first candidate that is the title of an annual report; the text of the link that led
     to the page counts last (a template that prints its title nowhere recognisable)."""
-    return next((t for t in [*candidates, *([link_label] if link_label else [])] if is_named_report(t)), None)
+    found = next((t for t in candidates if is_named_report(t)), None)
+    if found or not is_named_report(link_label):
+        return found
+    # A page that calls itself another document (法治政府建设年度报告…) was linked under a mislabel.
+    return None if any(names_another_document(t) for t in candidates) else link_label
 
 
 def is_report(title: str | None, body_text: str, has_attachment: bool) -> bool:

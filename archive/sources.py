@@ -19,7 +19,8 @@ from w3lib.url import add_http_if_no_scheme, canonicalize_url
 GOVERNMENT_LEVELS: tuple[str, ...] = ("national", "province", "city", "county", "township")
 # A department row names the government level it belongs to in its notes.
 LEVELS: tuple[str, ...] = (*GOVERNMENT_LEVELS, "department")
-COLUMNS: tuple[str, ...] = ("name", "region", "level", "start_url", "list_form", "domains", "notes")
+COLUMNS: tuple[str, ...] = ("name", "region", "level", "start_url", "list_form", "domains", "notes",
+                            "budget_pages", "budget_depth")
 REQUIRED_COLUMNS: tuple[str, ...] = ("name", "region", "level", "start_url")
 GOV_SUFFIX = ".gov.cn"
 # Official hosts outside *.gov.cn that may be registered anyway; none are known to be needed yet.
@@ -42,6 +43,10 @@ class Source:
     list_form: str | None = None
     domains: tuple[str, ...] = ()
     notes: str = ""
+    # The crawl's discovery budget for this source, when it needs more than the settings'
+    # GOV_REPORTS_SOURCE_PAGES / GOV_REPORTS_SOURCE_DEPTH (None: the settings' value).
+    budget_pages: int | None = None
+    budget_depth: int | None = None
 
     def hosts(self) -> tuple[str, ...]:
         """Hosts in scope: the start URL's host (lowercase, no port), then the extra domains."""
@@ -144,7 +149,14 @@ def _source_from_record(record: Mapping[str, str]) -> Source:
         list_form=field["list_form"] or None,
         domains=tuple(field["domains"].split()),
         notes=field["notes"],
+        budget_pages=_count(field["budget_pages"]),
+        budget_depth=_count(field["budget_depth"]),
     )
+
+
+def _count(text: str) -> int | None:
+    """A budget column: a whole number, or None when empty (a bad one is left to validate_sources)."""
+    return int(text) if text.isdigit() else (None if not text else -1)
 
 
 def validate_sources(
@@ -186,6 +198,9 @@ def _row_problems(source: Source, allowed_hosts: frozenset[str], list_forms: Col
         problems.append("department without its government level in notes")
     if source.list_form is not None and list_forms is not None and source.list_form not in list_forms:
         problems.append(f"unknown list_form {source.list_form!r}")
+    for name in ("budget_pages", "budget_depth"):
+        if getattr(source, name) == -1:
+            problems.append(f"{name} is not a whole number")
     url_problem = _url_problem(source.start_url)
     if url_problem:
         problems.append(f"start_url {source.start_url!r}: {url_problem}")

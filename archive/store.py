@@ -190,7 +190,8 @@ class Archive:
         rows = [{**asdict(source), "domains": " ".join(source.domains)} for source in sources]
         if rows:
             self._write()
-            self.db["sources"].upsert_all(rows, pk="name")
+            # alter: registry columns added later (budget_pages, budget_depth) join older archives
+            self.db["sources"].upsert_all(rows, pk="name", alter=True)
             self.commit_if_due()
 
     # -- fetches and snapshots ----------------------------------------------------------------

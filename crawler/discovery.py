@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+import tldextract
 from lxml import etree
 
 from archive.classify import (
     is_attachment_url,
     is_named_report,
     is_report,
+    names_another_document,
     report_title,
     shown_document,
     title_candidates,
@@ -66,16 +69,41 @@ class LinkRole(str, Enum):
     OTHER = "other"
 
 
+class LinkPlace(StrEnum):
+    """Where a link sits on its page, read from its ancestors' class and id."""
+
+    MENU = "menu"
+    CRUMB = "crumb"
+    SIDE = "side"
+    LIST = "list"
+    FOOTER = "footer"
+    BODY = "body"
+
+
+# Template class/id words, most specific first (a footer inside a "main" block is still a footer).
+_PLACE_WORDS = (
+    (LinkPlace.FOOTER, ("foot", "copyright", "bottom", "btm")),
+    (LinkPlace.CRUMB, ("crumb", "position", "location", "dqwz", "curr", "path")),
+    (LinkPlace.MENU, ("nav", "menu", "header", "top")),
+    (LinkPlace.SIDE, ("side", "left", "right", "aside", "tree")),
+    (LinkPlace.LIST, ("list", "item", "news")),
+)
+
+
 @dataclass(frozen=True)
 class PageLink:
     url: str
     text: str
     title: str
+    place: LinkPlace = LinkPlace.BODY
 
     @property
     def label(self) -> str:
         """The fuller of link text and title attribute (TRS lists truncate the text, not the title)."""
-        return self.title if len(self.title) > len(self.text) else self.text
+        cut = self.text.rstrip("…. ")
+        if self.title and (len(self.title) > len(self.text) or (cut != self.text and self.title.startswith(cut))):
+            return self.title
+        return self.text
 
 
 def _clean(text: str | None) -> str:
@@ -101,12 +129,27 @@ def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
         if urlsplit(url).scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
-        links.append(PageLink(url, _link_text(element), _clean(element.get("title"))))
+        links.append(PageLink(url, _link_text(element), _clean(element.get("title")), link_place(element)))
     for url in _embedded_documents(root, base_url):
         if url not in seen:
             seen.add(url)
             links.append(PageLink(url, "", ""))
     return links
+
+
+def link_place(element: etree._Element) -> LinkPlace:
+    """The template block the element sits in (footer, breadcrumb, menu, sidebar, list), else body."""
+    for ancestor in element.iterancestors():
+        if not isinstance(ancestor.tag, str):
+            continue
+        if ancestor.tag in ("footer", "nav", "aside"):
+            return {"footer": LinkPlace.FOOTER, "nav": LinkPlace.MENU, "aside": LinkPlace.SIDE}[ancestor.tag]
+        words = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
+        if words.strip():
+            for place, markers in _PLACE_WORDS:
+                if any(marker in words for marker in markers):
+                    return place
+    return LinkPlace.BODY
 
 
 def _embedded_documents(root: etree._Element, base_url: str) -> list[str]:
@@ -154,6 +197,120 @@ def classify_link(link: PageLink, page_url: str) -> LinkRole:
     if any(word in label for word in _AREA_WORDS) or _AREA_URL.search(urlsplit(link.url).path):
         return LinkRole.AREA
     return LinkRole.OTHER
+
+
+# -- scores: how promising a link is (the request's priority; crawler/frontier.py spends the budget) ----
+ENTRY_SCORE = 50  # a source's start page
+# Words of the areas that never hold reports: news, interaction, services, jobs, English, accounts.
+_LOW_WORDS = ("新闻", "动态", "通知公告", "公告", "要闻", "图片", "视频", "互动", "交流", "留言", "信箱", "咨询", "投诉", "调查",
+              "征集", "办事", "服务", "招聘", "招考", "english", "登录", "注册", "登陆", "无障碍", "长者",
+              "关怀", "搜索", "检索", "网站地图导航", "tv", "直播", "访谈", "专访", "微博", "微信", "app")
+_LOW_URL = re.compile(r"/(news|xwdt|xwzx|hdjl|hd|bsfw|bs|english|en|login|search|zxft|video|tpxw)(/|$|[_.?])",
+                      re.IGNORECASE)
+# Labels that lead to lists of links: site maps and catalogue indexes.
+_MAP_WORDS = ("网站地图", "站点地图", "栏目导航", "信息公开目录", "目录")
+# A publisher named alone (a department's or township's own column): 市发改委, 某某镇, 城关街道.
+_PUBLISHER = re.compile(
+    rf"^[{CJK}()]{{1,20}}(局|委|委员会|办|办公室|院|署|厅|中心|镇|乡|街道|街道办事处|政府|管委会|公司|所|站|队|会|处)$")
+_CRUMB_AREA_WORDS = ("公开", "政务", *_COLUMN_WORDS)  # a trail through 政务 › 专题专栏 is inside the area
+# Breadcrumb blocks (the page's links were read first-occurrence-first, so the trail's own links,
+# repeated from the menu, are read here).
+_CRUMBS = etree.XPath(" | ".join(
+    f"//*[contains(@class, '{word}') or contains(@id, '{word}')]" for word in ("crumb", "position", "location", "dqwz")))
+_AREA_HOSTS = ("xxgk", "zwgk", "gk", "zfxxgk", "gkml")
+_SCORES = {LinkRole.REPORT: 90, LinkRole.FLIPBOOK: 85, LinkRole.COLUMN: 80, LinkRole.AREA: 65}
+_PLACE_SCORES = {LinkPlace.FOOTER: -30, LinkPlace.CRUMB: -10, LinkPlace.SIDE: 0, LinkPlace.MENU: 0,
+                 LinkPlace.LIST: 0, LinkPlace.BODY: 0}
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the crawl knows of the page a link sits on: the score that brought it here, whether it
+    is a list (a report column, or it lists report titles), its navigation depth, and what the
+    crawl learned on this source so far (link labels that led to reports)."""
+
+    url: str = ""
+    score: int = ENTRY_SCORE
+    is_list: bool = False
+    holds_reports: bool = False
+    depth: int = 0
+    free_hops: int = 4  # navigation hops a link keeps its score over; a hop further costs 10
+    learned: frozenset[str] = frozenset()
+    in_area: bool = False  # the page lies inside the disclosure area (see in_disclosure_area)
+
+
+# A publisher's column is listed in the column's body, never in the site's menus, logo or footer.
+PUBLISHER_PLACES = (LinkPlace.LIST, LinkPlace.BODY, LinkPlace.SIDE)
+
+
+def is_publisher_name(label: str) -> bool:
+    """A bare agency or township name (the label of its own report column in a 部门年报 column)."""
+    return bool(_PUBLISHER.match(normalize_label(label)))
+
+
+def is_low_link(link: PageLink) -> bool:
+    """A link into an area that never holds reports (news, interaction, services, English, login)."""
+    label = normalize_label(link.label).lower()
+    return any(word in label for word in _LOW_WORDS) or bool(_LOW_URL.search(urlsplit(link.url).path))
+
+
+def score_link(link: PageLink, role: LinkRole, page: PageContext) -> int:
+    """0-100: how likely following the link leads to reports, from its role (text, title and URL),
+    its place on the page, the page it sits on and what was learned on this source."""
+    label = normalize_label(link.label)
+    if role is LinkRole.PAGER:
+        # A list's pager keeps the list's score; the pager of a page listing no report decays.
+        return page.score if page.is_list or page.holds_reports else max(page.score - 40, 0)
+    if role is LinkRole.REPORT or (role is LinkRole.ATTACHMENT and is_named_report(link.label)):
+        score = 90
+    elif role is LinkRole.ATTACHMENT:
+        score = 70 if page.is_list else 35
+    elif role is LinkRole.ARTICLE:
+        score = 60 if page.is_list else 15  # an article of a report column may be a report under a cut title
+    elif role is LinkRole.OTHER or (role is LinkRole.AREA and page.in_area and not _names_area(label)):
+        # Inside the area every URL carries its token (/xxgk/…): only a name says more than "nearby".
+        score = _other_score(link, label, page)
+    else:
+        score = _SCORES[role]
+    if role not in (LinkRole.REPORT, LinkRole.ATTACHMENT, LinkRole.FLIPBOOK) and is_low_link(link):
+        score -= 45
+    if names_another_document(link.label):
+        score -= 50  # 法治政府建设年度报告 and its kin: a column of them, or one of them, is not ours
+    if label and label in page.learned:
+        score += 15
+    score += _PLACE_SCORES[link.place] - 10 * max(page.depth + 1 - page.free_hops, 0)
+    return max(0, min(100, score))
+
+
+def _names_area(label: str) -> bool:
+    return any(word in label for word in _AREA_WORDS)
+
+
+def _other_score(link: PageLink, label: str, page: PageContext) -> int:
+    """A link named nothing we know: a publisher's column inside a report column, a site map, or
+    plain navigation whose score decays with the page's (exploration spends itself out)."""
+    if page.is_list and link.place in PUBLISHER_PLACES and is_publisher_name(label):
+        return 70
+    if any(word in label for word in _MAP_WORDS):
+        return 50
+    if page.is_list:
+        return 40 if is_below(link.url, page.url) else 25
+    if page.in_area:
+        return 45  # a catalogue's unnamed sub-areas (专题专栏, 综合信息) may hold the column
+    return min(45 if page.score >= _SCORES[LinkRole.AREA] else 30, page.score - 10)
+
+
+def in_disclosure_area(root: etree._Element, url: str) -> bool:
+    """The page sits inside the disclosure area: its breadcrumb names the area or a report column,
+    or it is served by the disclosure platform's own host (xxgk.<domain>)."""
+    if (urlsplit(url).hostname or "").split(".")[0] in _AREA_HOSTS:
+        return True
+    for trail in _CRUMBS(root):
+        steps = [normalize_label(a.text_content()) for a in trail.iter("a")]
+        if any(any(word in step for word in _CRUMB_AREA_WORDS) and not any(w in step for w in _LOW_WORDS)
+               for step in steps):
+            return True
+    return False
 
 
 def is_below(url: str, page_url: str) -> bool:
@@ -208,9 +365,25 @@ def is_report_page(root: etree._Element, links: list[PageLink] = (),
     return is_report(title, body_text(root), has_attachment), title
 
 
+# The public suffix list bundled with tldextract: never downloaded at run time.
+_DOMAINS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=4096)
+def site_domain(host: str) -> str:
+    """The registrable domain of a host (xxgk.city.gov.cn → city.gov.cn); the host itself for an IP
+    address or a name under no public suffix (www. dropped)."""
+    host = host.lower()
+    return _DOMAINS(host).top_domain_under_public_suffix or host.removeprefix("www.")
+
+
 def host_in_scope(url: str, hosts: tuple[str, ...]) -> bool:
-    """The URL's host is one of the source's hosts or a subdomain of one (www. ignored)."""
+    """The URL's host is one of the source's hosts or a subdomain of one (www. ignored), or another
+    host of the same registrable domain: the government's disclosure platform (xxgk.<domain>) or a
+    department's site (<dept>.<domain>), reached because the portal links it."""
     host = (urlsplit(url).hostname or "").lower()
+    if host and any(site_domain(host) == site_domain(allowed) for allowed in hosts):
+        return True
     for allowed in hosts:
         allowed = allowed.lower().removeprefix("www.")
         if host == allowed or host.endswith("." + allowed) or host == "www." + allowed:

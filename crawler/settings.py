@@ -54,15 +54,18 @@ ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
 HTTPERROR_ALLOW_ALL = False
 
-# Breadth-first, so that every portal's column is reached early and a JOBDIR resume is cheap.
-DEPTH_PRIORITY = 1
+# Best-first: a request's priority is its link's score (crawler/discovery.py), and the scheduler
+# pops the highest first; depth must not reorder it. The scheduler asks each source's budget
+# (crawler/frontier.py) before a request is downloaded.
+DEPTH_PRIORITY = 0
+SCHEDULER = "crawler.frontier.BudgetScheduler"
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 # Limits of the crawl (each overridable with -s NAME=value).
-# Navigation hops allowed from a start page before only pagers and report links are followed:
-# home → disclosure area → sub-area → column is three; one spare for portals with one more level.
-# `-a hops=N` overrides it for one crawl.
+# Navigation hops from a start page over which a link keeps its score (home → disclosure area →
+# sub-area → column is three; one spare); each hop further costs 10 (crawler/discovery.score_link).
+# The hard limit is GOV_REPORTS_SOURCE_DEPTH below. `-a hops=N` overrides it for one crawl.
 GOV_REPORTS_ENTRY_HOPS = 4
 # Further pages one list form may ask for from one list page or answer (createPageHTML pages,
 # search-API pages, ?page=N forms, pager gaps): a column of annual reports has a few pages, so
@@ -114,3 +117,12 @@ GOV_REPORTS_COVERAGE_AS_OF = ""
 GOV_REPORTS_DUE_SEASON_DAYS = 7
 GOV_REPORTS_DUE_OFF_SEASON_DAYS = 30
 GOV_REPORTS_DUE_LATE_DAYS = 3
+# Discovery budgets (crawler/frontier.py): pages one source (or one department's or township's
+# column inside it) may fetch, spent on its best-scoring links first, and the navigation hops
+# from its start page a link may lie at (pagers keep their list's depth). The registry's
+# budget_pages / budget_depth columns raise them for one source.
+GOV_REPORTS_SOURCE_PAGES = 400
+GOV_REPORTS_SOURCE_DEPTH = 8
+# Links scoring below this (0-100: news, interaction, services, footers, decayed navigation) are
+# followed only by a source that has found no report yet, when nothing better is left.
+GOV_REPORTS_MIN_SCORE = 20

@@ -387,3 +387,14 @@ def test_source_for_url_adds_http_to_a_bare_host() -> None:
 def test_source_for_url_rejects_unusable_urls(url: str) -> None:
     with pytest.raises(SourceRegistryError, match="start_url"):
         source_for_url(url)
+
+
+def test_budget_columns_are_optional_whole_numbers(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "sources.csv"
+    path.write_text("name,region,level,start_url,budget_pages,budget_depth\n"
+                    "甲县,某省 甲县,county,https://www.jia.gov.cn/,900,12\n"
+                    "乙县,某省 乙县,county,https://www.yi.gov.cn/,,\n"
+                    "丙县,某省 丙县,county,https://www.bing.gov.cn/,many,3\n", encoding="utf-8")
+    sources = load_sources(path)
+    assert [(s.budget_pages, s.budget_depth) for s in sources[:2]] == [(900, 12), (None, None)]
+    assert validate_sources(sources) == ["#3 丙县: budget_pages is not a whole number"]

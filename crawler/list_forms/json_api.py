@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from crawler.discovery import PageLink
 from crawler.list_forms.model import JSON, ListFindings, ListRequest
 from crawler.list_forms.page import ListAnswer, ListPage
-from crawler.list_forms.registry import answer_reader, page_reader
+from crawler.list_forms.registry import answer_reader
 from crawler.list_forms.scripts import (
     balanced,
     js_value,
@@ -43,8 +43,9 @@ FORM = "json_api"
 
 
 # -- the page: where the list comes from --------------------------------------------------------
-@page_reader(FORM)
 def read_json_api(page: ListPage) -> ListFindings:
+    """The calls with a literal URL (the page reader of the form is script_endpoints.read_scripts,
+    which adds what scripts name otherwise)."""
     resolve = resolver(page.scripts)
     requests = tuple(dict.fromkeys(
         request for code in page.scripts for request in _calls(code, page.url, resolve)))
@@ -65,6 +66,8 @@ def _calls(code: str, page_url: str, resolve) -> Iterator[ListRequest]:
             literal = _STRING.match(inner)
             url = literal.group(2) if literal else None
             rest = inner[literal.end():] if literal else ""
+            if rest.lstrip().startswith("+"):
+                continue  # a URL template ('…?page=' + n): crawler/list_forms/script_endpoints reads it
             method = "post" if verb == "post" else "get"
             data = object_after(rest, r"^\s*,") or ""
             options = object_fields(data) if "params" in data or "method" in data else {}

@@ -2,17 +2,21 @@
 
 No per-site code: every page is read the same way (crawler/discovery.py). A page whose title is a
 report title and whose body reads like a report is a report; its attachments are fetched. Any
-other page is a list (it links to reports, or was reached as a column) whose pager, report links
-and article links are followed, or a navigation page whose disclosure-area and column links are
-followed while the hop budget lasts.
+other page is a list (it links to reports, or was reached as a column) or a navigation page; either
+way every in-scope link is scored (discovery.score_link) and requested with its score as priority,
+charged to its source's budget (crawler/frontier.py): the crawl is best-first, and low-scoring
+links wait until nothing better is left. Sitemaps and the site's own search are other ways in.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from importlib import metadata
 from typing import Any, Iterator
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -26,17 +30,26 @@ from archive.sources import Source
 from archive.store import utc_now
 from crawler import settings as defaults
 from crawler.discovery import (
+    ENTRY_SCORE,
+    PUBLISHER_PLACES,
     LinkRole,
+    PageContext,
+    PageLink,
     classify_link,
     host_in_scope,
+    in_disclosure_area,
     is_below,
     is_named_report,
+    is_publisher_name,
     is_report_page,
     looks_like_column,
+    score_link,
+    site_domain,
 )
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
 from crawler.arguments import SpiderArguments
+from crawler.frontier import BUDGET, DEPTH, SCORE, SUB_SOURCE, Budget, Frontier
 from crawler.items import ArchivedPage, ItemRole, RequestRole
 from crawler.list_forms import (
     DOCUMENT,
@@ -49,6 +62,17 @@ from crawler.list_forms import (
     read_list_answer,
     read_list_page,
 )
+from crawler.list_forms.script_endpoints import linked_scripts
+from crawler.site_search import search_url
+from crawler.sitemaps import (
+    SITEMAP_SCORE,
+    declared_sitemaps,
+    guessed_sitemap,
+    read_sitemap,
+)
+
+REPORT_PART_SCORE = 90  # a found report's attachments: the report is only complete with them
+SEARCH_SCORE = 40  # the site's own search for 年度报告
 
 
 class GovReportsSpider(FlipbookChain, scrapy.Spider):
@@ -66,8 +90,9 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         self.crawl_args = {"start_url": start_url, "sources": sources, "year": year,
                            "source_count": len(self.sources)}
         self._sources = {source.name: source for source in self.sources}
-        self.allowed_domains = sorted({host.removeprefix("www.")
-                                       for source in self.sources for host in source.hosts()})
+        self.allowed_domains = sorted({site_domain(host) for source in self.sources for host in source.hosts()})
+        self.frontier = Frontier(defaults.GOV_REPORTS_MIN_SCORE)
+        self.budget = Budget(defaults.GOV_REPORTS_SOURCE_PAGES, defaults.GOV_REPORTS_SOURCE_DEPTH)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "GovReportsSpider":
@@ -78,6 +103,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         spider.flipbook_max_pages = settings.getint("GOV_REPORTS_FLIPBOOK_MAX_PAGES",
                                                     defaults.GOV_REPORTS_FLIPBOOK_MAX_PAGES)
         spider.list_limits = ListLimits.from_settings(settings.getint)
+        spider.frontier = Frontier(settings.getint("GOV_REPORTS_MIN_SCORE", defaults.GOV_REPORTS_MIN_SCORE))
+        spider.budget = Budget(settings.getint("GOV_REPORTS_SOURCE_PAGES", defaults.GOV_REPORTS_SOURCE_PAGES),
+                               settings.getint("GOV_REPORTS_SOURCE_DEPTH", defaults.GOV_REPORTS_SOURCE_DEPTH))
+        crawler.signals.connect(spider.release_parked, signal=signals.spider_idle)
         spider._check_list_forms()
         return spider
 
@@ -88,13 +117,19 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         if settings.getpriority("USER_AGENT") <= SETTINGS_PRIORITIES["default"]:
             settings.set("USER_AGENT", user_agent(settings.get("GOV_REPORTS_CONTACT_URL")), priority="spider")
 
+    @cached_property
+    def _start_urls(self) -> frozenset[str]:
+        return frozenset(source.start_url for source in self.sources)
+
     async def start(self):
         for source in self.sources:
+            self.frontier.open(source.name, self._budget_of(source))
             # dont_filter, as Scrapy's own start URLs: a resumed or repeated crawl always re-reads
             # its entry pages (cheaply: they are revalidated against the archive).
             yield scrapy.Request(source.start_url, callback=self.parse_page, errback=self.on_error,
-                                 dont_filter=True,
-                                 meta={"source": source.name, "hops": self.entry_hops, "role": RequestRole.ENTRY})
+                                 dont_filter=True, priority=100,
+                                 meta={"source": source.name, "role": RequestRole.ENTRY, BUDGET: source.name,
+                                       DEPTH: 0, SCORE: ENTRY_SCORE})
 
     # -- callbacks ------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -125,13 +160,20 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         self._expect_form(response, found.forms)
         links += [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
         roles = [(link, classify_link(link, response.url)) for link in links]
-        is_list = (response.meta.get("role") == RequestRole.COLUMN
-                   or any(role is LinkRole.REPORT for _, role in roles)
+        holds_reports = any(role is LinkRole.REPORT for _, role in roles)
+        is_list = (response.meta.get("role") == RequestRole.COLUMN or holds_reports
                    or looks_like_column(page.root, response.url))
         yield self._archived(response, role=ItemRole.LIST if is_list else ItemRole.PAGE)
-        yield from self._follow(response, roles, is_list)
+        if holds_reports:
+            self.frontier.learn(response.meta.get(BUDGET), response.meta.get("link_text"))
+        context = self._context(response, is_list, holds_reports, in_disclosure_area(page.root, response.url))
+        yield from self._follow(response, roles, context)
         if is_list:
-            yield from self._list_requests(response, found.requests)
+            # A column showing no record and naming no list request builds its list in script files.
+            bare = not holds_reports and not found.requests
+            yield from self._list_requests(response, found.requests + (linked_scripts(page) if bare else ()))
+        if response.meta.get("role") == RequestRole.ENTRY:
+            yield from self._other_ways_in(response, page)
 
     def parse_list_answer(self, response: Response) -> Iterator[Any]:
         """A list's XML/JSON answer (Hanweb dataproxy, TRS search API, script-loaded JSON): its
@@ -144,8 +186,24 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         found = read_list_answer(ListAnswer(request, decoded.text, self.list_limits))
         links = [link for link in found.links if host_in_scope(link.url, self._hosts(response))]
         self.crawler.stats.inc_value(f"gov_reports/list_answers/{request.form}")
-        yield from self._follow(response, [(link, classify_link(link, request.base_url)) for link in links], True)
+        roles = [(link, classify_link(link, request.base_url)) for link in links]
+        yield from self._follow(response, roles, self._context(response, True, bool(roles)))
         yield from self._list_requests(response, found.requests)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """A sitemap (robots.txt's Sitemap: lines, /sitemap.xml): its URLs are scored by their
+        tokens alone, a sitemap index's children are read in turn."""
+        found = read_sitemap(response.body, response.url)
+        self.crawler.stats.inc_value("gov_reports/sitemaps")
+        hosts = self._hosts(response)
+        for url in found.sitemaps:
+            if host_in_scope(url, hosts):
+                yield from self._schedule(response, url, SITEMAP_SCORE, response.meta.get(DEPTH, 0),
+                                          self.parse_sitemap, role=RequestRole.AREA)
+        for url, score in found.pages:
+            if host_in_scope(url, hosts):
+                yield from self._schedule(response, url, score, response.meta.get(DEPTH, 0) + 1,
+                                          role=RequestRole.CANDIDATE)
 
     def parse_attachment(self, response: Response) -> Iterator[ArchivedPage]:
         """A document file (PDF, Word, Excel…) linked from a report page or directly from a column."""
@@ -162,6 +220,8 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             return
         # "附件1" says nothing; the report page's own title names the document.
         title = label if is_named_report(label) else response.meta.get("report_title") or label
+        if parent is None:
+            self._found_report(response)
         yield self._archived(
             response, role=ItemRole.ATTACHMENT, title=title,
             year=year_in_title(label) or response.meta.get("report_year"),
@@ -188,68 +248,136 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             return
         yield self._archived(response, role=ItemRole.REPORT, title=title, year=year,
                              link_text=response.meta.get("link_text"))
+        self._found_report(response)
         for link in links:
             if classify_link(link, response.url) is LinkRole.ATTACHMENT:
-                yield self._request(response, link.url, self.parse_attachment, role=RequestRole.ATTACHMENT,
-                                    link_text=link.label, parent_url=response.url, report_year=year,
-                                    report_title=title)
+                yield from self._schedule(response, link.url, REPORT_PART_SCORE, response.meta.get(DEPTH, 0),
+                                          self.parse_attachment, role=RequestRole.ATTACHMENT, link_text=link.label,
+                                          parent_url=response.url, report_year=year, report_title=title)
 
-    def _follow(self, response: TextResponse, roles: list, is_list: bool) -> Iterator[scrapy.Request]:
-        hops = response.meta.get("hops", 0)
+    def _follow(self, response: TextResponse, roles: list, page: PageContext) -> Iterator[scrapy.Request]:
+        """Every link of the page, scored: nothing is left out but what is off scope (and flipbooks,
+        which are followed from lists and report links only, as their page chains are long)."""
         for link, role in roles:
-            if role is LinkRole.PAGER and is_list:
-                yield self._request(response, link.url, role=RequestRole.COLUMN, hops=hops)
-            elif role is LinkRole.FLIPBOOK and (is_list or response.meta.get("role") == RequestRole.CANDIDATE):
-                # A book listed in the column, or behind a link with a report title (the book's
-                # JavaScript index.html, an HTML stub): the column's title names the book.
-                title = link.label if is_named_report(link.label) else response.meta.get("link_text")
-                if self._wanted_year(title or ""):
-                    yield from self._flipbook_start(response, link.url, title, response.url)
-            elif role is LinkRole.REPORT and self._wanted_year(link.label):
-                yield self._request(response, link.url, role=RequestRole.CANDIDATE, hops=max(hops - 1, 0),
-                                    link_text=link.label)
-            elif role is LinkRole.ATTACHMENT and self._wanted_year(link.label) and (
-                    is_named_report(link.label) or is_list):
-                # A document in a list is a report when its link text, or else its own title, says so.
-                yield self._request(response, link.url, self.parse_attachment, role=RequestRole.ATTACHMENT,
-                                    link_text=link.label)
-            elif role is LinkRole.ARTICLE and is_list:
-                yield self._request(response, link.url, role=RequestRole.CANDIDATE, hops=max(hops - 1, 0),
-                                    link_text=link.label)
-            elif role is LinkRole.COLUMN and hops > 0:
-                yield self._request(response, link.url, role=RequestRole.COLUMN, hops=hops - 1,
-                                    link_text=link.label)
-            elif role is LinkRole.AREA and hops > 0 and not is_list:
-                yield self._request(response, link.url, role=RequestRole.AREA, hops=hops - 1)
-            elif role in (LinkRole.OTHER, LinkRole.AREA) and is_list and hops > 0 and \
-                    is_below(link.url, response.url):
-                # Sub-columns named only by their publisher (市发改委, 乡镇年报 › 某镇) live under the
-                # column's own path.
-                yield self._request(response, link.url, role=RequestRole.COLUMN, hops=hops - 1,
-                                    link_text=link.label)
+            if link.url == response.url or link.url in self._start_urls:
+                continue  # start requests bypass the duplicate filter: a link to one would fetch it again
+            if role is LinkRole.FLIPBOOK:
+                if page.is_list or response.meta.get("role") == RequestRole.CANDIDATE:
+                    # A book listed in the column, or behind a link with a report title (the book's
+                    # JavaScript index.html, an HTML stub): the column's title names the book.
+                    title = link.label if is_named_report(link.label) else response.meta.get("link_text")
+                    if self._wanted_year(title or ""):
+                        yield from self._flipbook_start(response, link.url, title, response.url)
+                continue
+            if role in (LinkRole.REPORT, LinkRole.ATTACHMENT) and not self._wanted_year(link.label):
+                continue
+            score = score_link(link, role, page)
+            depth = page.depth + (role is not LinkRole.PAGER)
+            if role is LinkRole.ATTACHMENT:
+                yield from self._schedule(response, link.url, score, depth, self.parse_attachment,
+                                          role=RequestRole.ATTACHMENT, link_text=link.label)
+            elif role in (LinkRole.REPORT, LinkRole.ARTICLE):
+                yield from self._schedule(response, link.url, score, depth, role=RequestRole.CANDIDATE,
+                                          link_text=link.label)
+            elif page.is_list and role is not LinkRole.PAGER and link.place in PUBLISHER_PLACES \
+                    and is_publisher_name(link.label):
+                yield from self._sub_source(response, link, score)
+            else:
+                yield from self._schedule(response, link.url, score, depth, role=self._role_of(link, role, page),
+                                          link_text=link.label)
+
+    @staticmethod
+    def _role_of(link: PageLink, role: LinkRole, page: PageContext) -> RequestRole:
+        """A pager, a column link or a list's own sub-column is read as a column; anything else is navigation."""
+        if role in (LinkRole.PAGER, LinkRole.COLUMN) or (page.is_list and is_below(link.url, page.url)):
+            return RequestRole.COLUMN
+        return RequestRole.AREA
+
+    def _sub_source(self, response: Response, link: PageLink, score: int) -> Iterator[scrapy.Request]:
+        """A department's or township's own column listed in a report column: explored with a
+        budget of its own (from depth 0), recorded under "source › publisher"."""
+        root = (response.meta.get(BUDGET) or "").split(SUB_SOURCE)[0]
+        key = f"{root}{SUB_SOURCE}{link.label}"
+        self.frontier.open(key, self.frontier.tallies[root].budget if root in self.frontier.tallies
+                           else self.budget)
+        yield from self._schedule(response, link.url, score, 0, role=RequestRole.COLUMN, link_text=link.label,
+                                  publisher=link.label, **{BUDGET: key})
+
+    def _other_ways_in(self, response: TextResponse, page: ListPage) -> Iterator[scrapy.Request]:
+        """From a start page: the sitemaps robots.txt names (or a guessed /sitemap.xml, as a last
+        resort), and the site's own GET search for 年度报告."""
+        declared = declared_sitemaps(self.crawler, response.url)
+        for url in declared or [guessed_sitemap(response.url)]:
+            score = SITEMAP_SCORE if declared else 0
+            yield from self._schedule(response, url, score, 1, self.parse_sitemap, role=RequestRole.AREA)
+        searched = search_url(page.root, response.url)
+        if searched and host_in_scope(searched, self._hosts(response)):
+            # Below areas and columns: navigation first; the results are a list only if they show reports.
+            yield from self._schedule(response, searched, SEARCH_SCORE, 1, role=RequestRole.AREA, link_text="年度报告")
+
+    def _schedule(self, response: Response, url: str, score: int, depth: int, callback=None,
+                  **meta: Any) -> Iterator[scrapy.Request]:
+        """A request charged to the response's budget (or the one in meta), with its score as
+        priority: scheduled now, parked for later when it scores below the floor, or counted
+        and left when it lies beyond the budget's depth."""
+        key = meta.pop(BUDGET, response.meta.get(BUDGET))
+        if key is None or key not in self.frontier.tallies:
+            yield self._request(response, url, callback, priority=score, **meta)
+            return
+        if not self.frontier.within_depth(key, depth):
+            return
+        meta = {"publisher": response.meta.get("publisher"), **meta, BUDGET: key, DEPTH: depth, SCORE: score}
+        request = self._request(response, url, callback, priority=score, **meta)
+        if self.frontier.wants_now(score):
+            yield request
+        else:
+            self.frontier.park(key, score, request)
+
+    def release_parked(self) -> None:
+        """spider_idle: nothing better is left, so the best parked links of the sources that found
+        nothing are scheduled (while their budgets last); the crawl ends when none is left."""
+        released = self.frontier.release(self.crawler.settings.getint("CONCURRENT_REQUESTS", 16))
+        for request in released:
+            self.crawler.engine.crawl(request)
+        if released:
+            raise DontCloseSpider
+
+    def closed(self, reason: str) -> None:
+        """One line per source (and sub-source): what it spent and what it found, also in the stats."""
+        for key, figures in self.frontier.figures().items():
+            for name, value in figures.items():
+                if value is not None:
+                    self.crawler.stats.set_value(f"gov_reports/sources/{key}/{name}", value)
+            self.logger.info("Source %s: %s page(s) of %s (%s%%), %s report(s), first at depth %s, "
+                             "%s link(s) left", key, figures["pages"], figures["budget_pages"],
+                             figures["budget_used"], figures["reports"], figures["first_report_depth"],
+                             figures["frontier_left"])
 
     def _list_requests(self, response: Response, requests: tuple[ListRequest, ...]) -> Iterator[scrapy.Request]:
         """Further pages of a list (HTML pages, documents it points to, or XML/JSON answers, POSTed
         with the column's form fields when the CMS wants it)."""
-        hops = response.meta.get("hops", 0)
+        depth, score = response.meta.get(DEPTH, 0), response.meta.get(SCORE, 0)
         for request in requests:
             if not host_in_scope(request.url, self._hosts(response)):
                 continue
-            if request.answer in (PAGE, DOCUMENT):
-                if request.answer == PAGE:
-                    yield self._request(response, request.url, role=RequestRole.COLUMN, hops=hops)
-                else:
-                    yield self._request(response, request.url, role=RequestRole.CANDIDATE, hops=max(hops - 1, 0))
+            if request.answer == PAGE:
+                yield from self._schedule(response, request.url, score, depth, role=RequestRole.COLUMN)
                 continue
-            meta = {"source": response.meta.get("source"), "hops": hops, "role": RequestRole.LIST_ANSWER,
-                    "list_request": request.as_meta()}
+            if request.answer == DOCUMENT:
+                yield from self._schedule(response, request.url, max(score, 60), depth + 1,
+                                          role=RequestRole.CANDIDATE)
+                continue
+            meta = {"source": response.meta.get("source"), "role": RequestRole.LIST_ANSWER,
+                    "list_request": request.as_meta(), BUDGET: response.meta.get(BUDGET), DEPTH: depth,
+                    SCORE: score, "publisher": response.meta.get("publisher")}
             headers = {"Referer": request.base_url or response.url, **dict(request.headers)}
             if request.method == "POST":
                 yield scrapy.FormRequest(request.url, formdata=dict(request.formdata), headers=headers,
-                                         callback=self.parse_list_answer, errback=self.on_error, meta=meta)
+                                         callback=self.parse_list_answer, errback=self.on_error, meta=meta,
+                                         priority=score)
             else:
                 yield scrapy.Request(request.url, headers=headers, callback=self.parse_list_answer,
-                                     errback=self.on_error, meta=meta)
+                                     errback=self.on_error, meta=meta, priority=score)
 
     def _check_list_forms(self) -> None:
         """A registry hint naming no list form of crawler/list_forms is said once; pages are read anyway."""
@@ -268,6 +396,21 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             self.logger.warning("%s: registry says list form %r, the page shows %s", response.url, hint,
                                 ", ".join(forms) or "none")
 
+    def _context(self, response: Response, is_list: bool, holds_reports: bool, in_area: bool = False) -> PageContext:
+        """What scoring a page's links needs to know of the page (crawler/discovery.PageContext)."""
+        meta = response.meta
+        return PageContext(url=response.url, score=meta.get(SCORE, 0), is_list=is_list, holds_reports=holds_reports,
+                           depth=meta.get(DEPTH, 0), free_hops=self.entry_hops,
+                           learned=self.frontier.learned(meta.get(BUDGET)), in_area=in_area)
+
+    def _found_report(self, response: Response) -> None:
+        self.frontier.found_report(response.meta.get(BUDGET), response.meta.get(DEPTH, 0),
+                                   response.meta.get("link_text"))
+
+    def _budget_of(self, source: Source) -> Budget:
+        """The settings' budget, raised for a source whose registry row says so."""
+        return Budget(max(source.budget_pages or 0, self.budget.pages), max(source.budget_depth or 0, self.budget.depth))
+
     def _wanted_year(self, label: str) -> bool:
         year = year_in_title(label)
         return self.year is None or year is None or year == self.year
@@ -277,8 +420,11 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         source = self._sources.get(response.meta.get("source"))
         return source.hosts() if source else ()
 
-    def _request(self, response: Response, url: str, callback=None, **meta: Any) -> scrapy.Request:
+    def _request(self, response: Response, url: str, callback=None, priority: int | None = None,
+                 **meta: Any) -> scrapy.Request:
+        """A request of the response's source; its priority is its score (else the page's own)."""
         return scrapy.Request(url, callback=callback or self.parse_page, errback=self.on_error,
+                              priority=response.meta.get(SCORE, 0) if priority is None else priority,
                               meta={"source": response.meta.get("source"), **meta})
 
     def _archived(self, response: Response, role: ItemRole, **fields: Any) -> ArchivedPage:
