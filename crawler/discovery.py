@@ -52,7 +52,7 @@ _YEAR_FOLDER = re.compile(r"^(19|20)\d{2}(年度?)?$")
 _CJK = re.compile(f"[{CJK}]")
 # Lists that open their items by script: onclick="window.open('./t2024_1.html')",
 # "location.href='…'", or href="javascript:window.open('…')".
-_ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*\(?\s*['\"]([^'\"]+)['\"]")
+_ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*(?:\(\s*)?['\"]([^'\"]+)['\"]")
 
 
 class LinkRole(str, Enum):

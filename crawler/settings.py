@@ -87,3 +87,14 @@ HTTPCACHE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Hostile pages and files (issue 12). Work per page is bounded by its size, and every reader of a
+# page is linear in it: no timer runs on the reactor thread.
+# Characters of one decoded page read (its links taken, parsed): a page beyond this is archived
+# whole and read in its first part (a report page is well under a megabyte; more is inline images
+# or a generated menu).
+GOV_REPORTS_PAGE_MAX_CHARS = limits.READ_LIMITS.page_chars  # 4,000,000
+# Zip packages (DOCX, XLSX) are checked before they are read: the decompressed size of their XML
+# members and their member count, as declared (zipfile never inflates past a declared size).
+GOV_REPORTS_ZIP_MAX_BYTES = limits.READ_LIMITS.zip_bytes  # 64 MiB
+GOV_REPORTS_ZIP_MAX_MEMBERS = limits.READ_LIMITS.zip_members  # 10,000

@@ -34,7 +34,7 @@ import re
 import lxml.html
 
 from archive.classify import is_report_title
-from archive.content import DocumentContent, HtmlHints, UnreadableDocument
+from archive.content import DocumentContent, DocumentOverLimit, HtmlHints, UnreadableDocument
 from archive.decoding import decode_body
 from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
 from archive.normalize import normalize_text
@@ -125,6 +125,8 @@ def _parse_document(body: bytes, kind: str, title_hint: str | None, limits: Read
                             notes=[f"{fmt or kind}: no reader for these bytes"])
     try:
         content = read_document(body, fmt, limits)
+    except DocumentOverLimit as error:  # a bomb or a dump: fetching it again gives the same
+        return ParsedReport(parse_status=f"over_limit:{fmt}", title=title_hint, notes=[str(error)])
     except UnreadableDocument as error:
         # A truncated, damaged or encrypted file: worth fetching again, unlike an unsupported one.
         return ParsedReport(parse_status=f"broken_document:{fmt}", title=title_hint, notes=[str(error)])
@@ -142,13 +144,18 @@ def _parse(body: bytes, content_type: str | None, title_hint: str | None, encodi
     if kind not in TEXT_KINDS:
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint)
     decoded = decode_body(body, content_type, encoding=encoding).text
+    cut = len(decoded) > limits.page_chars
+    decoded = decoded[:limits.page_chars]  # archived whole; read in its first part only
     root = parse_html(decoded) if kind == "html" else None
     if root is not None:
         page = html_text(root)
         raw_text, hints, images, attachments = page.text, page.hints, page.images, page.attachments
     else:
         raw_text, hints, images, attachments = decoded, HtmlHints(), 0, 0
-    return _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments)
+    parsed = _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments)
+    if cut:
+        parsed.notes.append(f"read in its first {limits.page_chars} characters (GOV_REPORTS_PAGE_MAX_CHARS)")
+    return parsed
 
 
 def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None, images: int,
