@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Self
 
 from scrapy import signals
@@ -11,7 +12,9 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from archive.publish.cli import prepare_database
+from archive.repair import mark_killed_crawls, parse_pending
 from archive.store import DEFAULT_ARCHIVE_PATH, Archive
+from crawler.limits import read_limits
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +56,19 @@ class ArchiveExtension:
                 batch_writes=self.crawler.settings.getint("ARCHIVE_BATCH_WRITES", 50),
                 batch_seconds=self.commit_interval,
             )
+            mark_killed_crawls(self.archive)  # before this crawl's own row exists
             spider = self.crawler.spider
             args = dict(getattr(spider, "crawl_args", {}) or {})
             self.crawl_id = self.archive.start_crawl(spider.name if spider else "?", args)
+            self.archive.record_crawl_process(self.crawl_id, os.getpid())
             logger.info("Archiving to %s (crawl %s)", self.path, self.crawl_id)
         return self.archive
 
     def spider_opened(self, spider) -> None:
         archive = self.open()
         archive.upsert_sources(getattr(spider, "sources", []))
+        # Reports a killed crawl archived but never parsed (kill repair, archive/repair.py).
+        parse_pending(archive, read_limits(self.crawler.settings))
         # A batch also closes on a timer, so an idle crawl killed with -9 has committed everything.
         self._committer = task.LoopingCall(archive.commit_if_due)
         self._committer.start(self.commit_interval, now=False)
