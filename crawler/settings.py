@@ -98,3 +98,19 @@ GOV_REPORTS_PAGE_MAX_CHARS = limits.READ_LIMITS.page_chars  # 4,000,000
 # members and their member count, as declared (zipfile never inflates past a declared size).
 GOV_REPORTS_ZIP_MAX_BYTES = limits.READ_LIMITS.zip_bytes  # 64 MiB
 GOV_REPORTS_ZIP_MAX_MEMBERS = limits.READ_LIMITS.zip_members  # 10,000
+
+# Canonical URLs before the seen-set and the archive (session ids dropped, query sorted, fragment
+# dropped, port kept): every request the spider yields, and redirect targets with a session id.
+DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "crawler.canonical.CanonicalRedirectMiddleware": 50}
+# Traps (crawler/traps.py): requests of an endless pager, a calendar, a repeating path, links new on
+# every render or another port of the portal's host are dropped and counted (gov_reports/traps/…).
+# The spider's output meets the higher number first: canonical URLs, then traps.
+SPIDER_MIDDLEWARES = {"crawler.canonical.CanonicalRequestMiddleware": 570, "crawler.traps.TrapMiddleware": 560}
+# List pages reached from list pages in a row (one column's pager, its sub-columns' pagers): a
+# column of annual reports runs to tens of pages; hundreds in a row is a `?page=N+1` generator.
+GOV_REPORTS_LIST_MAX_CHAIN = 200
+# Times one path segment may occur in a URL (…/a/b/a/b/… from relative links that loop).
+GOV_REPORTS_PATH_MAX_REPEATS = 3
+# Distinct URLs of one shape (host, path with its digits masked, query keys) followed per source:
+# one template's articles run to hundreds; beyond this its links are new on every render.
+GOV_REPORTS_SHAPE_MAX_URLS = 2000
