@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -437,34 +437,33 @@ class Archive:
                                          "detected_at": utc_now(), "fetch_id": fetch_id})
         self.commit_if_due()
 
-    def store_version(self, *, content_digest: str, **snapshot: object) -> Snapshot:
-        """store_snapshot, except that a body whose normalized content (archive.change_detection) is
-        the latest snapshot's is no new version: the fetch points at that snapshot, whose raw bytes
-        stay exactly as first fetched."""
-        url, request = snapshot["url"], snapshot.get("request")
+    def store_version(self, **snapshot: Any) -> Snapshot:
+        """store_snapshot, except that changed bytes whose normalized content (archive.change_detection:
+        view counters, times, tokens, session ids blanked) is the latest snapshot's are no new version:
+        the fetch points at that snapshot, whose raw bytes stay exactly as first fetched. Only changed
+        bytes are normalized (the first fetch and unchanged bytes cost no parse)."""
+        from archive.change_detection import content_digest  # lxml; only for changed bytes
+
+        url, request, body = snapshot["url"], snapshot.get("request"), snapshot["body"]
         latest = self.db.execute(
             "select id, sha256, content_digest, body, content_type, encoding from snapshots "
             "where url = ? and request is ? order by id desc limit 1", [url, request]).fetchone()
-        if latest is not None and _latest_digest(self, latest) == content_digest:
+        if latest is None or latest[1] == sha256_hex(body):
+            return self.store_snapshot(**snapshot)
+        digest = content_digest(body, snapshot.get("content_type"), snapshot.get("encoding"))
+        if _latest_digest(self, latest) == digest:
             if snapshot.get("fetch_id") is not None:
                 self._write()
                 self.db.execute("update fetches set snapshot_id = ? where id = ?", [latest[0], snapshot["fetch_id"]])
                 self.commit_if_due()
             return Snapshot(latest[0], url, latest[1], is_new=False)
         stored = self.store_snapshot(**snapshot)
-        if stored.is_new:
-            self.db.execute("update snapshots set content_digest = ? where id = ?", [content_digest, stored.id])
+        self.db.execute("update snapshots set content_digest = ? where id = ?", [digest, stored.id])
         return stored
 
-    def snapshots_without_report(self, urls: Iterable[str]) -> list[int]:
-        """Latest snapshots of these URLs with no report row (the state a kill used to leave)."""
-        found = []
-        for url in urls:
-            row = self.db.execute("select s.id from snapshots s left join reports r on r.snapshot_id = s.id "
-                                  "where s.url = ? and r.id is null order by s.id desc limit 1", [url]).fetchone()
-            if row:
-                found.append(row[0])
-        return found
+    def latest_fetch_id(self, url: str) -> int | None:
+        """The last fetch of a URL (the fetch log's row for an attempt that ended in an error)."""
+        return self.db.execute("select max(id) from fetches where url = ?", [url]).fetchone()[0]
 
 
 def _sql_number(value: int | Decimal | None) -> int | float | None:

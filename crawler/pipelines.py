@@ -43,7 +43,7 @@ class SnapshotPipeline:
         if isinstance(item, ArchivedBook):
             self._record_book(archive, item)
             return item
-        snapshot = archive.store_snapshot(
+        snapshot = archive.store_version(
             url=item.url, body=item.body, status=item.status, content_type=item.content_type,
             headers=item.headers, source=item.source, crawl_id=extension.crawl_id,
             fetch_id=item.fetch_id, fetched_at=item.fetched_at, request=item.request,
