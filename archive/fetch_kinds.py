@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from archive.decoding import decode_body
+
 OK = "ok"
 SOFT_404 = "soft_404"
 CHALLENGE = "challenge"
@@ -24,8 +26,9 @@ TRUNCATED = "truncated"
 REDIRECTED_TO_HOME = "redirected_to_home"
 REDIRECT = "redirect"
 HTTP_ERROR = "http_error"
+OVER_LIMIT = "over_limit"  # a body that inflates past DOWNLOAD_MAXSIZE: Scrapy drops it unread
 # Kinds of a 2xx answer that is not the document its link promised.
-NOT_THE_DOCUMENT = frozenset({SOFT_404, CHALLENGE, LOGIN_WALL, TRUNCATED, REDIRECTED_TO_HOME})
+NOT_THE_DOCUMENT = frozenset({SOFT_404, CHALLENGE, LOGIN_WALL, TRUNCATED, REDIRECTED_TO_HOME, OVER_LIMIT})
 # What a known report's URL giving one of these on a re-crawl means (report_events.event).
 EVENTS = {SOFT_404: "removed", REDIRECTED_TO_HOME: "removed", CHALLENGE: "blocked", LOGIN_WALL: "blocked"}
 
@@ -109,29 +112,34 @@ def _is_home(url: str) -> bool:
     return parts.path.lower() in _HOME_PATHS and not parts.query
 
 
-def truncated(answer: Answer) -> bool:
-    """On the wire (body still content-encoded): fewer or more bytes than Content-Length, Scrapy's
-    dataloss flag, or a gzip/deflate stream cut short."""
+def wire_kind(answer: Answer, max_size: int) -> str | None:
+    """On the wire (body still content-encoded): TRUNCATED for fewer or more bytes than
+    Content-Length, Scrapy's dataloss flag or a gzip/deflate stream cut short; OVER_LIMIT for a
+    stream that inflates past `max_size` (a gzip bomb); None otherwise."""
     if "dataloss" in answer.flags:
-        return True
+        return TRUNCATED
     length = answer.headers.get("content-length", "").strip()
     if length.isdigit() and int(length) != len(answer.body):
-        return True
+        return TRUNCATED
     encoding = answer.headers.get("content-encoding", "").lower()
-    return encoding in ("gzip", "x-gzip", "deflate") and not _stream_complete(answer.body, encoding)
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        return None
+    size = inflated_size(answer.body, encoding, max_size)
+    return TRUNCATED if size is None else OVER_LIMIT if size > max_size else None
 
 
-def _stream_complete(body: bytes, encoding: str) -> bool:
-    """The compressed stream reaches its end marker (inflated in bounded chunks, output discarded)."""
+def inflated_size(body: bytes, encoding: str, cap: int) -> int | None:
+    """What the stream inflates to (counting stops past `cap`; output discarded, 1 MiB at a time);
+    None when it is cut short or damaged."""
     inflater = zlib.decompressobj(31 if "gzip" in encoding else 15)
-    data = body
+    data, size = body, 0
     try:
-        while data and not inflater.eof:
-            inflater.decompress(data, 1 << 20)
+        while data and not inflater.eof and size <= cap:
+            size += len(inflater.decompress(data, 1 << 20))
             data = inflater.unconsumed_tail
     except zlib.error:
-        return False
-    return inflater.eof
+        return None
+    return size if inflater.eof or size > cap else None
 
 
 def _visible_text(answer: Answer) -> str | None:
@@ -140,9 +148,8 @@ def _visible_text(answer: Answer) -> str | None:
     head = body[:1024].lstrip().lower()
     if not (head.startswith((b"<", b"\xef\xbb\xbf<")) or "html" in answer.headers.get("content-type", "")):
         return None
-    try:
-        root = lxml.html.document_fromstring(body)
-    except (etree.ParserError, ValueError):
+    root = _tree(body, answer.headers.get("content-type"))
+    if root is None:
         return ""
     for element in root.iter("script", "style", "noscript", "template"):
         element.text = ""
@@ -160,14 +167,30 @@ _JS_LOCATION = re.compile(
     r"""|location\.(?:replace|assign)\(\s*['"]([^'"\s<>]{1,2000})['"]\s*\)""")
 
 
-def script_redirect(body: bytes) -> str | None:
-    """The target of a page that only sends the browser on (<script>location.href='…'</script>)."""
-    if len(body) > _SCAN_BYTES:
-        return None
+_REFRESH = re.compile(r"\s*\d{1,6}(?:\.\d{1,6})?\s*[;,]\s*url\s*=\s*(\S[^\s]{0,2000})", re.IGNORECASE)
+
+
+def _tree(body: bytes, content_type: str | None) -> lxml.html.HtmlElement | None:
+    """The page decoded as the archive decodes it, parsed once; None when lxml finds nothing."""
     try:
-        root = lxml.html.document_fromstring(body)
+        return lxml.html.document_fromstring(decode_body(body, content_type).text)
     except (etree.ParserError, ValueError):
         return None
+
+
+def script_redirect(body: bytes, content_type: str | None = None) -> str | None:
+    """The target of a page that only sends the browser on: <meta http-equiv="refresh"
+    content="0;url=…"> or <script>location.href='…'</script>, with little text of its own."""
+    if len(body) > _SCAN_BYTES:
+        return None
+    root = _tree(body, content_type)
+    if root is None:
+        return None
+    for meta in root.iter("meta"):
+        if (meta.get("http-equiv") or "").strip().lower() == "refresh":
+            match = _REFRESH.match(meta.get("content") or "")
+            if match:
+                return match.group(1).strip("'\" ")
     scripts = [script.text or "" for script in root.iter("script")]
     for element in root.iter("script", "style", "noscript", "template"):
         element.text = ""

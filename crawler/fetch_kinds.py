@@ -25,6 +25,7 @@ from scrapy.http import Response, TextResponse
 from archive.fetch_kinds import (
     EVENTS,
     NOT_THE_DOCUMENT,
+    OVER_LIMIT,
     REDIRECT,
     REDIRECTED_TO_HOME,
     TRUNCATED,
@@ -32,7 +33,7 @@ from archive.fetch_kinds import (
     fetch_kind,
     redirects_home,
     script_redirect,
-    truncated,
+    wire_kind,
 )
 from crawler.archiving import ArchiveExtension
 from crawler.fetchlog import response_header
@@ -62,6 +63,7 @@ class WireCheckMiddleware:
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -78,8 +80,12 @@ class WireCheckMiddleware:
             _record(self.crawler, request, REDIRECTED_TO_HOME if home else REDIRECT)
             if home:
                 report_event(self.crawler, request.url, REDIRECTED_TO_HOME, request.meta.get("fetch_id"))
-        elif truncated(_answer(request, response)):
-            request.meta["cut_short"] = True
+        else:
+            kind = wire_kind(_answer(request, response), self.max_size)
+            if kind == OVER_LIMIT:  # Scrapy's decompression drops it next: only the wire sees it
+                _record(self.crawler, request, kind)
+            elif kind == TRUNCATED:
+                request.meta["cut_short"] = True
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -110,7 +116,8 @@ class FetchKindMiddleware:
             _record(self.crawler, request, TRUNCATED)
             return response
         kind = fetch_kind(_answer(request, response))
-        target = script_redirect(response.body) if kind == "ok" and isinstance(response, TextResponse) else None
+        target = (script_redirect(response.body, response_header(response, "Content-Type"))
+                  if kind == "ok" and isinstance(response, TextResponse) else None)
         if target and request.meta.get("redirect_times", 0) < self.max_redirects:
             kind = REDIRECT
         _record(self.crawler, request, kind)
@@ -156,10 +163,12 @@ class NotTheDocumentMiddleware:
     def _keep(self, response: Response, kind: str, item: Any) -> Any:
         if isinstance(item, Request):
             return None  # a WAF page's, a 404 template's links lead nowhere worth fetching
-        if isinstance(item, ArchivedPage) and item.role in _DOCUMENT_ROLES:
+        if not isinstance(item, ArchivedPage):
+            return item
+        for url in dict.fromkeys([*response.meta.get("redirect_urls", []), response.url]):
+            report_event(self.crawler, url, kind, response.meta.get("fetch_id"))
+        if item.role in _DOCUMENT_ROLES:
             logger.warning("%s is a %s, not a %s: archived as a page", response.url, kind, item.role)
-            for url in dict.fromkeys([*response.meta.get("redirect_urls", []), response.url]):
-                report_event(self.crawler, url, kind, response.meta.get("fetch_id"))
             return replace(item, role=ItemRole.PAGE)
         return item
 
