@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.mutations import mutate, mutate_package  # noqa: E402
+from benchmarks.mutations import mutate, mutate_package  # noqa: E402
 from archive.parsing import parse_report  # noqa: E402
 
 CORPUS = [*sorted((ROOT / "tests" / "fixtures").glob("corpus_*.html")),

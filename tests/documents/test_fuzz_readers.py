@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.mutations import mutate, mutate_package
+from benchmarks.mutations import mutate, mutate_package
 from archive.parsing import checks, parse_report
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,6 +2,7 @@
 
 Seeded and deterministic (one `random.Random` drives every choice), shared by the fast property test
 (tests/documents/test_fuzz_readers.py) and the timed run (benchmarks/fuzz_readers.py).
+A fuzzing aid, not product code: it lives beside the benchmark.
 """
 
 from __future__ import annotations
