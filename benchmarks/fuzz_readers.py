@@ -24,8 +24,11 @@ from archive.parsing import parse_report  # noqa: E402
 CORPUS = [*sorted((ROOT / "tests" / "fixtures").glob("corpus_*.html")),
           *sorted((ROOT / "tests" / "fixtures").glob("corpus_*.txt"))[:12],
           *sorted((ROOT / "tests" / "documents" / "fixtures").glob("seed_*.docx")),
-          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("seed_*.xlsx"))]
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".docx": None, ".xlsx": None}
+          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("seed_*.xlsx")),
+          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("seed_*.doc")),
+          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("*.pdf"))]
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".docx": None, ".xlsx": None,
+                 ".doc": None, ".pdf": None}
 
 
 class InputTimeout(BaseException):  # not Exception: parse_report turns those into a status
