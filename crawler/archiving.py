@@ -79,6 +79,10 @@ class ArchiveExtension:
         if self.archive is None:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        for source in getattr(spider, "sources", []):
+            # What each portal served (fetches.kind): soft-404s, challenges, login walls at a glance.
+            kinds = self.archive.fetch_kind_counts(source.name)
+            logger.info("Fetches of %s: %s", source.name, ", ".join(f"{n} {kind}" for kind, n in kinds.items()) or "none")
         self.archive.finish_crawl(self.crawl_id, reason, stats)
         self.archive.close()
         # Views and the Chinese search index, so `datasette <ARCHIVE_DB>` is ready after any crawl.

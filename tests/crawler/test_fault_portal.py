@@ -133,3 +133,12 @@ def test_a_view_counter_is_not_a_new_version(crawled):
     rows = query_rows(db, "select snapshot_id from fetches where url like '%/ndbg/r2022.html' order by id")
     assert len(rows) == 2 and rows[0] == rows[1]
     assert query_rows(db, "select count(*) n from snapshots where url like '%/ndbg/r2022.html'") == [{"n": 1}]
+
+
+def test_the_per_source_summary_counts_each_kind(crawled):
+    db, log, *_ = crawled
+    summary = next(line for line in log.splitlines() if "Fetches of 127.0.0.1: " in line)
+    for kind in ("soft_404", "challenge", "login_wall", "truncated", "redirected_to_home", "over_limit"):
+        assert f" {kind}" in summary, summary
+    counts = {r["kind"]: r["n"] for r in query_rows(db, "select kind, count(*) n from fetches where crawl_id = 1 group by 1")}
+    assert counts["soft_404"] == 1 and counts["challenge"] == 2 and counts["truncated"] >= 2
