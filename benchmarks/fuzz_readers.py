@@ -18,15 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.mutations import mutate, mutate_package  # noqa: E402
+from benchmarks.mutations import mutate, mutate_package, real_documents  # noqa: E402
 from archive.parsing import parse_report  # noqa: E402
 
-CORPUS = [*sorted((ROOT / "tests" / "fixtures").glob("corpus_*.html")),
-          *sorted((ROOT / "tests" / "fixtures").glob("corpus_*.txt"))[:12],
-          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("seed_*.docx")),
-          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("seed_*.xlsx")),
-          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("seed_*.doc")),
-          *sorted((ROOT / "tests" / "documents" / "fixtures").glob("*.pdf"))]
+CORPUS = [*real_documents("corpus_021.html"), *real_documents("corpus_0*.txt")[:12],
+          *(path for pattern in ("seed_*.docx", "seed_*.xlsx", "seed_*.doc", "022.pdf") for path in real_documents(pattern))]
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".docx": None, ".xlsx": None,
                  ".doc": None, ".pdf": None}
 

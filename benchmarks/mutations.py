@@ -10,6 +10,21 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The demo portal's names for real reports the tests also hold (the test layout keeps one copy).
+_DEMO_NAMES = {"corpus_021.html": "shanghai_021.html", "022.pdf": "hongze_022.pdf"}
+
+
+def real_documents(pattern: str) -> list[Path]:
+    """Real documents by file name pattern, wherever the tests or the demo portal keep them."""
+    found = sorted(ROOT.glob(f"tests/**/{pattern}"))
+    return found or sorted(ROOT.glob(f"demo_portal/content/**/{_DEMO_NAMES.get(pattern, pattern)}"))
+
+
+def real_document(name: str) -> bytes:
+    return real_documents(name)[0].read_bytes()
 
 # Markup that makes naive readers quadratic or deep: long runs, deep nesting, huge attributes.
 _HOSTILE_PIECES = (b"<li>", b"<div>", b"</div>", b"<table><tr><td rowspan=9999 colspan=9999>", b"<td>", b"<tr>",

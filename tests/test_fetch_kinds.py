@@ -24,10 +24,10 @@ from archive.fetch_kinds import (
     script_redirect,
     wire_kind,
 )
-from tests.documents.exact_cells import FIXTURES
+from benchmarks.mutations import real_document
 
 HTML = {"content-type": "text/html; charset=utf-8"}
-REPORT = (FIXTURES.parent.parent / "fixtures" / "corpus_021.html").read_bytes()
+REPORT = real_document("corpus_021.html")
 NOT_FOUND = ["您访问的页面不存在", "对不起，页面未找到", "该信息已删除", "404 Not Found", "文章不存在或已被删除"]
 CHALLENGES = ["<p>访问被拦截</p>", "<p>安全验证，请完成验证</p>", "<noscript>请开启JavaScript</noscript>",
               "<script>document.cookie='__jsl_clearance=1';location.reload()</script>"]

@@ -15,7 +15,7 @@ import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.documents.exact_cells import FIXTURES
+from benchmarks.mutations import real_document
 
 COLUMN = "/ndbg/index.html"
 BODY = ("一、总体情况 本机关坚持主动公开，依申请公开办理及时。二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 "
@@ -38,7 +38,7 @@ def report(year: int, extra: str = "") -> str:
 
 def docx_bomb(inflated: int = 80 * 1024 * 1024) -> bytes:
     """A DOCX whose document.xml inflates to `inflated` bytes."""
-    source, out = zipfile.ZipFile(io.BytesIO((FIXTURES / "seed_003.docx").read_bytes())), io.BytesIO()
+    source, out = zipfile.ZipFile(io.BytesIO(real_document("seed_003.docx"))), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
         for member in source.infolist():
             if member.filename != "word/document.xml":

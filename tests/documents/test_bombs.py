@@ -11,10 +11,10 @@ from archive.content import DocumentOverLimit
 from archive.parsing import parse_report
 from archive.readers import READ_LIMITS, ReadLimits, read_document
 from archive.readers.packages import check_package
-from tests.documents.exact_cells import FIXTURES
+from benchmarks.mutations import real_document
 
-DOCX = (FIXTURES / "seed_003.docx").read_bytes()
-XLSX = (FIXTURES / "seed_003.xlsx").read_bytes()
+DOCX = real_document("seed_003.docx")
+XLSX = real_document("seed_003.xlsx")
 
 
 def _xml_bytes(body: bytes) -> int:
@@ -70,7 +70,7 @@ def test_the_real_documents_still_read_within_the_defaults() -> None:
 
 
 def test_a_page_over_the_size_limit_is_read_in_its_first_part() -> None:
-    report = (FIXTURES.parent.parent / "fixtures" / "corpus_021.html").read_bytes()
+    report = real_document("corpus_021.html")
     whole = parse_report(report, content_type="text/html; charset=utf-8")
     padded = report + b"<!--" + b"x" * 2_000_000 + b"-->"
     limits = ReadLimits(page_chars=len(report.decode("utf-8")) + 10)

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.mutations import mutate, mutate_package
+from benchmarks.mutations import mutate, mutate_package, real_documents
 from archive.parsing import checks, parse_report
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = [(p.suffix, p.read_bytes()) for p in [*sorted((ROOT / "fixtures").glob("corpus_*.html")),
-                                               *sorted((ROOT / "fixtures").glob("corpus_*.txt"))[:4],
-                                               ROOT / "documents" / "fixtures" / "seed_003.docx",
-                                               ROOT / "documents" / "fixtures" / "seed_003.xlsx"]]
+CORPUS = [(p.suffix, p.read_bytes()) for p in [*real_documents("corpus_021.html"), *real_documents("corpus_0*.txt")[:4],
+                                               *real_documents("seed_003.docx"), *real_documents("seed_003.xlsx")]]
 TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".docx": None, ".xlsx": None}
 
 
