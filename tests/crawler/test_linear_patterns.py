@@ -52,3 +52,40 @@ def test_a_run_of_backslashes_in_a_script_string_is_read_once() -> None:
     assert json_api._STRING.match('"a\\\\"b').group(2) == "a\\\\"
     assert json_api._STRING.match('"' + "\\" * 5000) is None
     assert json_api._STRING.match("'x\\'y'").group(2) == "x\\'y"
+
+
+def _old_body_text(root) -> str:
+    """discovery.body_text as it was: recursive (a RecursionError past ~1,000 nested elements)."""
+    parts: list[str] = []
+
+    def walk(element) -> None:
+        if isinstance(element.tag, str) and element.tag.lower() in discovery._SKIP_TEXT_TAGS:
+            if element.tail:
+                parts.append(element.tail)
+            return
+        if element.text and isinstance(element.tag, str):
+            parts.append(element.text)
+        for child in element:
+            walk(child)
+        if element.tail:
+            parts.append(element.tail)
+
+    walk(next(root.iter("body"), root))
+    return " ".join("".join(parts).split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts("<div>", "</div>", "<a href=x>", "</a>", "<script>", "</script>", "<!-- c -->", "<p>", "</p>", "t1",
+              " t2 ", "<nav>", "</nav>", "<ul><li>", "</li></ul>", "<br>", "<select><option>o", "</select>"))
+def test_body_text_reads_what_it_read(fragment: str) -> None:
+    from parsel import Selector
+
+    root = Selector(text=f"<html><body>{fragment}</body></html>").root
+    assert discovery.body_text(root) == _old_body_text(root)
+
+
+def test_body_text_of_a_page_nested_deeper_than_the_stack() -> None:
+    from parsel import Selector
+
+    root = Selector(text="<html><body>" + "<div>" * 1500 + "主动公开" + "</div>" * 1500 + "</body></html>").root
+    assert discovery.body_text(root) == "主动公开"
