@@ -115,12 +115,13 @@ GOV_REPORTS_PATH_MAX_REPEATS = 3
 # one template's articles run to hundreds; beyond this its links are new on every render.
 GOV_REPORTS_SHAPE_MAX_URLS = 2000
 
-# What each fetch was (crawler/fetch_kinds.py): classified just inside the fetch log (fetches.kind:
-# ok, soft_404, challenge, login_wall, truncated, redirected_to_home, redirect, http_error); pages
-# that only redirect by script are followed as redirects; none of the not-a-document kinds becomes
-# a report (the spider middleware archives them as pages and records report_events).
-# On the wire (redirect hops, bodies cut short) just inside the fetch log; the kind itself below
-# decompression (590) and redirects (600), so that a gzipped 404 template is read as text.
+# What each fetch was (crawler/fetch_kinds.py), in fetches.kind: ok, soft_404, challenge,
+# login_wall, truncated, redirected_to_home, over_limit, redirect, http_error. Pages that only
+# redirect (meta refresh, script location) are followed as redirects; none of the not-a-document
+# kinds becomes a report (the spider middleware archives them as pages and records report_events).
+# On the wire (redirect hops, bodies cut short, gzip bombs) just inside the fetch log; the kind
+# itself below redirects (600) and decompression (590), so that a gzipped 404 template is read as
+# text, and above Scrapy's meta refresh (580).
 DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "crawler.fetch_kinds.WireCheckMiddleware": 865,
                           "crawler.fetch_kinds.FetchKindMiddleware": 585}
 SPIDER_MIDDLEWARES = {**SPIDER_MIDDLEWARES, "crawler.fetch_kinds.NotTheDocumentMiddleware": 580}
