@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
@@ -483,23 +484,37 @@ def _is_text(content_type: str | None, body: bytes) -> bool:
     return is_text(body, content_type)
 
 
-# Fault injection for the kill tests: with GOV_REPORTS_FAULT_COMMIT=N the process exits (os._exit,
-# as a SIGKILL would leave it) just before its Nth commit on an archive.
+# Fault injection for the kill tests: GOV_REPORTS_FAULT_COMMIT names a commit point at which the
+# process exits (os._exit, as kill -9 would leave it) just before committing: "N" for its Nth commit
+# on an archive, "TABLE:N" for the Nth commit of a transaction that wrote TABLE (snapshots:3,
+# reports:1, report_cells:2 …).
 FAULT_COMMIT_ENV = "GOV_REPORTS_FAULT_COMMIT"
-_commits_seen = 0
+_WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+[\[\"`]?(\w+)",
+                            re.IGNORECASE)
+_commits_seen: dict[str, int] = {}
 
 
 def _install_fault_hook(conn: sqlite3.Connection) -> None:
-    target = int(os.environ.get(FAULT_COMMIT_ENV) or 0)
-    if target <= 0:
+    target = os.environ.get(FAULT_COMMIT_ENV, "").strip()
+    if not target:
         return
+    table, _, count = target.rpartition(":")
+    point, written = (table or "*", int(count)), set()
 
     def trace(statement: str) -> None:
-        global _commits_seen
-        if statement.lstrip()[:6].upper() == "COMMIT":
-            _commits_seen += 1
-            if _commits_seen == target:
-                os._exit(137)
+        head = statement.lstrip()[:8].upper()
+        if head.startswith("COMMIT"):
+            for name in ("*", *written):
+                _commits_seen[name] = _commits_seen.get(name, 0) + 1
+                if (name, _commits_seen[name]) == point:
+                    os._exit(137)
+            written.clear()
+        elif head.startswith("ROLLBACK") and "TO" not in statement.upper():
+            written.clear()
+        else:
+            match = _WRITTEN_TABLE.match(statement)
+            if match:
+                written.add(match.group(1).lower())
 
     conn.set_trace_callback(trace)
 
