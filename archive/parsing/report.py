@@ -143,6 +143,10 @@ def _parse(body: bytes, content_type: str | None, title_hint: str | None, encodi
         return _parse_document(body, kind, title_hint, limits)
     if kind not in TEXT_KINDS:
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint)
+    if encoding and len(body) > 4 * limits.page_chars:
+        # The recorded encoding decodes a cut body as it stands (no detection to mislead): no
+        # more than the characters read is decoded (4 bytes at most per character).
+        body = body[:4 * limits.page_chars + 4]
     decoded = decode_body(body, content_type, encoding=encoding).text
     cut = len(decoded) > limits.page_chars
     decoded = decoded[:limits.page_chars]  # archived whole; read in its first part only

@@ -78,3 +78,13 @@ def test_a_page_over_the_size_limit_is_read_in_its_first_part() -> None:
     assert (cut.parse_status, len(cut.cells)) == (whole.parse_status, len(whole.cells))
     assert cut.notes[-1] == f"read in its first {limits.page_chars} characters (GOV_REPORTS_PAGE_MAX_CHARS)"
     assert not any("first" in note for note in whole.notes)
+
+
+def test_a_huge_page_with_its_recorded_encoding_is_decoded_only_as_far_as_it_is_read() -> None:
+    report = real_document("corpus_021.html")
+    limits = ReadLimits(page_chars=len(report.decode("utf-8")) + 10)
+    padded = report + b"<!--" + "注".encode("utf-8") * (3 * limits.page_chars) + b"-->"
+    cut = parse_report(padded, content_type="text/html; charset=utf-8", encoding="utf-8", limits=limits)
+    whole = parse_report(report, content_type="text/html; charset=utf-8", encoding="utf-8")
+    assert (cut.parse_status, len(cut.cells)) == (whole.parse_status, len(whole.cells))
+    assert cut.notes[-1] == f"read in its first {limits.page_chars} characters (GOV_REPORTS_PAGE_MAX_CHARS)"
