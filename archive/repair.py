@@ -10,19 +10,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from archive.parsed_reports import parse_stored_report
 from archive.readers import READ_LIMITS, ReadLimits
 from archive.store import Archive
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Repair:
-    killed_crawls: tuple[int, ...]
-    parsed_reports: tuple[int, ...]
 
 
 def process_alive(pid: int) -> bool:
