@@ -53,6 +53,8 @@ _AGENCY_RUN = re.compile(rf"[{CJK}()]+$")
 # "report title - site name" in <title>: the parts a template joins.
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[-_|｜—–]+|——)\s*")
 _TITLE_CHARS = 120
+# The longest text the tolerant forms try (a title with its site words and a version suffix).
+_TOLERANT_TITLE_CHARS = 300
 
 
 def match_report_title(title: str | None) -> re.Match | None:
@@ -114,6 +116,8 @@ def is_report_title(title: str | None) -> bool:
 
 def _tolerant_match(title: str) -> re.Match[str] | None:
     title = compact(title)
+    if len(title) > _TOLERANT_TITLE_CHARS:  # not a title; and the lazy runs are quadratic in it
+        return None
     return _TITLE.match(title) or _TITLE_NO_YEAR.match(title) or _TITLE_LOOSE.match(title)
 
 

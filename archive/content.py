@@ -52,3 +52,7 @@ class DocumentContent:
 
 class UnreadableDocument(Exception):
     """Bytes of a known document kind that no reader here can read (the message says why)."""
+
+
+class DocumentOverLimit(UnreadableDocument):
+    """A document beyond a reading limit (ReadLimits): a bomb or a data dump, not worth refetching."""

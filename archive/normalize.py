@@ -78,7 +78,7 @@ def normalize_label(text: str) -> str:
 
 
 _SPACE_RUN = re.compile(r"\s+")
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|\s+(?=[{CJK}(),:])")
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|(?<!\s)\s+(?=[{CJK}(),:])")
 
 
 def compact(text: str) -> str:

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -142,6 +146,7 @@ class Archive:
         self.db.execute("PRAGMA synchronous = NORMAL")
         ensure_schema(self.db)
         self._batch = _Batch(max_writes=batch_writes, max_seconds=batch_seconds)
+        _install_fault_hook(self.db.conn)
 
     # -- transactions -------------------------------------------------------------------------
     def _write(self) -> None:
@@ -151,7 +156,7 @@ class Archive:
         self._batch.writes += 1
 
     def commit_if_due(self) -> None:
-        if self.db.conn.in_transaction and self._batch.due():
+        if self.db.conn.in_transaction and self._batch.due() and not self._holding:
             self.db.commit()
 
     def commit(self) -> None:
@@ -643,6 +648,101 @@ class Archive:
             left join crawls c on c.id = f.crawl_id
             group by s.name order by s.name"""))
 
+    # -- hostile portals, kills and repair (issue 12) -------------------------------------------
+    _holding = 0  # open units of work (Archive.unit); class default, set per instance when used
+
+    @contextmanager
+    def unit(self) -> Iterator[None]:
+        """Writes inside commit together or not at all: an item's snapshot, its report row and its
+        parse results, so that a kill never leaves a snapshot without the report it was found to be."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+        self.commit_if_due()
+
+    def record_crawl_process(self, crawl_id: int, pid: int) -> None:
+        """The process running the crawl, so that a later crawl can tell it died."""
+        self._write()
+        self.db["crawls"].update(crawl_id, {"pid": pid})
+        self.commit()
+
+    def mark_killed_crawls(self, alive: Callable[[int], bool]) -> list[int]:
+        """Crawls left `running` by a process that is gone become `killed`, with their last progress."""
+        killed = []
+        for crawl_id, pid, started_at in self.db.execute(
+                "select id, pid, started_at from crawls where status = 'running'").fetchall():
+            if pid is not None and alive(pid):
+                continue
+            fetches, last_fetch = self.db.execute(
+                "select count(*), max(requested_at) from fetches where crawl_id = ?", [crawl_id]).fetchone()
+            snapshots = self.db.execute("select count(*) from snapshots where crawl_id = ?", [crawl_id]).fetchone()[0]
+            progress = {"fetches": fetches, "snapshots": snapshots, "last_fetch_at": last_fetch}
+            self._write()
+            self.db["crawls"].update(crawl_id, {"status": "killed", "finished_at": last_fetch or started_at,
+                                                "stats": json.dumps(progress)})
+            killed.append(crawl_id)
+        self.commit()
+        return killed
+
+    def parse_status(self, report_id: int) -> str | None:
+        row = self.db.execute("select parse_status from reports where id = ?", [report_id]).fetchone()
+        return row[0] if row else None
+
+    def set_fetch_kind(self, fetch_id: int, kind: str) -> None:
+        """What the fetch turned out to be (archive.fetch_kinds): ok, soft_404, challenge, …"""
+        self._write()
+        self.db.execute("update fetches set kind = ? where id = ?", [kind, fetch_id])
+        self.commit_if_due()
+
+    def fetch_kind_counts(self, source: str | None = None) -> dict[str, int]:
+        """Fetches per kind (of one source, or all): the per-source summary of what portals served."""
+        where, params = ("where source = ?", [source]) if source else ("", [])
+        return dict(self.db.execute(
+            f"select coalesce(kind, 'unclassified'), count(*) from fetches {where} group by 1 order by 1",
+            params).fetchall())
+
+    def report_ids_at(self, url: str) -> list[int]:
+        """Reports archived at a URL (each version of it), oldest first."""
+        return [row[0] for row in self.db.execute("select id from reports where url = ? order by id", [url])]
+
+    def record_report_event(self, report_id: int, url: str, event: str, fetch_id: int | None,
+                            crawl_id: int | None = None) -> None:
+        """A report that a re-crawl found gone (removed) or hidden (blocked); its versions stay."""
+        self._write()
+        self.db["report_events"].insert({"report_id": report_id, "url": url, "kind": event, "crawl_id": crawl_id,
+                                         "fetch_id": fetch_id, "at": utc_now()})
+        self.commit_if_due()
+
+    def store_version(self, **snapshot: Any) -> Snapshot:
+        """store_snapshot, except that changed bytes whose normalized content (archive.change_detection:
+        view counters, times, tokens, session ids blanked) is the latest snapshot's are no new version:
+        the fetch points at that snapshot, whose raw bytes stay exactly as first fetched. Only changed
+        bytes are normalized (the first fetch and unchanged bytes cost no parse)."""
+        from archive.change_detection import content_digest  # lxml; only for changed bytes
+
+        url, request, body = snapshot["url"], snapshot.get("request"), snapshot["body"]
+        latest = self.db.execute(
+            "select id, sha256, content_digest, body, content_type, encoding from snapshots "
+            "where url = ? and request is ? order by id desc limit 1", [url, request]).fetchone()
+        if latest is None or latest[1] == sha256_hex(body):
+            return self.store_snapshot(**snapshot)
+        digest = content_digest(body, snapshot.get("content_type"), snapshot.get("encoding"))
+        if _latest_digest(self, latest) == digest:
+            if snapshot.get("fetch_id") is not None:
+                self._write()
+                self.db.execute("update fetches set snapshot_id = ? where id = ?", [latest[0], snapshot["fetch_id"]])
+                self.commit_if_due()
+            return Snapshot(latest[0], url, latest[1], is_new=False)
+        stored = self.store_snapshot(**snapshot)
+        self.db.execute("update snapshots set content_digest = ? where id = ?", [digest, stored.id])
+        return stored
+
+    def latest_fetch_id(self, url: str) -> int | None:
+        """The last fetch of a URL (the fetch log's row for an attempt that ended in an error)."""
+        return self.db.execute("select max(id) from fetches where url = ?", [url]).fetchone()[0]
+
 
 def _sql_number(value: int | Decimal | None) -> int | float | None:
     if isinstance(value, Decimal):
@@ -658,6 +758,63 @@ def _text_encoding(body: bytes, content_type: str | None, decoded_as: str | None
 
 def _is_text(content_type: str | None, body: bytes) -> bool:
     return is_text(body, content_type)
+
+
+# Fault injection for the kill tests: GOV_REPORTS_FAULT_COMMIT names a commit point at which the
+# process exits (os._exit, as kill -9 would leave it) just before committing: "N" for its Nth commit
+# on an archive, "TABLE:N" for the Nth commit of a transaction that wrote TABLE (snapshots:3,
+# reports:1, report_cells:2 …).
+FAULT_COMMIT_ENV = "GOV_REPORTS_FAULT_COMMIT"
+_WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+[\[\"`]?(\w+)",
+                            re.IGNORECASE)
+_commits_seen: dict[str, int] = {}
+
+
+def _install_fault_hook(conn: sqlite3.Connection) -> None:
+    target = os.environ.get(FAULT_COMMIT_ENV, "").strip()
+    if not target:
+        return
+    table, _, count = target.rpartition(":")
+    point, written = (table or "*", int(count)), set()
+
+    def trace(statement: str) -> None:
+        head = statement.lstrip()[:8].upper()
+        if head.startswith("COMMIT"):
+            for name in ("*", *written):
+                _commits_seen[name] = _commits_seen.get(name, 0) + 1
+                if (name, _commits_seen[name]) == point:
+                    os._exit(137)
+            written.clear()
+        elif head.startswith("ROLLBACK") and "TO" not in statement.upper():
+            written.clear()
+        else:
+            match = _WRITTEN_TABLE.match(statement)
+            if match:
+                written.add(match.group(1).lower())
+
+    conn.set_trace_callback(trace)
+
+
+def _latest_digest(archive: Archive, latest: tuple) -> str:
+    """The content digest of a latest-snapshot row, computed (and kept) for snapshots older than it."""
+    snapshot_id, _, digest, body, content_type, encoding = latest
+    if digest is None:
+        from archive.change_detection import content_digest  # lxml walk; only for old snapshots
+
+        digest = content_digest(body, content_type, encoding)
+        archive._write()
+        archive.db.execute("update snapshots set content_digest = ? where id = ?", [digest, snapshot_id])
+    return digest
+
+
+def _ensure_hostile_columns(db: sqlite_utils.Database) -> None:
+    """Columns of issue 12: the crawl's process, what each fetch was, content digests (report events
+    are the coverage table `report_events`, created in _ensure_coverage_tables)."""
+    for table, column, kind in (("crawls", "pid", int), ("fetches", "kind", str),
+                                ("snapshots", "content_digest", str)):
+        if column not in db[table].columns_dict:
+            db[table].add_column(column, kind)
+    db["fetches"].create_index(["kind"], if_not_exists=True)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -697,6 +854,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     _ensure_parse_tables(db)
     _ensure_webarchive_tables(db)
     _ensure_coverage_tables(db)
+    _ensure_hostile_columns(db)
     db["snapshots"].create_index(["url", "id"], if_not_exists=True)
     db["snapshots"].create_index(["sha256"], if_not_exists=True)
     db["fetches"].create_index(["url"], if_not_exists=True)
@@ -809,6 +967,7 @@ def _ensure_coverage_tables(db: sqlite_utils.Database) -> None:
          "fetch_id": int, "at": str}, pk="id", if_not_exists=True)
     db["coverage_meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db["report_events"].create_index(["url", "id"], if_not_exists=True)
+    db["report_events"].create_index(["report_id"], if_not_exists=True)
     db["coverage"].create_index(["division_code", "year"], if_not_exists=True)
     if "problems" not in db["crawls"].columns_dict:
         db["crawls"].add_column("problems", str)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+import os
 from typing import Self
 
 from scrapy import signals
@@ -13,8 +14,10 @@ from twisted.internet import task
 
 from archive.coverage import record_crawl_events, refresh_coverage
 from archive.publish.cli import prepare_database
+from archive.repair import mark_killed_crawls, parse_pending
 from archive.store import DEFAULT_ARCHIVE_PATH, Archive
 from crawler.monitors import PROBLEMS_STAT, crawl_status, log_source_summary, source_rows
+from crawler.limits import read_limits
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +59,19 @@ class ArchiveExtension:
                 batch_writes=self.crawler.settings.getint("ARCHIVE_BATCH_WRITES", 50),
                 batch_seconds=self.commit_interval,
             )
+            mark_killed_crawls(self.archive)  # before this crawl's own row exists
             spider = self.crawler.spider
             args = dict(getattr(spider, "crawl_args", {}) or {})
             self.crawl_id = self.archive.start_crawl(spider.name if spider else "?", args)
+            self.archive.record_crawl_process(self.crawl_id, os.getpid())
             logger.info("Archiving to %s (crawl %s)", self.path, self.crawl_id)
         return self.archive
 
     def spider_opened(self, spider) -> None:
         archive = self.open()
         archive.upsert_sources(getattr(spider, "sources", []))
+        # Reports a killed crawl archived but never parsed (kill repair, archive/repair.py).
+        parse_pending(archive, read_limits(self.crawler.settings))
         # A batch also closes on a timer, so an idle crawl killed with -9 has committed everything.
         self._committer = task.LoopingCall(archive.commit_if_due)
         self._committer.start(self.commit_interval, now=False)
@@ -75,6 +82,10 @@ class ArchiveExtension:
         if self.archive is None:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        for source in getattr(spider, "sources", []):
+            # What each portal served (fetches.kind): soft-404s, challenges, login walls at a glance.
+            kinds = self.archive.fetch_kind_counts(source.name)
+            logger.info("Fetches of %s: %s", source.name, ", ".join(f"{n} {kind}" for kind, n in kinds.items()) or "none")
         status = crawl_status(reason, stats.get(PROBLEMS_STAT) or [])
         if reason == "finished":
             self._close_coverage(spider)

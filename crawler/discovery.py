@@ -55,7 +55,7 @@ _YEAR_FOLDER = re.compile(r"^(19|20)\d{2}(年度?)?$")
 _CJK = re.compile(f"[{CJK}]")
 # Lists that open their items by script: onclick="window.open('./t2024_1.html')",
 # "location.href='…'", or href="javascript:window.open('…')".
-_ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*\(?\s*['\"]([^'\"]+)['\"]")
+_ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*(?:\(\s*)?['\"]([^'\"]+)['\"]")
 
 
 class LinkRole(str, Enum):
@@ -334,23 +334,26 @@ def looks_like_column(root: etree._Element, url: str) -> bool:
 
 
 def body_text(root: etree._Element) -> str:
-    """Visible text outside links, scripts and menus: what a report page says, not what it links to."""
+    """Visible text outside links, scripts and menus: what a report page says, not what it links to.
+    One iterative walk: a page nested thousands of elements deep must not exhaust Python's stack."""
     parts: list[str] = []
-
-    def walk(element: etree._Element) -> None:
-        if isinstance(element.tag, str) and element.tag.lower() in _SKIP_TEXT_TAGS:
-            if element.tail:
-                parts.append(element.tail)
-            return
-        if element.text and isinstance(element.tag, str):
-            parts.append(element.text)
-        for child in element:
-            walk(child)
-        if element.tail:
-            parts.append(element.tail)
-
+    skipping = 0  # depth inside elements whose text is not the page's
     body = next(root.iter("body"), root)
-    walk(body)
+    for event, element in etree.iterwalk(body, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):
+            if not skipping and element.tail:
+                parts.append(element.tail)
+            continue
+        skipped = isinstance(element.tag, str) and element.tag.lower() in _SKIP_TEXT_TAGS
+        if event == "start":
+            if skipped:
+                skipping += 1
+            elif not skipping and element.text:
+                parts.append(element.text)
+            continue
+        skipping -= skipped
+        if not skipping and element.tail:
+            parts.append(element.tail)
     return " ".join("".join(parts).split())
 
 

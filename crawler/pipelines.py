@@ -33,10 +33,17 @@ class SnapshotPipeline:
     def process_item(self, item: ArchivedPage | ArchivedBook) -> ArchivedPage | ArchivedBook:
         extension = ArchiveExtension.of(self.crawler)
         archive = extension.open()
+        # One item's writes commit together: a kill never leaves a snapshot without its report row
+        # or a report row without its parse.
+        with archive.unit():
+            return self._store(archive, extension, item)
+
+    def _store(self, archive: Archive, extension: ArchiveExtension,
+               item: ArchivedPage | ArchivedBook) -> ArchivedPage | ArchivedBook:
         if isinstance(item, ArchivedBook):
             self._record_book(archive, item)
             return item
-        snapshot = archive.store_snapshot(
+        snapshot = archive.store_version(
             url=item.url, body=item.body, status=item.status, content_type=item.content_type,
             headers=item.headers, source=item.source, crawl_id=extension.crawl_id,
             fetch_id=item.fetch_id, fetched_at=item.fetched_at, request=item.request,
@@ -51,7 +58,7 @@ class SnapshotPipeline:
                 kind="page" if item.role == "report" else "attachment", title=item.title,
                 year=item.year, parent_url=item.parent_url, link_text=item.link_text,
             )
-            if snapshot.is_new:
+            if snapshot.is_new or archive.parse_status(report_id) == "pending":
                 self._parse(archive, report_id, item.url)
             stats.inc_value(f"archive/{item.role}s")
             logger.info("Archived %s %s (%s, snapshot %s%s)", item.role, item.url, item.title,

@@ -126,3 +126,40 @@ GOV_REPORTS_SOURCE_DEPTH = 8
 # Links scoring below this (0-100: news, interaction, services, footers, decayed navigation) are
 # followed only by a source that has found no report yet, when nothing better is left.
 GOV_REPORTS_MIN_SCORE = 20
+# Hostile pages and files (issue 12). Work per page is bounded by its size, and every reader of a
+# page is linear in it: no timer runs on the reactor thread.
+# Characters of one decoded page read (its links taken, parsed): a page beyond this is archived
+# whole and read in its first part (a report page is well under a megabyte; more is inline images
+# or a generated menu).
+GOV_REPORTS_PAGE_MAX_CHARS = limits.READ_LIMITS.page_chars  # 4,000,000
+# Zip packages (DOCX, XLSX) are checked before they are read: the decompressed size of their XML
+# members and their member count, as declared (zipfile never inflates past a declared size).
+GOV_REPORTS_ZIP_MAX_BYTES = limits.READ_LIMITS.zip_bytes  # 64 MiB
+GOV_REPORTS_ZIP_MAX_MEMBERS = limits.READ_LIMITS.zip_members  # 10,000
+
+# Canonical URLs before the seen-set and the archive (session ids dropped, query sorted, fragment
+# dropped, port kept): every request the spider yields, and redirect targets with a session id.
+DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "crawler.canonical.CanonicalRedirectMiddleware": 50}
+# Traps (crawler/traps.py): requests of an endless pager, a calendar, a repeating path, links new on
+# every render or another port of the portal's host are dropped and counted (gov_reports/traps/…).
+# The spider's output meets the higher number first: canonical URLs, then traps.
+SPIDER_MIDDLEWARES = {"crawler.canonical.CanonicalRequestMiddleware": 570, "crawler.traps.TrapMiddleware": 560}
+# List pages reached from list pages in a row (one column's pager, its sub-columns' pagers): a
+# column of annual reports runs to tens of pages; hundreds in a row is a `?page=N+1` generator.
+GOV_REPORTS_LIST_MAX_CHAIN = 200
+# Times one path segment may occur in a URL (…/a/b/a/b/… from relative links that loop).
+GOV_REPORTS_PATH_MAX_REPEATS = 3
+# Distinct URLs of one shape (host, path with its digits masked, query keys) followed per source:
+# one template's articles run to hundreds; beyond this its links are new on every render.
+GOV_REPORTS_SHAPE_MAX_URLS = 2000
+
+# What each fetch was (crawler/fetch_kinds.py), in fetches.kind: ok, soft_404, challenge,
+# login_wall, truncated, redirected_to_home, over_limit, redirect, http_error. Pages that only
+# redirect (meta refresh, script location) are followed as redirects; none of the not-a-document
+# kinds becomes a report (the spider middleware archives them as pages and records report_events).
+# On the wire (redirect hops, bodies cut short, gzip bombs) just inside the fetch log; the kind
+# itself below redirects (600) and decompression (590), so that a gzipped 404 template is read as
+# text, and above Scrapy's meta refresh (580).
+DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "crawler.fetch_kinds.WireCheckMiddleware": 865,
+                          "crawler.fetch_kinds.FetchKindMiddleware": 585}
+SPIDER_MIDDLEWARES = {**SPIDER_MIDDLEWARES, "crawler.fetch_kinds.NotTheDocumentMiddleware": 580}

@@ -188,7 +188,7 @@ def s4_fees(grid: Grid, section_six: str | None) -> list[Check]:
 _NARRATIVE_CLAIMS: tuple[tuple[str, re.Pattern[str], tuple[tuple[str, str, str], ...]], ...] = (
     ("S5:received", re.compile(r"(?:收到|受理|新收)[^。;,]{0,14}?申请(?:数量)?(?:共计?|合计)?(\d+)件"),
      (("requests", "new_received", "total"),)),
-    ("S5:completed", re.compile(r"(\d+)件(?:申请)?(?:均已|已全部|全部)[^。;,]{0,8}?办结"),
+    ("S5:completed", re.compile(r"(?<!\d)(\d+)件(?:申请)?(?:均已|已全部|全部)[^。;,]{0,8}?办结"),
      (("requests", "total_processed", "total"),)),
     ("S5:review", re.compile(r"行政复议(?:案件|数为?)?(?:共)?(\d+)件"),
      (("review_litigation", "review", "total"),)),

@@ -42,7 +42,8 @@ def _spaced(label: str) -> str:
 
 _LABEL_ALT = "|".join(_spaced(label) for label in sorted(_LABELS, key=len, reverse=True))
 _CELL_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.S)
-_INLINE_LABEL = re.compile(rf"\s+(?={_LABEL_ALT}\s*:)")
+# (?<!\s): a whitespace run is tried from its first character only (linear, not quadratic, in its length).
+_INLINE_LABEL = re.compile(rf"(?<!\s)\s+(?={_LABEL_ALT}\s*:)")
 _WS = re.compile(r"\s+")
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")

@@ -36,7 +36,7 @@ import re
 import lxml.html
 
 from archive.classify import is_report_title
-from archive.content import DocumentContent, HtmlHints, UnreadableDocument
+from archive.content import DocumentContent, DocumentOverLimit, HtmlHints, UnreadableDocument
 from archive.decoding import decode_body
 from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
 from archive.normalize import normalize_text
@@ -129,6 +129,8 @@ def _parse_document(body: bytes, kind: str, title_hint: str | None, limits: Read
                             notes=[f"{fmt or kind}: no reader for these bytes"])
     try:
         content = read_document(body, fmt, limits)
+    except DocumentOverLimit as error:  # a bomb or a dump: fetching it again gives the same
+        return ParsedReport(parse_status=f"over_limit:{fmt}", title=title_hint, notes=[str(error)])
     except UnreadableDocument as error:
         # A truncated, damaged or encrypted file: worth fetching again, unlike an unsupported one.
         return ParsedReport(parse_status=f"broken_document:{fmt}", title=title_hint, notes=[str(error)])
@@ -145,7 +147,13 @@ def _parse(body: bytes, content_type: str | None, title_hint: str | None, encodi
         return _parse_document(body, kind, title_hint, limits)
     if kind not in TEXT_KINDS:
         return ParsedReport(parse_status=f"unsupported_document:{kind}", title=title_hint)
+    if encoding and len(body) > 4 * limits.page_chars:
+        # The recorded encoding decodes a cut body as it stands (no detection to mislead): no
+        # more than the characters read is decoded (4 bytes at most per character).
+        body = body[:4 * limits.page_chars + 4]
     decoded = decode_body(body, content_type, encoding=encoding).text
+    cut = len(decoded) > limits.page_chars
+    decoded = decoded[:limits.page_chars]  # archived whole; read in its first part only
     root = parse_html(decoded) if kind == "html" else None
     article = None
     if root is not None:
@@ -155,8 +163,11 @@ def _parse(body: bytes, content_type: str | None, title_hint: str | None, encodi
         article = html_text(container).text if container is not None else None
     else:
         raw_text, hints, images, attachments = decoded, HtmlHints(), 0, 0
-    return _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments,
-                     article=article)
+    parsed = _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments,
+                       article=article)
+    if cut:
+        parsed.notes.append(f"read in its first {limits.page_chars} characters (GOV_REPORTS_PAGE_MAX_CHARS)")
+    return parsed
 
 
 def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None, images: int,

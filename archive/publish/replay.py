@@ -57,8 +57,24 @@ def is_html(content_type: str | None, body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
+# CSS escapes (\75 rl(, u\rl() and comments (u/**/rl() hide `url(` from a pattern on the raw text.
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9A-Fa-f]{1,6})[ \t\n\r\f]?|(.))", re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+
+
+def _css_unescaped(css: str) -> str:
+    """The CSS as a browser tokenizes it: comments dropped, escapes decoded (\75 → u, \r → r)."""
+    def char(match: re.Match) -> str:
+        if match.group(2) is not None:
+            return "" if match.group(2) == "\n" else match.group(2)
+        code = int(match.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+    return _CSS_ESCAPE.sub(char, _CSS_COMMENT.sub("", css))
+
+
 def _neutralize_css(css: str) -> str:
-    return _CSS_URL.sub("none", css)
+    # < and > escaped again: a decoded "\\3c/style\\3e" must not close the <style> it stands in.
+    return _CSS_URL.sub("none", _css_unescaped(css)).replace("<", "\\3c ").replace(">", "\\3e ")
 
 
 def _rewrite(root: etree._Element, base_url: str, resolve: Resolver) -> None:

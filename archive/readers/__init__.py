@@ -13,6 +13,7 @@ from importlib import import_module
 
 from archive.content import DocumentContent, UnreadableDocument
 from archive.readers.limits import READ_LIMITS, ReadLimits
+from archive.readers.packages import check_package
 
 __all__ = ["READ_LIMITS", "ReadLimits", "read_document"]
 
@@ -25,6 +26,9 @@ _READERS = {
     "xls": ("archive.readers.excel", "read_xls"),
 }
 
+# Zip packages, checked against the zip limits before their reader inflates anything.
+_PACKAGES = frozenset({"docx", "xlsx"})
+
 
 def _reader(fmt: str) -> Callable[[bytes, ReadLimits], DocumentContent]:
     if fmt not in _READERS:
@@ -36,6 +40,8 @@ def _reader(fmt: str) -> Callable[[bytes, ReadLimits], DocumentContent]:
 def read_document(body: bytes, fmt: str, limits: ReadLimits = READ_LIMITS) -> DocumentContent:
     """Read bytes of a format `archive.formats.document_format` named; raises UnreadableDocument."""
     reader = _reader(fmt)
+    if fmt in _PACKAGES:
+        check_package(body, fmt, limits)
     try:
         return reader(body, limits)
     except UnreadableDocument:

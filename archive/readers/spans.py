@@ -16,7 +16,8 @@ from archive.normalize import CJK_WIDE
 
 BLANKS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # A line break between two CJK characters is wrapping, not a word break.
-_WRAP_CJK = re.compile(rf"(?<=[{CJK_WIDE}])\s*\n\s*(?=[{CJK_WIDE}])")
+# The first newline of the run is found by a class without it: \s*\n\s* backtracks quadratically.
+_WRAP_CJK = re.compile(rf"(?<=[{CJK_WIDE}])[^\S\n]*\n\s*(?=[{CJK_WIDE}])")
 
 
 @dataclass(frozen=True)

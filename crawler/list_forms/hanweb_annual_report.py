@@ -18,18 +18,41 @@ from crawler.list_forms.registry import page_reader
 
 FORM = "hanweb_annual_report"
 
-_MODULE = re.compile(r"[\w./:-]*xxgkAnnualReport\.jsp\?[^\s'\"<>]*", re.IGNORECASE)
+# The module's path is found by its literal name, then widened over URL characters on either side
+# by linear scans: a pattern with an unbounded run before the literal backtracks quadratically over
+# a long run of word characters (a 100,000-character menu froze the reactor for 108 s).
+_MODULE = re.compile(r"xxgkAnnualReport\.jsp\?", re.IGNORECASE)
+_QUERY = re.compile(r"[^\s'\"<>]*")
+_URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:-")
+_MAX_PREFIX = 2048  # characters of a URL before the module's name (Scrapy's URLLENGTH_LIMIT is 2083)
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
 @page_reader(FORM)
 def read_annual_reports(page: ListPage) -> ListFindings:
-    urls = [urljoin(page.url, found.replace("&amp;", "&")) for found in _MODULE.findall(page.html)]
+    urls = [urljoin(page.url, found.replace("&amp;", "&")) for found in module_urls(page.html)]
     urls = [url for url in urls if _has_area_and_year(url)]
     urls += _year_menu_urls(page.root, page.url)
     requests = tuple(dict.fromkeys(ListRequest(url, DOCUMENT, base_url=page.url, form=FORM)
                                    for url in dict.fromkeys(urls) if url != page.url))
     return ListFindings(requests=requests, forms=(FORM,) if requests else ())
+
+
+def module_urls(html: str) -> list[str]:
+    """Every xxgkAnnualReport.jsp?… URL written in the page, in linear time."""
+    found: list[str] = []
+    floor = 0  # a prefix never reaches back into the previous URL
+    for match in _MODULE.finditer(html):
+        if match.start() < floor:  # inside the query of the URL just found
+            continue
+        start = match.start()
+        while start > max(floor, match.start() - _MAX_PREFIX) and (
+                html[start - 1] in _URL_CHARS or html[start - 1].isalnum()):
+            start -= 1
+        end = _QUERY.match(html, match.end()).end()
+        found.append(html[start:end])
+        floor = end
+    return found
 
 
 def _has_area_and_year(url: str) -> bool:

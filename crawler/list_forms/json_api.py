@@ -28,7 +28,9 @@ from crawler.list_forms.scripts import (
 
 _CALL = re.compile(
     r"(?:\$|jQuery)\.(ajax|getJSON|get|post)\s*\(|\bfetch\s*\(|\baxios(?:\.(get|post))?\s*\(")
-_STRING = re.compile(r"\s*(['\"])((?:\\.|(?!\1).)*)\1")
+# An escape or any other character (never a backslash): alternatives that could both take a
+# backslash backtrack exponentially over a run of them.
+_STRING = re.compile(r"\s*(['\"])((?:\\.|(?!\1)[^\\\n])*)\1")
 PAGE_FIELDS = ("page", "pageNo", "pageno", "pageIndex", "pageindex", "pageNum", "pagenum", "curPage",
                "currentPage", "current", "p", "pn")
 _STATIC = re.compile(r"\.(js|css|png|jpe?g|gif|svg|ico|html?|shtml)$", re.IGNORECASE)

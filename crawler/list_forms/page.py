@@ -21,16 +21,19 @@ from crawler.list_forms.scripts import script_texts
 @dataclass(frozen=True)
 class ListLimits:
     """How many further requests a list may ask for (settings GOV_REPORTS_LIST_MAX_PAGES and
-    GOV_REPORTS_LIST_MAX_GROUPS; their defaults are in crawler/settings.py)."""
+    GOV_REPORTS_LIST_MAX_GROUPS; their defaults are in crawler/settings.py), and how much of a page
+    is read (GOV_REPORTS_PAGE_MAX_CHARS)."""
 
     max_pages: int = defaults.GOV_REPORTS_LIST_MAX_PAGES
     max_groups: int = defaults.GOV_REPORTS_LIST_MAX_GROUPS
+    max_chars: int = defaults.GOV_REPORTS_PAGE_MAX_CHARS
 
     @classmethod
     def from_settings(cls, getint: Callable[[str, int], int]) -> ListLimits:
         """From a Scrapy Settings' getint (a setting left out keeps its default)."""
         return cls(getint("GOV_REPORTS_LIST_MAX_PAGES", cls.max_pages),
-                   getint("GOV_REPORTS_LIST_MAX_GROUPS", cls.max_groups))
+                   getint("GOV_REPORTS_LIST_MAX_GROUPS", cls.max_groups),
+                   getint("GOV_REPORTS_PAGE_MAX_CHARS", cls.max_chars))
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,12 @@ class ListPage:
 
     @classmethod
     def parse(cls, html: str, url: str, limits: ListLimits | None = None) -> ListPage:
-        """The page `html` (already decoded) fetched from `url`, parsed once."""
+        """The page `html` (already decoded) fetched from `url`, parsed once, in its first
+        `limits.max_chars` characters (the whole page is archived)."""
+        limits = limits or ListLimits()
+        html = html[:limits.max_chars]
         root = Selector(text=html, base_url=url).root
-        return cls(url, html, root, tuple(page_links(root, url)), tuple(script_texts(root)), limits or ListLimits())
+        return cls(url, html, root, tuple(page_links(root, url)), tuple(script_texts(root)), limits)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from lxml import etree
 
 # A string literal (kept) or a comment (dropped): strings first, so "https://…" is not a comment.
 _STRING_OR_COMMENT = re.compile(
-    r"(\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|//[^\n]*|/\*.*?\*/", re.S)
+    r"(\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|//[^\n]*|/\*.*?(?:\*/|\Z)", re.S)
 _KEY = re.compile(r"\s*(?:\"([^\"]*)\"|'([^']*)'|([A-Za-z_$][\w$]*))\s*:")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _NAME_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")

@@ -271,3 +271,10 @@ def test_report_view_header_shows_the_index_number(client, fixture_archive):
     page = _report(client, fixture_archive.ids["quzhou_2019"])
     header = {dt.text_content(): dt.getnext().text_content() for dt in page.iter("dt")}
     assert header["索引号 Index no."] == "113308000026184538/2020-104149"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+@pytest.mark.parametrize("path", ["/gov/reports", "/gov", "/", "/gov/report_cells.json"])
+def test_writing_methods_answer_405_not_500(client, method, path):
+    response = client._loop.run_until_complete(client.datasette.client.request(method, path))
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD, OPTIONS")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+import pytest
 
 from archive.publish.replay import REPLAY_CSP, is_html, sanitize_html
 from tests.publish.fixture_archive import SHANGHAI_URL, hostile_html
@@ -74,3 +75,20 @@ def test_is_html_by_content_type_or_sniffing():
     assert not is_html("application/pdf", b"%PDF-1.4")
     assert is_html(None, b"  <!DOCTYPE html><html>")
     assert not is_html(None, b"%PDF-1.4")
+
+
+@pytest.mark.parametrize("css", [
+    "background:u\\rl(http://x/beacon)", "background:\\75 rl(http://x/beacon)", "background:\\000075rl(http://x/beacon)",
+    "background:U\\52L(http://x/beacon)", "background:u/**/rl(http://x/beacon)", "@\\69mport 'http://x/beacon';",
+    "width:e\\78pression(alert(1))",
+])
+def test_css_escapes_are_decoded_before_urls_are_matched(css):
+    page = f"<html><head><style>p{{{css}}}</style></head><body><p style=\"{css}\">x</p></body></html>"
+    out = sanitize_html(page.encode(), "text/html; charset=utf-8", url="http://a/")
+    assert "beacon" not in out and "alert" not in out
+
+
+def test_a_decoded_escape_does_not_close_the_style_element():
+    page = "<html><head><style>p{content:'\\3c/style\\3e<img src=x>'}</style></head><body>x</body></html>"
+    out = sanitize_html(page.encode(), "text/html; charset=utf-8", url="http://a/")
+    assert out.count("</style>") == 2 and "<img" not in out
