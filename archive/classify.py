@@ -7,6 +7,7 @@ title, agency, year) both ask this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -193,3 +194,42 @@ def is_report(title: str | None, body_text: str, has_attachment: bool) -> bool:
     """A page is a report when its title names one and its body reads like one, or it links the
     attachment that holds it (the HTML stub + PDF form: 全文见附件)."""
     return bool(title) and (has_attachment or body_looks_like_report(body_text))
+
+
+# Elements whose text is not what the page says: scripts, styles, link texts, menus of options.
+_SKIP_TEXT_TAGS = {"script", "style", "noscript", "template", "a", "select", "option"}
+
+
+def body_text(root: etree._Element) -> str:
+    """Visible text outside links, scripts and menus: what a report page says, not what it links to.
+    One iterative walk: a page nested thousands of elements deep must not exhaust Python's stack."""
+    parts: list[str] = []
+    skipping = 0  # depth inside elements whose text is not the page's
+    body = next(root.iter("body"), root)
+    for event, element in etree.iterwalk(body, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):
+            if not skipping and element.tail:
+                parts.append(element.tail)
+            continue
+        skipped = isinstance(element.tag, str) and element.tag.lower() in _SKIP_TEXT_TAGS
+        if event == "start":
+            if skipped:
+                skipping += 1
+            elif not skipping and element.text:
+                parts.append(element.text)
+            continue
+        skipping -= skipped
+        if not skipping and element.tail:
+            parts.append(element.tail)
+    return " ".join("".join(parts).split())
+
+
+def is_report_page(root: etree._Element, attachment_urls: Iterable[str] = (),
+                   link_label: str | None = None) -> tuple[bool, str | None]:
+    """(is a report, its title) of a parsed page: a report title, and a body that reads like a
+    report or an attachment that holds it (the HTML stub + PDF form: 全文见附件)."""
+    title = report_title(title_candidates(root), link_label)
+    if not title:
+        return False, None
+    has_attachment = any(is_attachment_url(url) for url in attachment_urls)
+    return is_report(title, body_text(root), has_attachment), title

@@ -11,9 +11,11 @@ import os
 import pathlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+import tldextract
 from w3lib.url import add_http_if_no_scheme, canonicalize_url
 
 GOVERNMENT_LEVELS: tuple[str, ...] = ("national", "province", "city", "county", "township")
@@ -307,3 +309,29 @@ def write_sources(path: str | os.PathLike[str], sources: Iterable[Source]) -> No
 def source_from_row(row: Mapping[str, str | None]) -> Source:
     """A source as the archive's `sources` table stores it."""
     return _source_from_record({key: row.get(key) or "" for key in COLUMNS})
+
+
+# The public suffix list bundled with tldextract: never downloaded at run time.
+_DOMAINS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=4096)
+def site_domain(host: str) -> str:
+    """The registrable domain of a host (xxgk.city.gov.cn → city.gov.cn); the host itself for an IP
+    address or a name under no public suffix (www. dropped)."""
+    host = host.lower()
+    return _DOMAINS(host).top_domain_under_public_suffix or host.removeprefix("www.")
+
+
+def host_in_scope(url: str, hosts: tuple[str, ...]) -> bool:
+    """The URL's host is one of the source's hosts or a subdomain of one (www. ignored), or another
+    host of the same registrable domain: the government's disclosure platform (xxgk.<domain>) or a
+    department's site (<dept>.<domain>), reached because the portal links it."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host and any(site_domain(host) == site_domain(allowed) for allowed in hosts):
+        return True
+    for allowed in hosts:
+        allowed = allowed.lower().removeprefix("www.")
+        if host == allowed or host.endswith("." + allowed) or host == "www." + allowed:
+            return True
+    return False

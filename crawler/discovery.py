@@ -1,4 +1,4 @@
-"""Reading a portal page without per-site code: its links, its title, whether it is a report (§10.2-10.3).
+"""Which links of a portal page to follow, and how promising each is, without per-site code (§10.2).
 
 Pure functions over one parsed lxml tree (the page is parsed once by parsel; every function here
 walks that tree), so they are tested on saved pages without running a crawl.
@@ -8,27 +8,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum, StrEnum
-from functools import lru_cache
-from urllib.parse import urldefrag, urljoin, urlsplit
+from enum import Enum
+from urllib.parse import urlsplit
 
-import tldextract
 from lxml import etree
 
 from archive.classify import (
     is_attachment_url,
     is_named_report,
-    is_report,
     names_another_document,
-    report_title,
-    shown_document,
     title_candidates,
 )
+from archive.links import LinkPlace, PageLink
 from archive.normalize import CJK, normalize_label
 from archive.readers.flipbook import book_base
-
-_SKIP_TEXT_TAGS = {"script", "style", "noscript", "template", "a", "select", "option"}
-_SKIP_TAGS = {"script", "style", "noscript", "template"}
 
 # Annual-report columns (§10.2): link texts and URL path tokens.
 _COLUMN_WORDS = ("年报", "年度报告")
@@ -53,11 +46,6 @@ _ARTICLE_URL = re.compile(
 # Year sub-columns inside a report column: "2023年", "2023年度", "2023".
 _YEAR_FOLDER = re.compile(r"^(19|20)\d{2}(年度?)?$")
 _CJK = re.compile(f"[{CJK}]")
-# Lists that open their items by script: onclick="window.open('./t2024_1.html')",
-# "location.href='…'", or href="javascript:window.open('…')".
-_ONCLICK_URL = re.compile(r"(?:window\.open|location(?:\.href)?\s*=|location\.assign)\s*(?:\(\s*)?['\"]([^'\"]+)['\"]")
-
-
 class LinkRole(str, Enum):
     ATTACHMENT = "attachment"
     FLIPBOOK = "flipbook"  # a text page of a PDF flipbook (…/files/basic-html/pageN.html, index.html)
@@ -67,104 +55,6 @@ class LinkRole(str, Enum):
     ARTICLE = "article"  # looks like a document page; classified once fetched
     AREA = "area"
     OTHER = "other"
-
-
-class LinkPlace(StrEnum):
-    """Where a link sits on its page, read from its ancestors' class and id."""
-
-    MENU = "menu"
-    CRUMB = "crumb"
-    SIDE = "side"
-    LIST = "list"
-    FOOTER = "footer"
-    BODY = "body"
-
-
-# Template class/id words, most specific first (a footer inside a "main" block is still a footer).
-_PLACE_WORDS = (
-    (LinkPlace.FOOTER, ("foot", "copyright", "bottom", "btm")),
-    (LinkPlace.CRUMB, ("crumb", "position", "location", "dqwz", "curr", "path")),
-    (LinkPlace.MENU, ("nav", "menu", "header", "top")),
-    (LinkPlace.SIDE, ("side", "left", "right", "aside", "tree")),
-    (LinkPlace.LIST, ("list", "item", "news")),
-)
-
-
-@dataclass(frozen=True)
-class PageLink:
-    url: str
-    text: str
-    title: str
-    place: LinkPlace = LinkPlace.BODY
-
-    @property
-    def label(self) -> str:
-        """The fuller of link text and title attribute (TRS lists truncate the text, not the title)."""
-        cut = self.text.rstrip("…. ")
-        if self.title and (len(self.title) > len(self.text) or (cut != self.text and self.title.startswith(cut))):
-            return self.title
-        return self.text
-
-
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
-    """Every followable link of the page, absolute, without fragments, first occurrence kept:
-    <a href>, and elements whose onclick opens a page (window.open('…'), location.href='…')."""
-    seen: set[str] = set()
-    links: list[PageLink] = []
-    base = next((b.get("href") for b in root.iter("base") if b.get("href")), None)
-    if base:  # <base href> (some CMS templates) changes what relative links resolve against
-        base_url = urljoin(base_url, base.strip())
-    for element in root.iter("a", "li", "div", "td", "span", "tr", "p", "dd"):
-        href = (element.get("href") or "").strip() if element.tag == "a" else ""
-        if not href or href.startswith("javascript:"):
-            opened = _ONCLICK_URL.search(element.get("onclick") or href)
-            href = opened.group(1) if opened else ""
-        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
-            continue
-        url = urldefrag(urljoin(base_url, href))[0]
-        if urlsplit(url).scheme not in ("http", "https") or url in seen:
-            continue
-        seen.add(url)
-        links.append(PageLink(url, _link_text(element), _clean(element.get("title")), link_place(element)))
-    for url in _embedded_documents(root, base_url):
-        if url not in seen:
-            seen.add(url)
-            links.append(PageLink(url, "", ""))
-    return links
-
-
-def link_place(element: etree._Element) -> LinkPlace:
-    """The template block the element sits in (footer, breadcrumb, menu, sidebar, list), else body."""
-    for ancestor in element.iterancestors():
-        if not isinstance(ancestor.tag, str):
-            continue
-        if ancestor.tag in ("footer", "nav", "aside"):
-            return {"footer": LinkPlace.FOOTER, "nav": LinkPlace.MENU, "aside": LinkPlace.SIDE}[ancestor.tag]
-        words = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
-        if words.strip():
-            for place, markers in _PLACE_WORDS:
-                if any(marker in words for marker in markers):
-                    return place
-    return LinkPlace.BODY
-
-
-def _embedded_documents(root: etree._Element, base_url: str) -> list[str]:
-    """Documents shown inside the page by <iframe>, <embed> or <object> (a PDF, or a PDF.js viewer)."""
-    sources = (e.get("src") or e.get("data") or "" for e in root.iter("iframe", "embed", "object"))
-    shown = (shown_document(source, base_url) for source in sources if source.strip())
-    return [urldefrag(url)[0] for url in shown if url]
-
-
-def _link_text(element: etree._Element) -> str:
-    """The link's text, or the alt text of its image (menus drawn as pictures: 政府信息公开)."""
-    text = _clean(element.text_content())
-    if text:
-        return text
-    return next((_clean(img.get("alt")) for img in element.iter("img") if img.get("alt")), "")
 
 
 def classify_link(link: PageLink, page_url: str) -> LinkRole:
@@ -333,62 +223,3 @@ def looks_like_column(root: etree._Element, url: str) -> bool:
         any(word in t for word in _COLUMN_WORDS) and not is_named_report(t) for t in titles)
 
 
-def body_text(root: etree._Element) -> str:
-    """Visible text outside links, scripts and menus: what a report page says, not what it links to.
-    One iterative walk: a page nested thousands of elements deep must not exhaust Python's stack."""
-    parts: list[str] = []
-    skipping = 0  # depth inside elements whose text is not the page's
-    body = next(root.iter("body"), root)
-    for event, element in etree.iterwalk(body, events=("start", "end", "comment", "pi")):
-        if event in ("comment", "pi"):
-            if not skipping and element.tail:
-                parts.append(element.tail)
-            continue
-        skipped = isinstance(element.tag, str) and element.tag.lower() in _SKIP_TEXT_TAGS
-        if event == "start":
-            if skipped:
-                skipping += 1
-            elif not skipping and element.text:
-                parts.append(element.text)
-            continue
-        skipping -= skipped
-        if not skipping and element.tail:
-            parts.append(element.tail)
-    return " ".join("".join(parts).split())
-
-
-def is_report_page(root: etree._Element, links: list[PageLink] = (),
-                   link_label: str | None = None) -> tuple[bool, str | None]:
-    """(is a report, its title): a report title, and a body that reads like a report or an
-    attachment that holds it (the HTML stub + PDF form: 全文见附件)."""
-    title = report_title(title_candidates(root), link_label)
-    if not title:
-        return False, None
-    has_attachment = any(is_attachment_url(link.url) for link in links)
-    return is_report(title, body_text(root), has_attachment), title
-
-
-# The public suffix list bundled with tldextract: never downloaded at run time.
-_DOMAINS = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-@lru_cache(maxsize=4096)
-def site_domain(host: str) -> str:
-    """The registrable domain of a host (xxgk.city.gov.cn → city.gov.cn); the host itself for an IP
-    address or a name under no public suffix (www. dropped)."""
-    host = host.lower()
-    return _DOMAINS(host).top_domain_under_public_suffix or host.removeprefix("www.")
-
-
-def host_in_scope(url: str, hosts: tuple[str, ...]) -> bool:
-    """The URL's host is one of the source's hosts or a subdomain of one (www. ignored), or another
-    host of the same registrable domain: the government's disclosure platform (xxgk.<domain>) or a
-    department's site (<dept>.<domain>), reached because the portal links it."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host and any(site_domain(host) == site_domain(allowed) for allowed in hosts):
-        return True
-    for allowed in hosts:
-        allowed = allowed.lower().removeprefix("www.")
-        if host == allowed or host.endswith("." + allowed) or host == "www." + allowed:
-            return True
-    return False

@@ -11,7 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.discovery import LinkRole, PageLink, classify_link
+from archive.links import PageLink
+from crawler.discovery import LinkRole, classify_link
 
 SITEMAP_SCORE = 55  # a sitemap robots.txt declares; a guessed one is a last resort (score 0)
 # A sitemap entry has no link text: only its URL's tokens speak (a report column's path, an area's).

@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from archive.classify import is_named_report, year_in_title
+from archive.classify import is_named_report, is_report_page, year_in_title
 from archive.decoding import decode_body
+from archive.links import page_links
 from archive.parsed_reports import parse_stored_report
 from archive.parsing import parse_report
 from archive.publish.replay import is_html
+from archive.sources import host_in_scope
 from archive.store import Archive, Snapshot, utc_now
-from crawler.discovery import host_in_scope, is_report_page, page_links
 
 
 def page_report_title(body: bytes, url: str, content_type: str | None) -> str | None:
@@ -29,7 +30,7 @@ def page_report_title(body: bytes, url: str, content_type: str | None) -> str | 
     root = Selector(text=decode_body(body, content_type).text, base_url=url).root
     host = urlsplit(url).hostname or ""
     links = [link for link in page_links(root, url) if host_in_scope(link.url, (host,))]
-    is_report, title = is_report_page(root, links)
+    is_report, title = is_report_page(root, [link.url for link in links])
     return title if is_report else None
 
 

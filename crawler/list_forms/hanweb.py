@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.discovery import PageLink, page_links
+from archive.links import PageLink, page_links
 from crawler.list_forms.model import HANWEB_XML, ListFindings, ListRequest
 from crawler.list_forms.page import ListAnswer, ListPage
 from crawler.list_forms.registry import answer_reader, page_reader

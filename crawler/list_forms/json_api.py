@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from crawler.discovery import PageLink
+from archive.links import PageLink
 from crawler.list_forms.model import JSON, ListFindings, ListRequest
 from crawler.list_forms.page import ListAnswer, ListPage
 from crawler.list_forms.registry import answer_reader

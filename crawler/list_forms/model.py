@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.discovery import PageLink
+from archive.links import PageLink
 
 # What the answer to a ListRequest is, and so how it is read.
 PAGE = "page"  # a further HTML page of the list, read as any page

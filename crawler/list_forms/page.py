@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 from parsel import Selector
 
+from archive.links import PageLink, page_links
 from crawler import settings as defaults
-from crawler.discovery import PageLink, page_links
 from crawler.list_forms.model import ListRequest
 from crawler.list_forms.scripts import script_texts
 

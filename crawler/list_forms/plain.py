@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from crawler.discovery import LinkRole, PageLink, classify_link, page_links
+from archive.links import PageLink, page_links
+from crawler.discovery import LinkRole, classify_link
 from crawler.list_forms.json_api import PAGE_FIELDS
 from crawler.list_forms.model import PAGE, ListFindings, ListRequest
 from crawler.list_forms.page import ListPage

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
-from crawler.discovery import PageLink
+from archive.links import PageLink
 from crawler.list_forms.json_api import FORM as JSON_FORM
 from crawler.list_forms.json_api import PAGE_FIELDS, lenient_json, read_json_api
 from crawler.list_forms.model import ListFindings, ListRequest

@@ -22,33 +22,30 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive.classify import year_in_title
+from archive.classify import is_report_page, year_in_title
 from archive.decoding import decode_body
 from archive.formats import document_kind
+from archive.links import PageLink
 from archive.readers.flipbook import book_base
-from archive.sources import Source
+from archive.sources import Source, host_in_scope, site_domain
 from archive.store import utc_now
 from crawler import settings as defaults
+from crawler.arguments import SpiderArguments
 from crawler.discovery import (
     ENTRY_SCORE,
     PUBLISHER_PLACES,
     LinkRole,
     PageContext,
-    PageLink,
     classify_link,
-    host_in_scope,
     in_disclosure_area,
     is_below,
     is_named_report,
     is_publisher_name,
-    is_report_page,
     looks_like_column,
     score_link,
-    site_domain,
 )
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
-from crawler.arguments import SpiderArguments
 from crawler.frontier import BUDGET, DEPTH, SCORE, SUB_SOURCE, Budget, Frontier
 from crawler.items import ArchivedPage, ItemRole, RequestRole
 from crawler.list_forms import (
@@ -149,7 +146,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         # port of its own); only book links are followed off the portal's hosts.
         links = [link for link in page.links
                  if host_in_scope(link.url, self._hosts(response)) or book_base(link.url)]
-        is_report, title = is_report_page(page.root, links, response.meta.get("link_text"))
+        is_report, title = is_report_page(page.root, [link.url for link in links], response.meta.get("link_text"))
         # CMS list forms: records in data islands, menus and script-loaded pages (crawler/list_forms).
         found = read_list_page(page)
         if is_report:

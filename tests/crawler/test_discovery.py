@@ -2,16 +2,10 @@
 
 import lxml.html
 
-from crawler.discovery import (
-    LinkRole,
-    PageLink,
-    body_text,
-    classify_link,
-    host_in_scope,
-    is_report_page,
-    looks_like_column,
-    page_links,
-)
+from archive.classify import body_text, is_report_page
+from archive.links import PageLink, page_links
+from archive.sources import host_in_scope
+from crawler.discovery import LinkRole, classify_link, looks_like_column
 from crawler.list_forms import ListLimits
 from crawler.list_forms.trs import create_page_urls
 from tests.support.fixture_files import COLUMNS

@@ -7,10 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive import normalize
+from archive import classify, links, normalize
 from archive.parsing import metadata
 from archive.readers import spans
-from crawler import discovery
 from crawler.list_forms import json_api
 from crawler.list_forms.hanweb_annual_report import module_urls
 
@@ -36,7 +35,7 @@ def test_module_urls_are_the_old_pattern_findall(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(_texts("window.open", "location", ".href", "=", "location.assign", "(", " ", "'", '"', "./a.html"))
 def test_onclick_finds_what_it_found(text: str) -> None:
-    old, new = OLD_ONCLICK.search(text), discovery._ONCLICK_URL.search(text)
+    old, new = OLD_ONCLICK.search(text), links._ONCLICK_URL.search(text)
     assert (old and old.group(1)) == (new and new.group(1))
 
 
@@ -55,11 +54,11 @@ def test_a_run_of_backslashes_in_a_script_string_is_read_once() -> None:
 
 
 def _old_body_text(root) -> str:
-    """discovery.body_text as it was: recursive (a RecursionError past ~1,000 nested elements)."""
+    """classify.body_text as it was: recursive (a RecursionError past ~1,000 nested elements)."""
     parts: list[str] = []
 
     def walk(element) -> None:
-        if isinstance(element.tag, str) and element.tag.lower() in discovery._SKIP_TEXT_TAGS:
+        if isinstance(element.tag, str) and element.tag.lower() in classify._SKIP_TEXT_TAGS:
             if element.tail:
                 parts.append(element.tail)
             return
@@ -81,11 +80,11 @@ def test_body_text_reads_what_it_read(fragment: str) -> None:
     from parsel import Selector
 
     root = Selector(text=f"<html><body>{fragment}</body></html>").root
-    assert discovery.body_text(root) == _old_body_text(root)
+    assert classify.body_text(root) == _old_body_text(root)
 
 
 def test_body_text_of_a_page_nested_deeper_than_the_stack() -> None:
     from parsel import Selector
 
     root = Selector(text="<html><body>" + "<div>" * 1500 + "主动公开" + "</div>" * 1500 + "</body></html>").root
-    assert discovery.body_text(root) == "主动公开"
+    assert classify.body_text(root) == "主动公开"

@@ -7,8 +7,8 @@ import random
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from archive.links import PageLink
 from crawler import settings as project_settings
-from crawler.discovery import PageLink
 from crawler.list_forms import (
     HANWEB_XML,
     JSON,
@@ -22,7 +22,6 @@ from crawler.list_forms import (
     read_list_answer,
     read_list_page,
 )
-from crawler.spiders.gov_reports import GovReportsSpider
 from crawler.list_forms.model import DOCUMENT
 from crawler.list_forms.scripts import (
     js_value,
@@ -31,6 +30,7 @@ from crawler.list_forms.scripts import (
     resolver,
     strip_comments,
 )
+from crawler.spiders.gov_reports import GovReportsSpider
 from tests.support.fixture_files import COLUMNS
 
 PINGTAN = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"

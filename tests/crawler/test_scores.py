@@ -8,16 +8,9 @@ import json
 import lxml.html
 
 from archive.classify import is_named_report, names_another_document, report_title
-from crawler.discovery import (
-    LinkPlace,
-    PageContext,
-    PageLink,
-    classify_link,
-    host_in_scope,
-    in_disclosure_area,
-    page_links,
-    score_link,
-)
+from archive.links import LinkPlace, PageLink, page_links
+from archive.sources import host_in_scope
+from crawler.discovery import PageContext, classify_link, in_disclosure_area, score_link
 from crawler.frontier import BUDGET, Budget, Frontier
 from crawler.list_forms import (
     ListAnswer,
