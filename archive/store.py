@@ -17,10 +17,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
+
+import sqlite3
 
 import sqlite_utils
 
+from archive.compression import DICTIONARY_SAMPLES, BodyCodec, body_kind, train_dictionary
 from archive.decoding import decode_body
 from archive.formats import is_text
 from archive.sources import Source
@@ -28,7 +31,10 @@ from archive.sources import Source
 if TYPE_CHECKING:  # the parser's result type; the store only reads its fields
     from archive.parsing.model import ParsedReport
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: bodies zstd-compressed (snapshots.stored_body), section texts as offsets
+# Bytes of each body kept in memory as a dictionary training sample (a dictionary learns the
+# templates at the start of documents; whole PDFs would only cost memory).
+SAMPLE_BYTES = 64 * 1024
 # Where the crawl writes and the commands read when no path is given (crawler/settings.py ARCHIVE_DB).
 DEFAULT_ARCHIVE_PATH = "archive.db"
 # The `reports` columns a parse fills (the crawler's title and year stay when the parser finds none).
@@ -107,6 +113,22 @@ class ReportDocument:
     in_parts: bool
 
 
+@dataclass(frozen=True)
+class PendingDocument:
+    """A document the crawl archived under no report title: the parse stage reads its own title
+    and records it as a report (kind `attachment` or `flipbook`) only if that title names one."""
+
+    id: int
+    url: str
+    snapshot_id: int
+    kind: str
+    source: str | None
+    year: int | None  # the data year the crawl was limited to (a document of another year is none)
+    parent_url: str | None
+    link_text: str | None
+    document: ReportDocument
+
+
 @dataclass
 class _Batch:
     """Commit policy: whichever comes first, a number of writes or an age in seconds."""
@@ -123,16 +145,23 @@ class _Batch:
 class Archive:
     """Read and write one archive database; one writer at a time (the crawl), any number of readers."""
 
-    def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0):
+    def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0,
+                 dictionary_samples: int = DICTIONARY_SAMPLES, readonly: bool = False):
         self.path = Path(path)
-        self.db = sqlite_utils.Database(self.path)
+        self.db = sqlite_utils.Database(
+            sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) if readonly else self.path)
+        self.codec = register_body_function(self.db.conn)
         self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.enable_wal()
-        # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the
-        # last commits), which is the failure the crawl has to survive.
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        ensure_schema(self.db)
+        if not readonly:
+            self.db.enable_wal()
+            # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the
+            # last commits), which is the failure the crawl has to survive.
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            ensure_schema(self.db, self.codec)
         self._batch = _Batch(max_writes=batch_writes, max_seconds=batch_seconds)
+        self._dictionary_samples = dictionary_samples
+        self._dictionaries = {} if readonly else self._latest_dictionaries()
+        self._samples: dict[str, list[bytes]] = {}
 
     # -- transactions -------------------------------------------------------------------------
     def _write(self) -> None:
@@ -219,8 +248,8 @@ class Archive:
             snapshot_id = self.db["snapshots"].insert({
                 "url": url, "fetched_at": fetched_at or utc_now(), "status": status,
                 "content_type": content_type, "encoding": encoding, "sha256": digest,
-                "size": len(body), "body": body, "source": source, "crawl_id": crawl_id,
-                "headers": json.dumps(headers, ensure_ascii=False) if headers else None,
+                "size": len(body), **self._stored_body(body, content_type), "source": source,
+                "crawl_id": crawl_id, "headers": json.dumps(headers, ensure_ascii=False) if headers else None,
                 "previous_id": latest["id"] if latest is not None else None, "request": request,
             }).last_pk
             snapshot = Snapshot(snapshot_id, url, digest, is_new=True)
@@ -250,12 +279,42 @@ class Archive:
 
     def snapshot(self, snapshot_id: int) -> StoredSnapshot:
         row = self.db.execute(
-            "select id, url, status, content_type, encoding, headers, body from snapshots where id = ?",
+            "select id, url, status, content_type, encoding, headers from snapshots where id = ?",
             [snapshot_id]).fetchone()
         if row is None:
             raise KeyError(snapshot_id)
-        *fields, headers, body = row
-        return StoredSnapshot(*fields, headers=json.loads(headers) if headers else {}, body=body)
+        *fields, headers = row
+        return StoredSnapshot(*fields, headers=json.loads(headers) if headers else {},
+                              body=self.body(snapshot_id))
+
+    # -- bodies -------------------------------------------------------------------------------
+    def body(self, snapshot_id: int) -> bytes:
+        """The snapshot's body exactly as fetched (KeyError when missing); every read of a body
+        goes through here or the `body` column, which both decompress with `self.codec`."""
+        return snapshot_body(self.db.conn, snapshot_id, self.codec)
+
+    def _stored_body(self, body: bytes, content_type: str | None) -> dict:
+        """The compressed columns of a new body; trains its kind's dictionary once enough samples
+        were compressed without one."""
+        kind = body_kind(body, content_type)
+        dictionary_id = self._dictionaries.get(kind, 0)
+        stored = {"stored_body": self.codec.compress(body, dictionary_id), "dictionary_id": dictionary_id}
+        if not dictionary_id and body:
+            samples = self._samples.setdefault(kind, [])
+            samples.append(body[:SAMPLE_BYTES])
+            if len(samples) >= self._dictionary_samples:
+                self._train(kind, samples)
+        return stored
+
+    def _train(self, kind: str, samples: list[bytes]) -> None:
+        trained = train_dictionary(samples)
+        self._samples[kind] = []
+        if trained is None:
+            return
+        self._dictionaries[kind] = insert_dictionary(self.db, kind, trained, len(samples))
+
+    def _latest_dictionaries(self) -> dict[str, int]:
+        return dict(self.db.execute("select kind, max(id) from body_dictionaries group by kind").fetchall())
 
     # -- reports ------------------------------------------------------------------------------
     def record_report(
@@ -276,6 +335,51 @@ class Archive:
         }).last_pk
         self.commit_if_due()
         return report_id
+
+    def record_pending_document(
+        self, *, snapshot: Snapshot, kind: str, source: str | None, title: str | None = None,
+        year: int | None = None, parent_url: str | None = None, link_text: str | None = None,
+        parts: list[int] | None = None,
+    ) -> int | None:
+        """A document whose title the parse stage decides on; None when this snapshot (and these
+        parts) of the URL was already recorded, as a report or pending."""
+        parts_json = json.dumps(parts) if parts else None
+        existing = self.db.execute(
+            "select id from pending_documents where url = ? and snapshot_id = ? and parts is ?",
+            [snapshot.url, snapshot.id, parts_json]).fetchone()
+        if existing:
+            return None
+        self._write()
+        document_id = self.db["pending_documents"].insert({
+            "url": snapshot.url, "snapshot_id": snapshot.id, "kind": kind, "source": source,
+            "title": title, "year": year, "parent_url": parent_url, "link_text": link_text,
+            "parts": parts_json, "status": "pending", "recorded_at": utc_now(),
+        }).last_pk
+        self.commit_if_due()
+        return document_id
+
+    def pending_documents(self) -> list[int]:
+        return [row[0] for row in self.db.execute(
+            "select id from pending_documents where status = 'pending' order by id")]
+
+    def pending_document(self, document_id: int) -> PendingDocument:
+        row = self.db.execute(
+            "select id, url, snapshot_id, kind, source, year, parent_url, link_text, title, parts "
+            "from pending_documents where id = ?", [document_id]).fetchone()
+        if row is None:
+            raise KeyError(document_id)
+        *fields, title, parts = row
+        part_ids = json.loads(parts) if parts else []
+        snapshots = tuple(self.snapshot(part) for part in part_ids or [fields[2]])
+        return PendingDocument(*fields, document=ReportDocument(0, title, snapshots, bool(part_ids)))
+
+    def decide_document(self, document_id: int, status: str, report_id: int | None = None) -> None:
+        """What the parse stage found a pending document to be: `report` (with its row),
+        `not_a_report` or a parse error."""
+        self._write()
+        self.db["pending_documents"].update(document_id, {"status": status, "report_id": report_id,
+                                                          "decided_at": utc_now()})
+        self.commit_if_due()
 
     def report_ids(self) -> list[int]:
         return [row[0] for row in self.db.execute("select id from reports order by id")]
@@ -330,8 +434,8 @@ class Archive:
                 replace=True,
             )
             self.db["report_sections"].insert_all(
-                ({"report_id": report_id, "section": name, "text": text}
-                 for name, text in parsed.sections.items()),
+                ({"report_id": report_id, "section": name, **span}
+                 for name, span in section_spans(parsed.text, parsed.sections)),
                 replace=True,
             )
         return before != self._parsed_fingerprint(report_id)
@@ -384,8 +488,69 @@ def _is_text(content_type: str | None, body: bytes) -> bool:
     return is_text(body, content_type)
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create every table, index and view if missing; safe to call on every open."""
+def register_body_function(conn: sqlite3.Connection) -> BodyCodec:
+    """Make `snapshots.body` readable on this connection: the generated column decompresses
+    `stored_body` with `archive_body(stored_body, dictionary_id)`, dictionaries read from the file."""
+    def load(dictionary_id: int) -> bytes:
+        row = conn.execute("select data from body_dictionaries where id = ?", [dictionary_id]).fetchone()
+        if row is None:
+            raise KeyError(f"body dictionary {dictionary_id}")
+        return row[0]
+
+    codec = BodyCodec(load)
+    conn.create_function("archive_body", 2, lambda stored, dictionary_id: None if stored is None
+                         else codec.decompress(stored, dictionary_id or 0), deterministic=True)
+    return codec
+
+
+def connect_archive(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """A plain sqlite3 connection to an archive on which `snapshots.body` reads the raw bytes."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True) if readonly else sqlite3.connect(path)
+    register_body_function(conn)
+    return conn
+
+
+def snapshot_body(conn: sqlite3.Connection, snapshot_id: int, codec: BodyCodec | None = None) -> bytes:
+    """The raw bytes of one snapshot (KeyError when missing), decompressed with its dictionary."""
+    row = conn.execute("select stored_body, dictionary_id from snapshots where id = ?",
+                       [snapshot_id]).fetchone()
+    if row is None:
+        raise KeyError(snapshot_id)
+    codec = codec or register_body_function(conn)
+    return codec.decompress(row[0], row[1] or 0) if row[0] is not None else b""
+
+
+def insert_dictionary(db: sqlite_utils.Database, kind: str, data: bytes, samples: int) -> int:
+    """Store a trained dictionary; its id is what `snapshots.dictionary_id` refers to."""
+    return db["body_dictionaries"].insert(
+        {"kind": kind, "created_at": utc_now(), "samples": samples, "bytes": len(data), "data": data}
+    ).last_pk
+
+
+SNAPSHOT_COLUMNS = ("id integer primary key, url text, fetched_at text, status integer, content_type text, "
+                    "encoding text, sha256 text, size integer, source text, crawl_id integer, headers text, "
+                    "previous_id integer, request text, stored_body blob, dictionary_id integer")
+# Virtual: computed when read, never stored; only connections with archive_body registered read it.
+BODY_COLUMN = "body blob generated always as (archive_body(stored_body, dictionary_id)) virtual"
+
+
+def _create_snapshots(db: sqlite_utils.Database, name: str = "snapshots") -> None:
+    db.execute(f"create table if not exists [{name}] ({SNAPSHOT_COLUMNS}, {BODY_COLUMN})")
+
+
+def _has_raw_bodies(db: sqlite_utils.Database) -> bool:
+    """An archive of schema 1: snapshots.body is a stored column of raw bytes."""
+    row = db.execute("select hidden from pragma_table_xinfo('snapshots') where name = 'body'").fetchone()
+    return row is not None and row[0] == 0
+
+
+def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> None:
+    """Create every table, index and view if missing, migrating an older archive in place; safe to
+    call on every open."""
+    db["body_dictionaries"].create(
+        {"id": int, "kind": str, "created_at": str, "samples": int, "bytes": int, "data": bytes},
+        pk="id", if_not_exists=True,
+    )
     db["crawls"].create(
         {"id": int, "spider": str, "started_at": str, "finished_at": str, "status": str,
          "args": str, "stats": str},
@@ -396,14 +561,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
          "domains": str, "notes": str},
         pk="name", if_not_exists=True,
     )
-    db["snapshots"].create(
-        {"id": int, "url": str, "fetched_at": str, "status": int, "content_type": str,
-         "encoding": str, "sha256": str, "size": int, "body": bytes, "source": str,
-         "crawl_id": int, "headers": str, "previous_id": int, "request": str},
-        pk="id", if_not_exists=True,
-    )
-    if "request" not in db["snapshots"].columns_dict:  # archives made before list answers were kept
-        db["snapshots"].add_column("request", str)
+    if db["snapshots"].exists() and "request" not in db["snapshots"].columns_dict:
+        db["snapshots"].add_column("request", str)  # archives made before list answers were kept
+    if db["snapshots"].exists() and _has_raw_bodies(db):
+        _compress_snapshots(db, codec or register_body_function(db.conn))
+    _create_snapshots(db)
     db["fetches"].create(
         {"id": int, "crawl_id": int, "url": str, "method": str, "requested_at": str,
          "status": int, "error": str, "bytes": int, "duration_ms": float, "source": str,
@@ -445,10 +607,26 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
          "detail": str},
         pk=("report_id", "identity"), if_not_exists=True,
     )
+    # A section is a slice of reports.text (its offsets); `text` only when it is not one.
     db["report_sections"].create(
-        {"report_id": int, "section": str, "text": str}, pk=("report_id", "section"),
-        if_not_exists=True,
+        {"report_id": int, "section": str, "char_start": int, "char_end": int, "text": str},
+        pk=("report_id", "section"), if_not_exists=True,
     )
+    if "char_start" not in db["report_sections"].columns_dict:
+        _section_offsets(db)
+    db.execute("drop view if exists report_section_texts")
+    db.execute("create view report_section_texts as select s.report_id, s.section, "
+               "coalesce(s.text, substr(r.text, s.char_start + 1, s.char_end - s.char_start)) as text "
+               "from report_sections s join reports r on r.id = s.report_id")
+    # Documents archived under no report title, waiting for the parse stage to read their own.
+    db["pending_documents"].create(
+        {"id": int, "url": str, "snapshot_id": int, "kind": str, "source": str, "title": str,
+         "year": int, "parent_url": str, "link_text": str, "parts": str, "status": str,
+         "report_id": int, "recorded_at": str, "decided_at": str},
+        pk="id", if_not_exists=True,
+    )
+    db["pending_documents"].create_index(["status"], if_not_exists=True)
+    db["pending_documents"].create_index(["url", "snapshot_id"], if_not_exists=True)
     # A report read from several snapshots (a flipbook's pages, part 1 = reports.snapshot_id):
     # re-parsing joins them again in part order.
     db["report_parts"].create(
@@ -462,3 +640,79 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
     for column in ("metadata", "notes", "parsed_at"):
         if column not in db["reports"].columns_dict:
             db["reports"].add_column(column, str)
+
+
+def section_spans(text: str, sections: dict[str, str]) -> Iterator[tuple[str, dict]]:
+    """Each section as its offsets in the report's text (sections are slices of it, in order); a
+    section found nowhere in the text keeps its own text."""
+    position = 0
+    for name, section in sections.items():
+        start = text.find(section, position) if section else -1
+        if start < 0:
+            yield name, {"char_start": None, "char_end": None, "text": section}
+            continue
+        position = start + len(section)
+        yield name, {"char_start": start, "char_end": position, "text": None}
+
+
+# -- migrations of older archives, in place ------------------------------------------------------
+def _compress_snapshots(db: sqlite_utils.Database, codec: BodyCodec) -> None:
+    """Schema 1 → 2: every raw body compressed with its kind's dictionary (trained here from the
+    archive's own bodies) and checked byte for byte before the raw table is dropped; ids kept."""
+    samples: dict[str, list[bytes]] = {}
+    for content_type, head in db.execute("select content_type, substr(body, 1, ?) from snapshots "
+                                         "where body is not null order by id", [SAMPLE_BYTES]):
+        kind_samples = samples.setdefault(body_kind(head, content_type), [])
+        if len(kind_samples) < 4 * DICTIONARY_SAMPLES:
+            kind_samples.append(head)
+    columns = [c.split()[0] for c in SNAPSHOT_COLUMNS.split(", ")]
+    kept = [c for c in columns if c not in ("stored_body", "dictionary_id")]
+    with db.atomic():
+        dictionaries = {}
+        for kind, kind_samples in samples.items():
+            trained = train_dictionary(kind_samples)
+            if trained is not None:
+                dictionaries[kind] = insert_dictionary(db, kind, trained, len(kind_samples))
+        db.execute("drop table if exists snapshots_compressed")
+        _create_snapshots(db, "snapshots_compressed")
+        rows = db.conn.execute(f"select {', '.join(kept)}, body from snapshots order by id")
+        marks = ", ".join("?" * len(columns))
+        for row in rows:
+            *fields, body = row
+            db.execute(f"insert into snapshots_compressed ({', '.join(columns)}) values ({marks})",
+                       [*fields, *_compressed(codec, dictionaries, body, fields[kept.index("content_type")])])
+        db.execute("drop table snapshots")
+        # Legacy renaming leaves the views that name `snapshots` as they are: they read the new table.
+        db.execute("PRAGMA legacy_alter_table = ON")
+        db.execute("alter table snapshots_compressed rename to snapshots")
+        db.execute("PRAGMA legacy_alter_table = OFF")
+    db.execute("VACUUM")
+
+
+def _compressed(codec: BodyCodec, dictionaries: dict[str, int], body: bytes | None,
+                content_type: str | None) -> tuple[bytes | None, int]:
+    if body is None:
+        return None, 0
+    dictionary_id = dictionaries.get(body_kind(body, content_type), 0)
+    stored = codec.compress(body, dictionary_id)
+    if codec.decompress(stored, dictionary_id) != body:  # never drop a byte we cannot give back
+        raise RuntimeError("a compressed body does not round-trip; the archive is left unmigrated")
+    return stored, dictionary_id
+
+
+def _section_offsets(db: sqlite_utils.Database) -> None:
+    """Section texts of an older archive become offsets into reports.text (nothing is lost: a
+    section that is no slice of the text keeps its text)."""
+    db["report_sections"].add_column("char_start", int)
+    db["report_sections"].add_column("char_end", int)
+    texts = dict(db.execute("select id, text from reports where id in (select report_id from report_sections)"))
+    rows = db.execute("select report_id, section, text from report_sections order by report_id, rowid").fetchall()
+    by_report: dict[int, dict[str, str]] = {}
+    for report_id, section, text in rows:
+        by_report.setdefault(report_id, {})[section] = text or ""
+    with db.atomic():
+        for report_id, sections in by_report.items():
+            for name, span in section_spans(texts.get(report_id) or "", sections):
+                db.execute('update report_sections set char_start = ?, char_end = ?, text = ? '
+                           "where report_id = ? and section = ?",
+                           [span["char_start"], span["char_end"], span["text"], report_id, name])

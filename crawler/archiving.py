@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Self
+from typing import Callable, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from archive.publish.cli import prepare_database
-from archive.store import DEFAULT_ARCHIVE_PATH, Archive
+from archive.store import DEFAULT_ARCHIVE_PATH, DICTIONARY_SAMPLES, Archive
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +25,11 @@ class ArchiveExtension:
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         self._committer: task.LoopingCall | None = None
+        # Run at spider_closed before the crawl is finished and the archive closed (the parse
+        # stage drains its workers there, so the crawl ends with everything parsed).
+        self.closing_hooks: list[Callable[[Archive], None]] = []
+        # Run with the database path once the archive is closed (publishing preparation).
+        self.closed_hooks: list[Callable[[str], None]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -52,6 +56,8 @@ class ArchiveExtension:
                 self.path,
                 batch_writes=self.crawler.settings.getint("ARCHIVE_BATCH_WRITES", 50),
                 batch_seconds=self.commit_interval,
+                dictionary_samples=self.crawler.settings.getint("ARCHIVE_DICTIONARY_SAMPLES",
+                                                                 DICTIONARY_SAMPLES),
             )
             spider = self.crawler.spider
             args = dict(getattr(spider, "crawl_args", {}) or {})
@@ -71,10 +77,11 @@ class ArchiveExtension:
             self._committer.stop()
         if self.archive is None:
             return
+        for hook in self.closing_hooks:
+            hook(self.archive)
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         self.archive.finish_crawl(self.crawl_id, reason, stats)
         self.archive.close()
-        # Views and the Chinese search index, so `datasette <ARCHIVE_DB>` is ready after any crawl.
-        reindexed = prepare_database(self.path)
-        logger.info("Search index: %s report(s) (re)indexed", reindexed)
         logger.info("Archive %s closed (%s)", self.path, reason)
+        for hook in self.closed_hooks:
+            hook(self.path)

@@ -1,5 +1,7 @@
 """Scrapy settings of gov-reports: polite by default (robots.txt, AutoThrottle, low concurrency)."""
 
+import os
+
 from archive import store
 from archive.readers import limits
 
@@ -45,7 +47,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: sees every redirect hop and every attempt before it is retried.
     "crawler.fetchlog.FetchLogMiddleware": 870,
 }
-EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90}
+EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90,
+              "crawler.parse_stage.ParseStage": 110}
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
 
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
@@ -76,6 +79,18 @@ GOV_REPORTS_PDF_MAX_PAGES = limits.READ_LIMITS.pdf_pages  # 500
 GOV_REPORTS_SHEET_MAX_CELLS = limits.READ_LIMITS.sheet_cells  # 200,000
 GOV_REPORTS_DOC_MAX_CHARS = limits.READ_LIMITS.doc_chars  # 5,000,000
 GOV_REPORTS_CELL_MAX_SPAN = limits.READ_LIMITS.cell_span  # 200
+
+# The parse stage (crawler/parse_stage.py): parser processes beside the crawl (0: parse in the
+# crawl process, only when the crawl closes); a parse running longer than this many seconds has its
+# worker killed and is recorded as parse_error:timeout (0: no limit).
+GOV_REPORTS_PARSE_JOBS = max(1, (os.cpu_count() or 2) - 1)
+GOV_REPORTS_PARSE_SECONDS = 300
+# Testing and benchmarking aid: each parse first sleeps this many seconds (a slowed parser).
+GOV_REPORTS_PARSE_DELAY = 0.0
+# Views and the search index brought up to date when the crawl closes (archive/publish/prepare.py).
+GOV_REPORTS_PREPARE_PUBLISH = True
+# Bodies of one content kind compressed before a zstd dictionary is trained for that kind.
+ARCHIVE_DICTIONARY_SAMPLES = store.DICTIONARY_SAMPLES
 
 # Re-crawls: archived URLs are revalidated with one conditional request; a snapshot younger than
 # this many days is not requested at all (0: always revalidate).

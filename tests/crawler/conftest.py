@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.store import connect_archive
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Fast but otherwise default settings: politeness delays off for loopback, backoff shortened.
 TEST_SETTINGS = {
@@ -49,7 +51,7 @@ def crawl():
 
 def query_rows(db: Path, sql: str, *params) -> list[dict]:
     """Rows of a query on a crawl's archive, as dicts (a fresh connection: the crawl has exited)."""
-    connection = sqlite3.connect(db)
+    connection = connect_archive(db)  # snapshots.body decompresses on this connection
     connection.row_factory = sqlite3.Row
     try:
         return [dict(row) for row in connection.execute(sql, params)]
