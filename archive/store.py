@@ -491,16 +491,21 @@ def _is_text(content_type: str | None, body: bytes) -> bool:
 def register_body_function(conn: sqlite3.Connection) -> BodyCodec:
     """Make `snapshots.body` readable on this connection: the generated column decompresses
     `stored_body` with `archive_body(stored_body, dictionary_id)`, dictionaries read from the file."""
+    codec = body_codec(conn)
+    conn.create_function("archive_body", 2, lambda stored, dictionary_id: None if stored is None
+                         else codec.decompress(stored, dictionary_id or 0), deterministic=True)
+    return codec
+
+
+def body_codec(conn: sqlite3.Connection) -> BodyCodec:
+    """A codec whose dictionaries are read from this connection's archive when first needed."""
     def load(dictionary_id: int) -> bytes:
         row = conn.execute("select data from body_dictionaries where id = ?", [dictionary_id]).fetchone()
         if row is None:
             raise KeyError(f"body dictionary {dictionary_id}")
         return row[0]
 
-    codec = BodyCodec(load)
-    conn.create_function("archive_body", 2, lambda stored, dictionary_id: None if stored is None
-                         else codec.decompress(stored, dictionary_id or 0), deterministic=True)
-    return codec
+    return BodyCodec(load)
 
 
 def connect_archive(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
@@ -516,7 +521,7 @@ def snapshot_body(conn: sqlite3.Connection, snapshot_id: int, codec: BodyCodec |
                        [snapshot_id]).fetchone()
     if row is None:
         raise KeyError(snapshot_id)
-    codec = codec or register_body_function(conn)
+    codec = codec or body_codec(conn)
     return codec.decompress(row[0], row[1] or 0) if row[0] is not None else b""
 
 
@@ -616,8 +621,8 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
         _section_offsets(db)
     db.execute("drop view if exists report_section_texts")
     db.execute("create view report_section_texts as select s.report_id, s.section, "
-               "coalesce(s.text, substr(r.text, s.char_start + 1, s.char_end - s.char_start)) as text "
-               "from report_sections s join reports r on r.id = s.report_id")
+               "coalesce(s.text, substr(r.text, s.char_start + 1, s.char_end - s.char_start)) as text, "
+               "s.rowid as position from report_sections s join reports r on r.id = s.report_id")
     # Documents archived under no report title, waiting for the parse stage to read their own.
     db["pending_documents"].create(
         {"id": int, "url": str, "snapshot_id": int, "kind": str, "source": str, "title": str,

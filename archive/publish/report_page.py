@@ -115,8 +115,8 @@ def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
         "extra_cells": extra,
         "checks": checks,
         "failing_checks": [c for c in checks if c["result"] in FAILING],
-        "sections": _rows(conn, "select section, text from report_sections where report_id = ? "
-                                "order by rowid", [report_id]),
+        "sections": _rows(conn, "select section, text from report_section_texts where report_id = ? "
+                                "order by position", [report_id]),
         "snapshots": _rows(conn, "select s.id, s.fetched_at, s.status, s.content_type, s.size, s.sha256, "
                                  "s.previous_id, r.id as report_id from snapshots s left join reports r "
                                  "on r.snapshot_id = s.id where s.url = ? order by s.id", [report["url"]]),
