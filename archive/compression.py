@@ -22,6 +22,7 @@ LEVEL = 9
 # A dictionary is trained once a kind has this many bodies compressed without one.
 DICTIONARY_SAMPLES = 32
 DICTIONARY_BYTES = 112 * 1024
+PIECE_BYTES = 2048
 
 
 def body_kind(body: bytes, content_type: str | None) -> str:
@@ -30,13 +31,14 @@ def body_kind(body: bytes, content_type: str | None) -> str:
 
 
 def train_dictionary(samples: list[bytes], size: int = DICTIONARY_BYTES) -> bytes | None:
-    """A zstd dictionary from sample bodies; None when the samples are too few or too small."""
-    samples = [sample for sample in samples if sample]
-    if len(samples) < 8 or sum(map(len, samples)) < 8 * 1024:
+    """A zstd dictionary from sample bodies; None when the samples are too few or too small.
+    Samples are cut into pieces first: the trainer wants many samples, a kind has a few dozen."""
+    pieces = [sample[i:i + PIECE_BYTES] for sample in samples for i in range(0, len(sample), PIECE_BYTES)]
+    total = sum(map(len, pieces))
+    if len(samples) < 3 or total < 8 * 1024:
         return None
     try:
-        trained = zstandard.train_dictionary(min(size, sum(map(len, samples)) // 4), samples,
-                                             level=LEVEL)
+        trained = zstandard.train_dictionary(min(size, total // 4), pieces, level=LEVEL)
     except zstandard.ZstdError:  # samples without enough repetition to train on
         return None
     return trained.as_bytes()

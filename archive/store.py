@@ -568,7 +568,8 @@ def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> 
     )
     if db["snapshots"].exists() and "request" not in db["snapshots"].columns_dict:
         db["snapshots"].add_column("request", str)  # archives made before list answers were kept
-    if db["snapshots"].exists() and _has_raw_bodies(db):
+    migrated = db["snapshots"].exists() and _has_raw_bodies(db)
+    if migrated:
         _compress_snapshots(db, codec or register_body_function(db.conn))
     _create_snapshots(db)
     db["fetches"].create(
@@ -594,7 +595,11 @@ def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> 
     db["fetches"].create_index(["snapshot_id"], if_not_exists=True)
     db["reports"].create_index(["snapshot_id"], unique=True, if_not_exists=True)
     db["reports"].create_index(["url"], if_not_exists=True)
+    # The parse stage asks for what is pending while the crawl runs.
+    db["reports"].create_index(["parse_status"], if_not_exists=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if migrated:
+        db.execute("VACUUM")  # the raw bodies' pages back to the file system
 
 
 def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
@@ -638,8 +643,9 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
         {"report_id": int, "part_no": int, "snapshot_id": int}, pk=("report_id", "part_no"),
         if_not_exists=True,
     )
+    # Their primary keys start with report_id, so a report's rows need no index of their own.
     for table in ("report_cells", "report_checks", "report_sections"):
-        db[table].create_index(["report_id"], if_not_exists=True)
+        db.execute(f"drop index if exists idx_{table}_report_id")
     db["report_cells"].create_index(["table_key", "row_key", "col_key"], if_not_exists=True)
     db["report_checks"].create_index(["identity", "result"], if_not_exists=True)
     for column in ("metadata", "notes", "parsed_at"):
@@ -691,7 +697,6 @@ def _compress_snapshots(db: sqlite_utils.Database, codec: BodyCodec) -> None:
         db.execute("PRAGMA legacy_alter_table = ON")
         db.execute("alter table snapshots_compressed rename to snapshots")
         db.execute("PRAGMA legacy_alter_table = OFF")
-    db.execute("VACUUM")
 
 
 def _compressed(codec: BodyCodec, dictionaries: dict[str, int], body: bytes | None,

@@ -24,33 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from demo_portal.server import PortalServer  # noqa: E402
-from demo_portal.site import Page, PortalSite  # noqa: E402
+from demo_portal.bulk import REPORT, build_bulk_site as build_site  # noqa: E402
 
-REPORT = (ROOT / "tests" / "fixtures" / "corpus_021.html").read_text(encoding="utf-8")
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"]
-
-
-def _html(title: str, main: str) -> bytes:
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<a href='/'>首页</a><a href='/xxgk/'>政府信息公开</a><h1>{title}</h1>{main}</body></html>").encode()
-
-
-def build_site(reports: int, per_page: int = 20) -> PortalSite:
-    pages = {"/index.html": Page("/index.html", _html("示范市人民政府", "<a href='/xxgk/'>政府信息公开</a>"), "text/html; charset=utf-8"),
-             "/xxgk/index.html": Page("/xxgk/index.html", _html("政府信息公开", "<a href='/xxgk/zfxxgknb/'>政府信息公开年报</a>"), "text/html; charset=utf-8")}
-    items = [(f"/xxgk/zfxxgknb/2020{n % 12 + 1:02d}/t2020_{n}.html", f"示范市第{n}局2019年政府信息公开工作年度报告")
-             for n in range(reports)]
-    for path, title in items:
-        pages[path] = Page(path, _html(title, REPORT), "text/html; charset=utf-8", kind="report")
-    chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)]
-    for index, chunk in enumerate(chunks):
-        name = "index.html" if index == 0 else f"index_{index}.html"
-        following = f"<a href='index_{index + 1}.html'>下一页</a>" if index + 1 < len(chunks) else ""
-        listing = "".join(f"<li><a href='{path}'>{title}</a></li>" for path, title in chunk)
-        pages[f"/xxgk/zfxxgknb/{name}"] = Page(f"/xxgk/zfxxgknb/{name}", _html("政府信息公开年报", f"<ul>{listing}</ul>{following}"),
-                                               "text/html; charset=utf-8", kind="column")
-    return PortalSite(pages=pages)
 
 
 def run(command: list[str]) -> tuple[float, int]:
