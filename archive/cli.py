@@ -174,3 +174,22 @@ def _parse_archive(db: Path, jobs: int, pending: bool) -> None:
         click.echo("changed report ids: " + ", ".join(map(str, sorted(summary.changed))))
     for status, count in summary.statuses.items():
         click.echo(f"  {status}: {count}")
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def merge(out: Path, inputs: tuple[Path, ...]) -> None:
+    """Merge archives INPUTS into OUT (created if missing) without duplicates; running it again adds nothing."""
+    from archive.publish.prepare import prepare_database
+
+    archive = Archive(out)
+    for path in inputs:
+        if path.resolve() == out.resolve():
+            click.echo(f"{path}: the output itself, skipped", err=True)
+            continue
+        summary = archive.merge_from(path)
+        added = ", ".join(f"{n} {table}" for table, n in sorted(summary.added.items())) or "nothing new"
+        click.echo(f"{path}: {added}")
+    archive.close()
+    prepare_database(out)

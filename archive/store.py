@@ -467,8 +467,129 @@ class Archive:
         self.commit_if_due()
         return True
 
+    def merge_from(self, path: str | Path) -> MergeSummary:
+        """Add another archive's snapshots, fetches, reports and parse results, skipping what this
+        one already holds (ArchiveMerge). An archive of an older schema is migrated first."""
+        self.commit()
+        Archive(path).close()  # brings an older archive to this schema first
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return ArchiveMerge(self, source).run()
+        finally:
+            source.close()
+
     def report_urls(self) -> set[str]:
         return {row["url"] for row in self.db.query("select distinct url from reports")}
+
+
+@dataclass
+class MergeSummary:
+    """What one merged archive added: rows new to the target, per table."""
+
+    added: dict[str, int] = field(default_factory=dict)
+
+    def count(self, table: str) -> None:
+        self.added[table] = self.added.get(table, 0) + 1
+
+
+class ArchiveMerge:
+    """Copies one archive into another without duplicates: a snapshot is its (url, request, sha256),
+    a fetch its (url, method, requested_at, status, error), a report its snapshot and url, a crawl
+    its (spider, started_at); ids are remapped, frames copied as stored with their dictionaries.
+    Re-running a merge adds nothing."""
+
+    def __init__(self, target: "Archive", source: sqlite3.Connection):
+        self.target, self.source, self.db = target, source, target.db
+        self.summary = MergeSummary()
+        self.ids: dict[str, dict[int, int]] = {}
+
+    def run(self) -> MergeSummary:
+        with self.db.atomic():
+            self._crawls()
+            self._sources()
+            self._dictionaries()
+            self._snapshots()
+            self._fetches()
+            self._reports()
+            self._pending_documents()
+        return self.summary
+
+    def _rows(self, sql: str) -> Iterator[dict]:
+        cursor = self.source.execute(sql)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
+
+    def _map(self, table: str, old: int | None) -> int | None:
+        return self.ids.get(table, {}).get(old) if old is not None else None
+
+    def _find_or_insert(self, table: str, row: dict, key_sql: str, key: list) -> int:
+        old_id = row.pop("id")
+        found = self.db.execute(f"select id from {table} where {key_sql} limit 1", key).fetchone()
+        if found:
+            new_id = found[0]
+        else:
+            new_id = self.db[table].insert(row).last_pk
+            self.summary.count(table)
+        self.ids.setdefault(table, {})[old_id] = new_id
+        return new_id
+
+    def _crawls(self) -> None:
+        for row in self._rows("select * from crawls order by id"):
+            self._find_or_insert("crawls", row, "spider is ? and started_at is ?", [row["spider"], row["started_at"]])
+
+    def _sources(self) -> None:
+        rows = list(self._rows("select * from sources"))
+        if rows:
+            self.db["sources"].upsert_all(rows, pk="name")
+
+    def _dictionaries(self) -> None:
+        for row in self._rows("select * from body_dictionaries order by id"):
+            self._find_or_insert("body_dictionaries", row, "kind = ? and data = ?", [row["kind"], row["data"]])
+
+    def _snapshots(self) -> None:
+        for row in self._rows(f"select {', '.join(_SNAPSHOT_NAMES)} from snapshots order by id"):
+            row.update(crawl_id=self._map("crawls", row["crawl_id"]),
+                       previous_id=self._map("snapshots", row["previous_id"]),
+                       dictionary_id=self._map("body_dictionaries", row["dictionary_id"]) or 0)
+            self._find_or_insert("snapshots", row, "url = ? and request is ? and sha256 = ?",
+                                 [row["url"], row["request"], row["sha256"]])
+
+    def _fetches(self) -> None:
+        for row in self._rows("select * from fetches order by id"):
+            row.update(crawl_id=self._map("crawls", row["crawl_id"]),
+                       snapshot_id=self._map("snapshots", row["snapshot_id"]))
+            self._find_or_insert("fetches", row, "url = ? and method is ? and requested_at = ? and status is ? "
+                                 "and error is ?", [row["url"], row["method"], row["requested_at"],
+                                                    row["status"], row["error"]])
+
+    def _reports(self) -> None:
+        for row in self._rows("select * from reports order by id"):
+            old_id = row["id"]
+            row["snapshot_id"] = self._map("snapshots", row["snapshot_id"])
+            added = self.summary.added.get("reports", 0)
+            new_id = self._find_or_insert("reports", row, "snapshot_id = ?", [row["snapshot_id"]])
+            if self.summary.added.get("reports", 0) > added:  # a report new here: its parse results too
+                self._report_rows(old_id, new_id)
+
+    def _report_rows(self, old_id: int, new_id: int) -> None:
+        for table in ("report_cells", "report_checks", "report_sections", "report_parts"):
+            rows = list(self._rows(f"select * from {table} where report_id = {int(old_id)}"))
+            for row in rows:
+                row["report_id"] = new_id
+                if table == "report_parts":
+                    row["snapshot_id"] = self._map("snapshots", row["snapshot_id"])
+            if rows:
+                self.db[table].insert_all(rows)
+
+    def _pending_documents(self) -> None:
+        for row in self._rows("select * from pending_documents order by id"):
+            parts = json.loads(row["parts"]) if row["parts"] else None
+            row.update(snapshot_id=self._map("snapshots", row["snapshot_id"]),
+                       report_id=self._map("reports", row["report_id"]),
+                       parts=json.dumps([self._map("snapshots", p) for p in parts]) if parts else None)
+            self._find_or_insert("pending_documents", row, "url = ? and snapshot_id = ? and parts is ?",
+                                 [row["url"], row["snapshot_id"], row["parts"]])
 
 
 def _sql_number(value: int | Decimal | None) -> int | float | None:
@@ -535,6 +656,7 @@ def insert_dictionary(db: sqlite_utils.Database, kind: str, data: bytes, samples
 SNAPSHOT_COLUMNS = ("id integer primary key, url text, fetched_at text, status integer, content_type text, "
                     "encoding text, sha256 text, size integer, source text, crawl_id integer, headers text, "
                     "previous_id integer, request text, stored_body blob, dictionary_id integer")
+_SNAPSHOT_NAMES = tuple(column.split()[0] for column in SNAPSHOT_COLUMNS.split(", "))
 # Virtual: computed when read, never stored; only connections with archive_body registered read it.
 BODY_COLUMN = "body blob generated always as (archive_body(stored_body, dictionary_id)) virtual"
 
@@ -676,7 +798,7 @@ def _compress_snapshots(db: sqlite_utils.Database, codec: BodyCodec) -> None:
         kind_samples = samples.setdefault(body_kind(head, content_type), [])
         if len(kind_samples) < 4 * DICTIONARY_SAMPLES:
             kind_samples.append(head)
-    columns = [c.split()[0] for c in SNAPSHOT_COLUMNS.split(", ")]
+    columns = list(_SNAPSHOT_NAMES)
     kept = [c for c in columns if c not in ("stored_body", "dictionary_id")]
     with db.atomic():
         dictionaries = {}
