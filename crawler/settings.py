@@ -48,8 +48,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.fetchlog.FetchLogMiddleware": 870,
 }
 EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90,
-              "crawler.parse_stage.ParseStage": 110}
+              "crawler.parse_stage.ParseStage": 110, "crawler.frontier.SharedIdle": 120}
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
+# With REDIS_URL set (environment or -s REDIS_URL=redis://host:6379/0), several crawl processes
+# share one frontier (scrapy-redis scheduler and dupefilter), each writing its own ARCHIVE_DB.
+ADDONS = {"crawler.frontier.SharedFrontier": 0}
+# A process of a shared crawl closes once idle this long (the others may still push requests).
+GOV_REPORTS_SHARED_IDLE_SECONDS = 10.0
 
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
 HTTPERROR_ALLOW_ALL = False

@@ -36,6 +36,7 @@ from crawler.discovery import (
 )
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
+from crawler.frontier import is_shared
 from crawler.items import ArchivedPage, ItemRole, RequestRole
 from crawler.list_forms import (
     DOCUMENT,
@@ -83,9 +84,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
     async def start(self):
         for source in self.sources:
             # dont_filter, as Scrapy's own start URLs: a resumed or repeated crawl always re-reads
-            # its entry pages (cheaply: they are revalidated against the archive).
+            # its entry pages (cheaply: they are revalidated against the archive). Not with a shared
+            # frontier: every process starts from the same URLs, and one of them fetches each.
             yield scrapy.Request(source.start_url, callback=self.parse_page, errback=self.on_error,
-                                 dont_filter=True,
+                                 dont_filter=not is_shared(self.settings),
                                  meta={"source": source.name, "hops": self.entry_hops, "role": RequestRole.ENTRY})
 
     # -- callbacks ------------------------------------------------------------------------------
