@@ -765,9 +765,8 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
         {"report_id": int, "part_no": int, "snapshot_id": int}, pk=("report_id", "part_no"),
         if_not_exists=True,
     )
-    # Their primary keys start with report_id, so a report's rows need no index of their own.
     for table in ("report_cells", "report_checks", "report_sections"):
-        db.execute(f"drop index if exists idx_{table}_report_id")
+        db[table].create_index(["report_id"], if_not_exists=True)
     db["report_cells"].create_index(["table_key", "row_key", "col_key"], if_not_exists=True)
     db["report_checks"].create_index(["identity", "result"], if_not_exists=True)
     for column in ("metadata", "notes", "parsed_at"):
