@@ -63,22 +63,17 @@ SOURCE_STATE_SQL = ("select (select count(*) from reports), (select max(id) from
                     "(select max(id) from snapshots), (select count(*) from sources), "
                     "(select group_concat(name || '=' || coalesce(region, '') || coalesce(level, '')) from sources)")
 
-VIEWS: dict[str, str] = {
-    # One row per report version (the summary table, see OVERVIEW_SQL).
-    "report_overview": f"select {', '.join(OVERVIEW_COLUMNS)} from {SUMMARY_TABLE}",
-    # The version users mean by "the report" (flagged when the summary is built, see CURRENT_SQL).
-    "current_reports": f"select {', '.join(CURRENT_COLUMNS)} from {SUMMARY_TABLE} where current_version = 1",
-    # Row totals of the requests table: the printed 总计 when it is a number, else the sum of the six
-    # applicant columns (publishers often leave 总计 blank on intermediate rows).
-    "request_row_totals": """
+ROW_TOTALS_SQL = """
 select report_id, row_key,
   coalesce(max(case when col_key = 'total' and status = 'ok' then value end),
            sum(case when col_key not in ('total', 'legal_person') then value end)) as value
 from report_cells
 where table_key = 'requests' and status != 'derived'
 group by report_id, row_key
-""",
-    "request_outcomes": """
+"""
+OUTCOMES_TABLE = "request_outcome_summary"
+# Requests received and their outcomes per current report, from the requests table's row totals.
+REQUEST_OUTCOMES_SQL = """
 select r.id as report_id, r.agency, r.region, r.province, r.level, r.year, r.format,
   sum(case when t.row_key = 'new_received' then t.value end) as received,
   sum(case when t.row_key = 'carried_over' then t.value end) as carried_over,
@@ -90,9 +85,23 @@ select r.id as report_id, r.agency, r.region, r.province, r.level, r.year, r.for
   sum(case when t.row_key = 'other' or t.row_key like 'other.%' then t.value end) as other,
   sum(case when t.row_key = 'total_processed' then t.value end) as total_processed,
   sum(case when t.row_key = 'carried_forward' then t.value end) as carried_forward
-from current_reports r join request_row_totals t on t.report_id = r.id
+from {summary} r join ({row_totals}) t on t.report_id = r.id
+where r.current_version = 1
 group by r.id
-""",
+"""
+
+VIEWS: dict[str, str] = {
+    # One row per report version (the summary table, see OVERVIEW_SQL).
+    "report_overview": f"select {', '.join(OVERVIEW_COLUMNS)} from {SUMMARY_TABLE}",
+    # The version users mean by "the report" (flagged when the summary is built, see CURRENT_SQL).
+    "current_reports": f"select {', '.join(CURRENT_COLUMNS)} from {SUMMARY_TABLE} where current_version = 1",
+    # Row totals of the requests table: the printed 总计 when it is a number, else the sum of the six
+    # applicant columns (publishers often leave 总计 blank on intermediate rows).
+    # Row totals of the requests table: the printed 总计 when it is a number, else the sum of the six
+    # applicant columns (publishers often leave 总计 blank on intermediate rows).
+    "request_row_totals": ROW_TOTALS_SQL,
+    # Per current report (a summary table, see REQUEST_OUTCOMES_SQL).
+    "request_outcomes": f"select * from {OUTCOMES_TABLE}",
     "review_litigation_outcomes": """
 select r.id as report_id, r.agency, r.region, r.province, r.level, r.year,
   sum(case when c.row_key = 'review' and c.col_key = 'upheld' then c.value end) as review_upheld,
@@ -177,12 +186,13 @@ from x
 
 def build_report_summary(db: sqlite_utils.Database) -> bool:
     """(Re)build `report_summary` (one row per report: OVERVIEW_SQL plus its cell count and whether
-    it is the current version) unless what it is built from is unchanged; True when rebuilt."""
+    it is the current version) and `request_outcome_summary` unless what they are built from is
+    unchanged; True when rebuilt."""
     state = repr(db.execute(SOURCE_STATE_SQL).fetchone())
     if not db["publish_state"].exists():
         db["publish_state"].create({"name": str, "state": str}, pk="name")
     built = db.execute("select state from publish_state where name = ?", [SUMMARY_TABLE]).fetchone()
-    if built is not None and built[0] == state and db[SUMMARY_TABLE].exists():
+    if built is not None and built[0] == state and db[SUMMARY_TABLE].exists() and db[OUTCOMES_TABLE].exists():
         return False
     fresh = f"{SUMMARY_TABLE}_building"
     with db.atomic():
@@ -193,6 +203,11 @@ def build_report_summary(db: sqlite_utils.Database) -> bool:
         db.execute(f"update [{fresh}] set current_version = 1 where id in ({CURRENT_SQL.format(table=fresh)})")
         db.execute(f"drop table if exists [{SUMMARY_TABLE}]")
         db.execute(f"alter table [{fresh}] rename to [{SUMMARY_TABLE}]")
+        db.execute(f"drop table if exists [{OUTCOMES_TABLE}]")
+        db.execute(f"create table [{OUTCOMES_TABLE}] as "
+                   + REQUEST_OUTCOMES_SQL.format(summary=SUMMARY_TABLE, row_totals=ROW_TOTALS_SQL))
+        for columns in (("report_id",), ("year",), ("province",)):
+            db[OUTCOMES_TABLE].create_index(list(columns), if_not_exists=True)
         db.execute(f"create unique index idx_{SUMMARY_TABLE}_id on [{SUMMARY_TABLE}] (id)")
         for columns in SUMMARY_INDEXES:
             db[SUMMARY_TABLE].create_index(list(columns), if_not_exists=True)
