@@ -66,7 +66,7 @@ class SharedIdle:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not is_shared(crawler.settings):
-            raise NotConfigured("no shared frontier")
+            raise NotConfigured  # without a message: nothing to warn about in a one-machine crawl
         extension = cls(crawler, crawler.settings.getfloat("GOV_REPORTS_SHARED_IDLE_SECONDS"),
                         crawler.settings.getfloat("GOV_REPORTS_SHARED_POLL_SECONDS", 0.5))
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)

@@ -7,6 +7,7 @@ wins; `key_labels` is rewritten from layout.yaml.
 from __future__ import annotations
 
 import sqlite_utils
+from sqlite_utils.db import DescIndex
 
 from archive.publish.coverage_views import ensure_coverage_views
 from archive.parsing import forms
@@ -84,7 +85,7 @@ select id from (
 CURRENT_COLUMNS = ("id", "title", "agency", "region", "province", "level", "year", "published", "format",
                    "parse_status", "kind", "identities", "after_jan31", "days_after_jan31", "source", "url")
 SUMMARY_INDEXES = (("current_version", "year"), ("current_version", "province"), ("current_version", "agency"),
-                   ("year",), ("province",), ("level",), ("format",), ("parse_status",), ("identities",))
+                   ("province",), ("level",), ("format",), ("parse_status",), ("identities",))
 # What the summary was built from: rebuilt when any of these changed.
 SOURCE_STATE_SQL = ("select (select count(*) from reports), (select max(id) from reports), "
                     "(select max(parsed_at) from reports), (select count(*) from snapshots), "
@@ -205,7 +206,8 @@ def build_report_summary(db: sqlite_utils.Database) -> bool:
         db.execute(f"drop table if exists [{fresh}]")
         db.execute(f"create table [{fresh}] as select o.*, coalesce(n.cells, 0) as cells, 0 as current_version "
                    f"from ({OVERVIEW_SQL}) o left join (select report_id, count(*) as cells from report_cells "
-                   "group by report_id) n on n.report_id = o.id")
+                   # In id order: the views read the table in its row order, as they read `reports`.
+                   "group by report_id) n on n.report_id = o.id order by o.id")
         db.execute(f"update [{fresh}] set current_version = 1 where id in ({CURRENT_SQL.format(table=fresh)})")
         db.execute(f"drop table if exists [{SUMMARY_TABLE}]")
         db.execute(f"alter table [{fresh}] rename to [{SUMMARY_TABLE}]")
@@ -217,6 +219,8 @@ def build_report_summary(db: sqlite_utils.Database) -> bool:
         db.execute(f"create unique index idx_{SUMMARY_TABLE}_id on [{SUMMARY_TABLE}] (id)")
         for columns in SUMMARY_INDEXES:
             db[SUMMARY_TABLE].create_index(list(columns), if_not_exists=True)
+        # The default sort (year, newest first: metadata.yaml) keeps a year's reports in id order.
+        db[SUMMARY_TABLE].create_index([DescIndex("year"), "id"], if_not_exists=True)
         db["publish_state"].upsert({"name": SUMMARY_TABLE, "state": state}, pk="name")
     return True
 
