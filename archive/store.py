@@ -155,10 +155,10 @@ class Archive:
     def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0,
                  dictionary_samples: int = DICTIONARY_SAMPLES, readonly: bool = False):
         self.path = Path(path)
+        self.db = sqlite_utils.Database(
+            sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) if readonly else self.path)
+        self.codec = register_body_function(self.db.conn)
         try:
-            self.db = sqlite_utils.Database(
-                sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) if readonly else self.path)
-            self.codec = register_body_function(self.db.conn)
             self.db.execute("PRAGMA busy_timeout = 30000")
             if not readonly:
                 self.db.enable_wal()
