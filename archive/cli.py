@@ -127,16 +127,32 @@ def sources_command(path: str | None) -> None:
     sys.exit(1 if problems else 0)
 
 
+JOBS_OPTION = click.option("--jobs", "-j", type=int, default=max(1, (os.cpu_count() or 2) - 1),
+                           show_default=True, help="Parser processes (0: parse in this process).")
+
+
 @cli.command("parse")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file (cells and checks).")
-def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
-    """Parse local report files (HTML, text, PDF, Word, Excel) and print their tables and checks."""
+@click.option("--pending", is_flag=True, help="Parse what the archive --db holds unparsed, instead of FILES.")
+@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_ARCHIVE_PATH,
+              show_default=True, help="Archive database (with --pending).")
+@JOBS_OPTION
+def parse_command(files: tuple[Path, ...], as_json: bool, pending: bool, db: Path, jobs: int) -> None:
+    """Parse local report files (HTML, text, PDF, Word, Excel) and print their tables and checks;
+    with --pending, parse the archive's unparsed reports in a pool of worker processes."""
     import json
 
     from archive.parsing import parse_report
     from archive.parsing.render import render_report
 
+    if pending:
+        if not db.exists():
+            raise click.ClickException(f"no archive at {db}")
+        _parse_archive(db, jobs, pending=True)
+        return
+    if not files:
+        raise click.UsageError("give FILES to parse, or --pending to parse an archive")
     for path in files:
         content_type = "text/html" if path.suffix.lower() in (".html", ".htm", ".shtml") else None
         parsed = parse_report(path.read_bytes(), url=path.resolve().as_uri(), content_type=content_type)
@@ -151,22 +167,29 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 @click.argument("db", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                 default=DEFAULT_ARCHIVE_PATH)
 @click.option("--pending", is_flag=True, help="Only reports never parsed (left by an interrupted crawl).")
-def reparse(db: Path, pending: bool) -> None:
+@JOBS_OPTION
+def reparse(db: Path, pending: bool, jobs: int) -> None:
     """Re-parse every archived report from its stored bytes (nothing is refetched)."""
-    from archive.parsed_reports import reparse_all
-    from archive.publish.cli import prepare_database
+    _parse_archive(db, jobs, pending)
+
+
+def _parse_archive(db: Path, jobs: int, pending: bool) -> None:
+    """Parse the archive's reports (or only what is pending) in `jobs` workers; this process writes."""
+    from archive.parse_pool import ParseTask
+    from archive.parsed_reports import pending_tasks, reparse_all
+    from archive.publish.prepare import prepare_database
     from archive.store import utc_now
 
     archive = Archive(db)
-    ids = archive.pending_reports() if pending else archive.report_ids()
-    with click.progressbar(ids, label="Re-parsing") as report_ids:
-        summary = reparse_all(archive, utc_now(), report_ids)
+    tasks = pending_tasks(archive) if pending else [ParseTask("report", i) for i in archive.report_ids()]
+    click.echo(f"Parsing {len(tasks)} report(s) in {jobs or 'this'} process(es)", err=True)
+    summary = reparse_all(archive, utc_now(), jobs=jobs, tasks=tasks)
     archive.close()
     prepare_database(db)
     click.echo(f"{summary.reports} reports re-parsed, {len(summary.changed)} changed "
                "(values or check results)")
     if summary.changed:
-        click.echo("changed report ids: " + ", ".join(map(str, summary.changed)))
+        click.echo("changed report ids: " + ", ".join(map(str, sorted(summary.changed))))
     for status, count in summary.statuses.items():
         click.echo(f"  {status}: {count}")
 
@@ -222,7 +245,7 @@ def export_wacz_command(out: Path, db: Path, source: str | None, year: int | Non
               show_default=True, help="Archive database (created if missing).")
 def import_warc_command(files: tuple[Path, ...], db: Path) -> None:
     """Archive the responses of WARC FILES (any crawler's) as snapshots, then classify and parse them."""
-    from archive.publish.cli import prepare_database
+    from archive.publish.prepare import prepare_database
     from archive.store import Archive
     from archive.webarchive.warc_import import import_warcs
 
@@ -254,7 +277,7 @@ def coverage_command(db: Path, as_of) -> None:
     from datetime import date
 
     from archive.coverage import refresh_coverage
-    from archive.publish.cli import prepare_database
+    from archive.publish.prepare import prepare_database
     from archive.store import Archive
 
     archive = Archive(db)
@@ -301,6 +324,25 @@ def due_command(db: Path, sources: str | None, csv_path: str | None, today) -> N
         write_sources(csv_path, [registry[item.name] for item in due])
     click.echo(f"{len(due)} of {len(rows)} sources due", err=True)
     sys.exit(0 if due else 1)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def merge(out: Path, inputs: tuple[Path, ...]) -> None:
+    """Merge archives INPUTS into OUT (created if missing) without duplicates; running it again adds nothing."""
+    from archive.publish.prepare import prepare_database
+
+    archive = Archive(out)
+    for path in inputs:
+        if path.resolve() == out.resolve():
+            click.echo(f"{path}: the output itself, skipped", err=True)
+            continue
+        summary = archive.merge_from(path)
+        added = ", ".join(f"{n} {table}" for table, n in sorted(summary.added.items())) or "nothing new"
+        click.echo(f"{path}: {added}")
+    archive.close()
+    prepare_database(out)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import logging
+
+from archive.classify import is_named_report, year_in_title
+from archive.parse_pool import ParsePool, ParseTask
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
 from archive.readers import READ_LIMITS, ReadLimits
 from archive.readers.flipbook import joined_text
-from archive.store import Archive, ReportDocument, StoredSnapshot
+from archive.store import Archive, PendingDocument, ReportDocument, Snapshot, StoredSnapshot
 
 TEXT = "text/plain; charset=utf-8"
+logger = logging.getLogger(__name__)
 
 
 def parse_stored_report(archive: Archive, report_id: int, parsed_at: str | None = None,
@@ -48,6 +53,49 @@ def parse_joined(snapshots: Iterable[StoredSnapshot], title_hint: str | None,
                         limits=limits)
 
 
+def pending_tasks(archive: Archive) -> list[ParseTask]:
+    """What an interrupted or running crawl left unparsed: report rows, then undecided documents."""
+    return ([ParseTask("report", report_id) for report_id in archive.pending_reports()]
+            + [ParseTask("document", document_id) for document_id in archive.pending_documents()])
+
+
+def store_result(archive: Archive, task: ParseTask, parsed: ParsedReport,
+                 parsed_at: str | None = None) -> tuple[int | None, bool]:
+    """Write one parse result through the store: (the report's id or None, whether its values
+    changed). A pending document becomes a report only when its own title names one."""
+    if task.kind == "report":
+        return task.id, archive.store_parsed(task.id, parsed, parsed_at)
+    pending = archive.pending_document(task.id)
+    if parsed.parse_status.startswith("parse_error:"):
+        archive.decide_document(task.id, parsed.parse_status)
+        return None, False
+    if not is_document_report(pending, parsed):
+        logger.info("Document %s (%s) is not a report: title %r", pending.url, pending.link_text, parsed.title)
+        archive.decide_document(task.id, "not_a_report")
+        return None, False
+    book = Snapshot(pending.snapshot_id, pending.url, "", is_new=False)
+    # A flipbook keeps the year that led to it; an attachment is the year its own title says.
+    year = (pending.year or year_in_title(parsed.title)) if pending.kind == "flipbook" else parsed.year
+    report_id = archive.record_report(snapshot=book, source=pending.source, kind=pending.kind,
+                                      title=parsed.title, year=year, parent_url=pending.parent_url,
+                                      link_text=pending.link_text)
+    if pending.document.in_parts:
+        archive.record_report_parts(report_id, [s.id for s in pending.document.snapshots])
+    archive.store_parsed(report_id, parsed, parsed_at)
+    archive.decide_document(task.id, "report", report_id)
+    logger.info("Archived %s %s (%s, snapshot %s, new)", pending.kind, pending.url, parsed.title,
+                pending.snapshot_id)
+    return report_id, True
+
+
+def is_document_report(pending: PendingDocument, parsed: ParsedReport) -> bool:
+    """A document listed under no report title is a report when its own title names one (and,
+    for a crawl limited to one data year, not another year)."""
+    if not is_named_report(parsed.title):
+        return False
+    return pending.kind == "flipbook" or not (pending.year and parsed.year and parsed.year != pending.year)
+
+
 @dataclass
 class ReparseSummary:
     reports: int = 0
@@ -55,12 +103,26 @@ class ReparseSummary:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def reparse_all(archive: Archive, parsed_at: str, report_ids: Iterable[int] | None = None) -> ReparseSummary:
-    """Re-parse archived reports (all by default) from their stored bytes; snapshots are only read."""
+def reparse_all(archive: Archive, parsed_at: str | None = None, report_ids: Iterable[int] | None = None,
+                jobs: int = 0, limits: ReadLimits = READ_LIMITS,
+                tasks: Iterable[ParseTask] | None = None) -> ReparseSummary:
+    """Re-parse archived reports (all by default, or `tasks`) from their stored bytes in `jobs`
+    worker processes (0: in this one); snapshots are only read, results written here."""
+    if tasks is None:
+        ids = archive.report_ids() if report_ids is None else report_ids
+        tasks = [ParseTask("report", report_id) for report_id in ids]
+    archive.commit()  # workers read what is committed
     summary = ReparseSummary()
-    for report_id in archive.report_ids() if report_ids is None else report_ids:
-        summary.reports += 1
-        if parse_stored_report(archive, report_id, parsed_at):
-            summary.changed.append(report_id)
+    pool = ParsePool(archive.path, jobs, limits)
+    try:
+        for task in tasks:
+            pool.submit(task)
+        for task, parsed in pool.drain():
+            summary.reports += 1
+            report_id, changed = store_result(archive, task, parsed, parsed_at)
+            if changed and report_id is not None:
+                summary.changed.append(report_id)
+    finally:
+        pool.close()
     summary.statuses = archive.parse_status_counts()
     return summary

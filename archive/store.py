@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from archive.compression import DICTIONARY_SAMPLES, BodyCodec, body_kind, train_dictionary
 from archive.decoding import decode_body
 from archive.formats import is_text
 from archive.sources import Source
@@ -33,7 +34,10 @@ from archive.sources import Source
 if TYPE_CHECKING:  # the parser's result type; the store only reads its fields
     from archive.parsing.model import ParsedReport
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: bodies zstd-compressed (snapshots.stored_body), section texts as offsets
+# Bytes of each body kept in memory as a dictionary training sample (a dictionary learns the
+# templates at the start of documents; whole PDFs would only cost memory).
+SAMPLE_BYTES = 64 * 1024
 # Where the crawl writes and the commands read when no path is given (crawler/settings.py ARCHIVE_DB).
 DEFAULT_ARCHIVE_PATH = "archive.db"
 # The `reports` columns a parse fills (the crawler's title and year stay when the parser finds none).
@@ -112,6 +116,22 @@ class ReportDocument:
     in_parts: bool
 
 
+@dataclass(frozen=True)
+class PendingDocument:
+    """A document the crawl archived under no report title: the parse stage reads its own title
+    and records it as a report (kind `attachment` or `flipbook`) only if that title names one."""
+
+    id: int
+    url: str
+    snapshot_id: int
+    kind: str
+    source: str | None
+    year: int | None  # the data year the crawl was limited to (a document of another year is none)
+    parent_url: str | None
+    link_text: str | None
+    document: ReportDocument
+
+
 @dataclass
 class _Batch:
     """Commit policy: whichever comes first, a number of writes or an age in seconds."""
@@ -132,20 +152,28 @@ class ArchiveError(Exception):
 class Archive:
     """Read and write one archive database; one writer at a time (the crawl), any number of readers."""
 
-    def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0):
+    def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0,
+                 dictionary_samples: int = DICTIONARY_SAMPLES, readonly: bool = False):
         self.path = Path(path)
-        self.db = sqlite_utils.Database(self.path)
+        self.db = sqlite_utils.Database(
+            sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) if readonly else self.path)
+        self.codec = register_body_function(self.db.conn)
         try:
             self.db.execute("PRAGMA busy_timeout = 30000")
-            self.db.enable_wal()
+            if not readonly:
+                self.db.enable_wal()
         except sqlite3.DatabaseError as error:  # a file that is not SQLite ("file is not a database")
             self.db.close()
             raise ArchiveError(f"{self.path}: not an archive database ({error})") from None
-        # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the
-        # last commits), which is the failure the crawl has to survive.
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        ensure_schema(self.db)
+        if not readonly:
+            # NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the
+            # last commits), which is the failure the crawl has to survive.
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            ensure_schema(self.db, self.codec)
         self._batch = _Batch(max_writes=batch_writes, max_seconds=batch_seconds)
+        self._dictionary_samples = dictionary_samples
+        self._dictionaries = {} if readonly else self._latest_dictionaries()
+        self._samples: dict[str, list[bytes]] = {}
         _install_fault_hook(self.db.conn)
 
     # -- transactions -------------------------------------------------------------------------
@@ -234,8 +262,8 @@ class Archive:
             snapshot_id = self.db["snapshots"].insert({
                 "url": url, "fetched_at": fetched_at or utc_now(), "status": status,
                 "content_type": content_type, "encoding": encoding, "sha256": digest,
-                "size": len(body), "body": body, "source": source, "crawl_id": crawl_id,
-                "headers": json.dumps(headers, ensure_ascii=False) if headers else None,
+                "size": len(body), **self._stored_body(body, content_type), "source": source,
+                "crawl_id": crawl_id, "headers": json.dumps(headers, ensure_ascii=False) if headers else None,
                 "previous_id": latest["id"] if latest is not None else None, "request": request,
             }).last_pk
             snapshot = Snapshot(snapshot_id, url, digest, is_new=True)
@@ -265,12 +293,42 @@ class Archive:
 
     def snapshot(self, snapshot_id: int) -> StoredSnapshot:
         row = self.db.execute(
-            "select id, url, status, content_type, encoding, headers, body from snapshots where id = ?",
+            "select id, url, status, content_type, encoding, headers from snapshots where id = ?",
             [snapshot_id]).fetchone()
         if row is None:
             raise KeyError(snapshot_id)
-        *fields, headers, body = row
-        return StoredSnapshot(*fields, headers=json.loads(headers) if headers else {}, body=body)
+        *fields, headers = row
+        return StoredSnapshot(*fields, headers=json.loads(headers) if headers else {},
+                              body=self.body(snapshot_id))
+
+    # -- bodies -------------------------------------------------------------------------------
+    def body(self, snapshot_id: int) -> bytes:
+        """The snapshot's body exactly as fetched (KeyError when missing); every read of a body
+        goes through here or the `body` column, which both decompress with `self.codec`."""
+        return snapshot_body(self.db.conn, snapshot_id, self.codec)
+
+    def _stored_body(self, body: bytes, content_type: str | None) -> dict:
+        """The compressed columns of a new body; trains its kind's dictionary once enough samples
+        were compressed without one."""
+        kind = body_kind(body, content_type)
+        dictionary_id = self._dictionaries.get(kind, 0)
+        stored = {"stored_body": self.codec.compress(body, dictionary_id), "dictionary_id": dictionary_id}
+        if not dictionary_id and body:
+            samples = self._samples.setdefault(kind, [])
+            samples.append(body[:SAMPLE_BYTES])
+            if len(samples) >= self._dictionary_samples:
+                self._train(kind, samples)
+        return stored
+
+    def _train(self, kind: str, samples: list[bytes]) -> None:
+        trained = train_dictionary(samples)
+        self._samples[kind] = []
+        if trained is None:
+            return
+        self._dictionaries[kind] = insert_dictionary(self.db, kind, trained, len(samples))
+
+    def _latest_dictionaries(self) -> dict[str, int]:
+        return dict(self.db.execute("select kind, max(id) from body_dictionaries group by kind").fetchall())
 
     # -- reports ------------------------------------------------------------------------------
     def record_report(
@@ -291,6 +349,51 @@ class Archive:
         }).last_pk
         self.commit_if_due()
         return report_id
+
+    def record_pending_document(
+        self, *, snapshot: Snapshot, kind: str, source: str | None, title: str | None = None,
+        year: int | None = None, parent_url: str | None = None, link_text: str | None = None,
+        parts: list[int] | None = None,
+    ) -> int | None:
+        """A document whose title the parse stage decides on; None when this snapshot (and these
+        parts) of the URL was already recorded, as a report or pending."""
+        parts_json = json.dumps(parts) if parts else None
+        existing = self.db.execute(
+            "select id from pending_documents where url = ? and snapshot_id = ? and parts is ?",
+            [snapshot.url, snapshot.id, parts_json]).fetchone()
+        if existing:
+            return None
+        self._write()
+        document_id = self.db["pending_documents"].insert({
+            "url": snapshot.url, "snapshot_id": snapshot.id, "kind": kind, "source": source,
+            "title": title, "year": year, "parent_url": parent_url, "link_text": link_text,
+            "parts": parts_json, "status": "pending", "recorded_at": utc_now(),
+        }).last_pk
+        self.commit_if_due()
+        return document_id
+
+    def pending_documents(self) -> list[int]:
+        return [row[0] for row in self.db.execute(
+            "select id from pending_documents where status = 'pending' order by id")]
+
+    def pending_document(self, document_id: int) -> PendingDocument:
+        row = self.db.execute(
+            "select id, url, snapshot_id, kind, source, year, parent_url, link_text, title, parts "
+            "from pending_documents where id = ?", [document_id]).fetchone()
+        if row is None:
+            raise KeyError(document_id)
+        *fields, title, parts = row
+        part_ids = json.loads(parts) if parts else []
+        snapshots = tuple(self.snapshot(part) for part in part_ids or [fields[2]])
+        return PendingDocument(*fields, document=ReportDocument(0, title, snapshots, bool(part_ids)))
+
+    def decide_document(self, document_id: int, status: str, report_id: int | None = None) -> None:
+        """What the parse stage found a pending document to be: `report` (with its row),
+        `not_a_report` or a parse error."""
+        self._write()
+        self.db["pending_documents"].update(document_id, {"status": status, "report_id": report_id,
+                                                          "decided_at": utc_now()})
+        self.commit_if_due()
 
     def report_ids(self) -> list[int]:
         return [row[0] for row in self.db.execute("select id from reports order by id")]
@@ -345,8 +448,8 @@ class Archive:
                 replace=True,
             )
             self.db["report_sections"].insert_all(
-                ({"report_id": report_id, "section": name, "text": text}
-                 for name, text in parsed.sections.items()),
+                ({"report_id": report_id, "section": name, **span}
+                 for name, span in section_spans(parsed.text, parsed.sections)),
                 replace=True,
             )
         return before != self._parsed_fingerprint(report_id)
@@ -377,6 +480,17 @@ class Archive:
             for number, snapshot_id in enumerate(snapshot_ids, start=1))
         self.commit_if_due()
         return True
+
+    def merge_from(self, path: str | Path) -> MergeSummary:
+        """Add another archive's snapshots, fetches, reports and parse results, skipping what this
+        one already holds (ArchiveMerge). An archive of an older schema is migrated first."""
+        self.commit()
+        Archive(path).close()  # brings an older archive to this schema first
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return ArchiveMerge(self, source).run()
+        finally:
+            source.close()
 
     def report_urls(self) -> set[str]:
         return {row["url"] for row in self.db.query("select distinct url from reports")}
@@ -724,7 +838,7 @@ class Archive:
 
         url, request, body = snapshot["url"], snapshot.get("request"), snapshot["body"]
         latest = self.db.execute(
-            "select id, sha256, content_digest, body, content_type, encoding from snapshots "
+            "select id, sha256, content_digest, content_type, encoding from snapshots "
             "where url = ? and request is ? order by id desc limit 1", [url, request]).fetchone()
         if latest is None or latest[1] == sha256_hex(body):
             return self.store_snapshot(**snapshot)
@@ -742,6 +856,137 @@ class Archive:
     def latest_fetch_id(self, url: str) -> int | None:
         """The last fetch of a URL (the fetch log's row for an attempt that ended in an error)."""
         return self.db.execute("select max(id) from fetches where url = ?", [url]).fetchone()[0]
+
+
+@dataclass
+class MergeSummary:
+    """What one merged archive added: rows new to the target, per table."""
+
+    added: dict[str, int] = field(default_factory=dict)
+
+    def count(self, table: str) -> None:
+        self.added[table] = self.added.get(table, 0) + 1
+
+
+class ArchiveMerge:
+    """Copies one archive into another without duplicates: a snapshot is its (url, request, sha256),
+    a fetch its (url, method, requested_at, status, error), a report its snapshot and url, a crawl
+    its (spider, started_at), a report event its (url, kind, at, crawl), a WARC record its (record
+    id, direction); ids are remapped, frames copied as stored with their dictionaries. Re-running
+    a merge adds nothing. Coverage tables are derived: rebuilt by `gov-reports coverage`."""
+
+    def __init__(self, target: "Archive", source: sqlite3.Connection):
+        self.target, self.source, self.db = target, source, target.db
+        self.summary = MergeSummary()
+        self.ids: dict[str, dict[int, int]] = {}
+
+    def run(self) -> MergeSummary:
+        with self.db.atomic():
+            self._crawls()
+            self._sources()
+            self._dictionaries()
+            self._snapshots()
+            self._fetches()
+            self._reports()
+            self._pending_documents()
+            self._report_events()
+            self._warc_records()
+        return self.summary
+
+    def _rows(self, sql: str) -> Iterator[dict]:
+        cursor = self.source.execute(sql)
+        names = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
+
+    def _map(self, table: str, old: int | None) -> int | None:
+        return self.ids.get(table, {}).get(old) if old is not None else None
+
+    def _find_or_insert(self, table: str, row: dict, key_sql: str, key: list) -> int:
+        old_id = row.pop("id")
+        found = self.db.execute(f"select id from {table} where {key_sql} limit 1", key).fetchone()
+        if found:
+            new_id = found[0]
+        else:
+            new_id = self.db[table].insert(row, alter=True).last_pk
+            self.summary.count(table)
+        self.ids.setdefault(table, {})[old_id] = new_id
+        return new_id
+
+    def _crawls(self) -> None:
+        for row in self._rows("select * from crawls order by id"):
+            self._find_or_insert("crawls", row, "spider is ? and started_at is ?", [row["spider"], row["started_at"]])
+
+    def _sources(self) -> None:
+        rows = list(self._rows("select * from sources"))
+        if rows:
+            self.db["sources"].upsert_all(rows, pk="name", alter=True)  # registry columns as the input has them
+
+    def _dictionaries(self) -> None:
+        for row in self._rows("select * from body_dictionaries order by id"):
+            self._find_or_insert("body_dictionaries", row, "kind = ? and data = ?", [row["kind"], row["data"]])
+
+    def _snapshots(self) -> None:
+        for row in self._rows(f"select {', '.join(_SNAPSHOT_NAMES)} from snapshots order by id"):
+            row.update(crawl_id=self._map("crawls", row["crawl_id"]),
+                       previous_id=self._map("snapshots", row["previous_id"]),
+                       dictionary_id=self._map("body_dictionaries", row["dictionary_id"]) or 0)
+            self._find_or_insert("snapshots", row, "url = ? and request is ? and sha256 = ?",
+                                 [row["url"], row["request"], row["sha256"]])
+
+    def _fetches(self) -> None:
+        for row in self._rows("select * from fetches order by id"):
+            row.update(crawl_id=self._map("crawls", row["crawl_id"]),
+                       snapshot_id=self._map("snapshots", row["snapshot_id"]))
+            self._find_or_insert("fetches", row, "url = ? and method is ? and requested_at = ? and status is ? "
+                                 "and error is ?", [row["url"], row["method"], row["requested_at"],
+                                                    row["status"], row["error"]])
+
+    def _reports(self) -> None:
+        for row in self._rows("select * from reports order by id"):
+            old_id = row["id"]
+            row["snapshot_id"] = self._map("snapshots", row["snapshot_id"])
+            added = self.summary.added.get("reports", 0)
+            new_id = self._find_or_insert("reports", row, "snapshot_id = ?", [row["snapshot_id"]])
+            if self.summary.added.get("reports", 0) > added:  # a report new here: its parse results too
+                self._report_rows(old_id, new_id)
+
+    def _report_rows(self, old_id: int, new_id: int) -> None:
+        for table in ("report_cells", "report_checks", "report_sections", "report_parts"):
+            rows = list(self._rows(f"select * from {table} where report_id = {int(old_id)}"))
+            for row in rows:
+                row["report_id"] = new_id
+                if table == "report_parts":
+                    row["snapshot_id"] = self._map("snapshots", row["snapshot_id"])
+            if rows:
+                self.db[table].insert_all(rows)
+
+    def _pending_documents(self) -> None:
+        for row in self._rows("select * from pending_documents order by id"):
+            parts = json.loads(row["parts"]) if row["parts"] else None
+            row.update(snapshot_id=self._map("snapshots", row["snapshot_id"]),
+                       report_id=self._map("reports", row["report_id"]),
+                       parts=json.dumps([self._map("snapshots", p) for p in parts]) if parts else None)
+            self._find_or_insert("pending_documents", row, "url = ? and snapshot_id = ? and parts is ?",
+                                 [row["url"], row["snapshot_id"], row["parts"]])
+
+    def _report_events(self) -> None:
+        """What crawls saw happen to reports (removed, blocked, …): recorded facts, not derived."""
+        for row in self._rows("select * from report_events order by id"):
+            row.update(report_id=self._map("reports", row["report_id"]), crawl_id=self._map("crawls", row["crawl_id"]),
+                       fetch_id=self._map("fetches", row["fetch_id"]))
+            self._find_or_insert("report_events", row, "url = ? and kind is ? and at is ? and crawl_id is ?",
+                                 [row["url"], row["kind"], row["at"], row["crawl_id"]])
+
+    def _warc_records(self) -> None:
+        """WARC records written or read for the captures (one per record id and direction)."""
+        for row in self._rows("select * from warc_records"):
+            row.update(fetch_id=self._map("fetches", row["fetch_id"]),
+                       snapshot_id=self._map("snapshots", row["snapshot_id"]))
+            if self.db.execute("select 1 from warc_records where record_id = ? and direction = ?",
+                               [row["record_id"], row["direction"]]).fetchone() is None:
+                self.db["warc_records"].insert(row, alter=True)
+                self.summary.count("warc_records")
 
 
 def _sql_number(value: int | Decimal | None) -> int | float | None:
@@ -797,11 +1042,12 @@ def _install_fault_hook(conn: sqlite3.Connection) -> None:
 
 def _latest_digest(archive: Archive, latest: tuple) -> str:
     """The content digest of a latest-snapshot row, computed (and kept) for snapshots older than it."""
-    snapshot_id, _, digest, body, content_type, encoding = latest
+    snapshot_id, _, digest, content_type, encoding = latest
     if digest is None:
         from archive.change_detection import content_digest  # lxml walk; only for old snapshots
 
-        digest = content_digest(body, content_type, encoding)
+        # The raw bytes through the store's decompression (bodies are stored zstd-compressed).
+        digest = content_digest(archive.body(snapshot_id), content_type, encoding)
         archive._write()
         archive.db.execute("update snapshots set content_digest = ? where id = ?", [digest, snapshot_id])
     return digest
@@ -817,8 +1063,75 @@ def _ensure_hostile_columns(db: sqlite_utils.Database) -> None:
     db["fetches"].create_index(["kind"], if_not_exists=True)
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create every table, index and view if missing; safe to call on every open."""
+def register_body_function(conn: sqlite3.Connection) -> BodyCodec:
+    """Make `snapshots.body` readable on this connection: the generated column decompresses
+    `stored_body` with `archive_body(stored_body, dictionary_id)`, dictionaries read from the file."""
+    codec = body_codec(conn)
+    conn.create_function("archive_body", 2, lambda stored, dictionary_id: None if stored is None
+                         else codec.decompress(stored, dictionary_id or 0), deterministic=True)
+    return codec
+
+
+def body_codec(conn: sqlite3.Connection) -> BodyCodec:
+    """A codec whose dictionaries are read from this connection's archive when first needed."""
+    def load(dictionary_id: int) -> bytes:
+        row = conn.execute("select data from body_dictionaries where id = ?", [dictionary_id]).fetchone()
+        if row is None:
+            raise KeyError(f"body dictionary {dictionary_id}")
+        return row[0]
+
+    return BodyCodec(load)
+
+
+def connect_archive(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """A plain sqlite3 connection to an archive on which `snapshots.body` reads the raw bytes."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True) if readonly else sqlite3.connect(path)
+    register_body_function(conn)
+    return conn
+
+
+def snapshot_body(conn: sqlite3.Connection, snapshot_id: int, codec: BodyCodec | None = None) -> bytes:
+    """The raw bytes of one snapshot (KeyError when missing), decompressed with its dictionary."""
+    row = conn.execute("select stored_body, dictionary_id from snapshots where id = ?",
+                       [snapshot_id]).fetchone()
+    if row is None:
+        raise KeyError(snapshot_id)
+    codec = codec or body_codec(conn)
+    return codec.decompress(row[0], row[1] or 0) if row[0] is not None else b""
+
+
+def insert_dictionary(db: sqlite_utils.Database, kind: str, data: bytes, samples: int) -> int:
+    """Store a trained dictionary; its id is what `snapshots.dictionary_id` refers to."""
+    return db["body_dictionaries"].insert(
+        {"kind": kind, "created_at": utc_now(), "samples": samples, "bytes": len(data), "data": data}
+    ).last_pk
+
+
+SNAPSHOT_COLUMNS = ("id integer primary key, url text, fetched_at text, status integer, content_type text, "
+                    "encoding text, sha256 text, size integer, source text, crawl_id integer, headers text, "
+                    "previous_id integer, request text, stored_body blob, dictionary_id integer, content_digest text")
+_SNAPSHOT_NAMES = tuple(column.split()[0] for column in SNAPSHOT_COLUMNS.split(", "))
+# Virtual: computed when read, never stored; only connections with archive_body registered read it.
+BODY_COLUMN = "body blob generated always as (archive_body(stored_body, dictionary_id)) virtual"
+
+
+def _create_snapshots(db: sqlite_utils.Database, name: str = "snapshots") -> None:
+    db.execute(f"create table if not exists [{name}] ({SNAPSHOT_COLUMNS}, {BODY_COLUMN})")
+
+
+def _has_raw_bodies(db: sqlite_utils.Database) -> bool:
+    """An archive of schema 1: snapshots.body is a stored column of raw bytes."""
+    row = db.execute("select hidden from pragma_table_xinfo('snapshots') where name = 'body'").fetchone()
+    return row is not None and row[0] == 0
+
+
+def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> None:
+    """Create every table, index and view if missing, migrating an older archive in place; safe to
+    call on every open."""
+    db["body_dictionaries"].create(
+        {"id": int, "kind": str, "created_at": str, "samples": int, "bytes": int, "data": bytes},
+        pk="id", if_not_exists=True,
+    )
     db["crawls"].create(
         {"id": int, "spider": str, "started_at": str, "finished_at": str, "status": str,
          "args": str, "stats": str},
@@ -829,14 +1142,12 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
          "domains": str, "notes": str},
         pk="name", if_not_exists=True,
     )
-    db["snapshots"].create(
-        {"id": int, "url": str, "fetched_at": str, "status": int, "content_type": str,
-         "encoding": str, "sha256": str, "size": int, "body": bytes, "source": str,
-         "crawl_id": int, "headers": str, "previous_id": int, "request": str},
-        pk="id", if_not_exists=True,
-    )
-    if "request" not in db["snapshots"].columns_dict:  # archives made before list answers were kept
-        db["snapshots"].add_column("request", str)
+    if db["snapshots"].exists() and "request" not in db["snapshots"].columns_dict:
+        db["snapshots"].add_column("request", str)  # archives made before list answers were kept
+    migrated = db["snapshots"].exists() and _has_raw_bodies(db)
+    if migrated:
+        _compress_snapshots(db, codec or register_body_function(db.conn))
+    _create_snapshots(db)
     db["fetches"].create(
         {"id": int, "crawl_id": int, "url": str, "method": str, "requested_at": str,
          "status": int, "error": str, "bytes": int, "duration_ms": float, "source": str,
@@ -863,7 +1174,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     db["fetches"].create_index(["snapshot_id"], if_not_exists=True)
     db["reports"].create_index(["snapshot_id"], unique=True, if_not_exists=True)
     db["reports"].create_index(["url"], if_not_exists=True)
+    # The parse stage asks for what is pending while the crawl runs.
+    db["reports"].create_index(["parse_status"], if_not_exists=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    if migrated:
+        db.execute("VACUUM")  # the raw bodies' pages back to the file system
 
 
 def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
@@ -881,10 +1196,26 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
          "detail": str},
         pk=("report_id", "identity"), if_not_exists=True,
     )
+    # A section is a slice of reports.text (its offsets); `text` only when it is not one.
     db["report_sections"].create(
-        {"report_id": int, "section": str, "text": str}, pk=("report_id", "section"),
-        if_not_exists=True,
+        {"report_id": int, "section": str, "char_start": int, "char_end": int, "text": str},
+        pk=("report_id", "section"), if_not_exists=True,
     )
+    if "char_start" not in db["report_sections"].columns_dict:
+        _section_offsets(db)
+    db.execute("drop view if exists report_section_texts")
+    db.execute("create view report_section_texts as select s.report_id, s.section, "
+               "coalesce(s.text, substr(r.text, s.char_start + 1, s.char_end - s.char_start)) as text, "
+               "s.rowid as position from report_sections s join reports r on r.id = s.report_id")
+    # Documents archived under no report title, waiting for the parse stage to read their own.
+    db["pending_documents"].create(
+        {"id": int, "url": str, "snapshot_id": int, "kind": str, "source": str, "title": str,
+         "year": int, "parent_url": str, "link_text": str, "parts": str, "status": str,
+         "report_id": int, "recorded_at": str, "decided_at": str},
+        pk="id", if_not_exists=True,
+    )
+    db["pending_documents"].create_index(["status"], if_not_exists=True)
+    db["pending_documents"].create_index(["url", "snapshot_id"], if_not_exists=True)
     # A report read from several snapshots (a flipbook's pages, part 1 = reports.snapshot_id):
     # re-parsing joins them again in part order.
     db["report_parts"].create(
@@ -971,3 +1302,79 @@ def _ensure_coverage_tables(db: sqlite_utils.Database) -> None:
     db["coverage"].create_index(["division_code", "year"], if_not_exists=True)
     if "problems" not in db["crawls"].columns_dict:
         db["crawls"].add_column("problems", str)
+
+
+def section_spans(text: str, sections: dict[str, str]) -> Iterator[tuple[str, dict]]:
+    """Each section as its offsets in the report's text (sections are slices of it, in order); a
+    section found nowhere in the text keeps its own text."""
+    position = 0
+    for name, section in sections.items():
+        start = text.find(section, position) if section else -1
+        if start < 0:
+            yield name, {"char_start": None, "char_end": None, "text": section}
+            continue
+        position = start + len(section)
+        yield name, {"char_start": start, "char_end": position, "text": None}
+
+
+# -- migrations of older archives, in place ------------------------------------------------------
+def _compress_snapshots(db: sqlite_utils.Database, codec: BodyCodec) -> None:
+    """Schema 1 → 2: every raw body compressed with its kind's dictionary (trained here from the
+    archive's own bodies) and checked byte for byte before the raw table is dropped; ids kept."""
+    samples: dict[str, list[bytes]] = {}
+    for content_type, head in db.execute("select content_type, substr(body, 1, ?) from snapshots "
+                                         "where body is not null order by id", [SAMPLE_BYTES]):
+        kind_samples = samples.setdefault(body_kind(head, content_type), [])
+        if len(kind_samples) < 4 * DICTIONARY_SAMPLES:
+            kind_samples.append(head)
+    present = set(db["snapshots"].columns_dict)  # columns added since schema 1 may be missing
+    kept = [c for c in _SNAPSHOT_NAMES if c in present and c not in ("stored_body", "dictionary_id")]
+    columns = [*kept, "stored_body", "dictionary_id"]
+    with db.atomic():
+        dictionaries = {}
+        for kind, kind_samples in samples.items():
+            trained = train_dictionary(kind_samples)
+            if trained is not None:
+                dictionaries[kind] = insert_dictionary(db, kind, trained, len(kind_samples))
+        db.execute("drop table if exists snapshots_compressed")
+        _create_snapshots(db, "snapshots_compressed")
+        rows = db.conn.execute(f"select {', '.join(kept)}, body from snapshots order by id")
+        marks = ", ".join("?" * len(columns))
+        for row in rows:
+            *fields, body = row
+            db.execute(f"insert into snapshots_compressed ({', '.join(columns)}) values ({marks})",
+                       [*fields, *_compressed(codec, dictionaries, body, fields[kept.index("content_type")])])
+        db.execute("drop table snapshots")
+        # Legacy renaming leaves the views that name `snapshots` as they are: they read the new table.
+        db.execute("PRAGMA legacy_alter_table = ON")
+        db.execute("alter table snapshots_compressed rename to snapshots")
+        db.execute("PRAGMA legacy_alter_table = OFF")
+
+
+def _compressed(codec: BodyCodec, dictionaries: dict[str, int], body: bytes | None,
+                content_type: str | None) -> tuple[bytes | None, int]:
+    if body is None:
+        return None, 0
+    dictionary_id = dictionaries.get(body_kind(body, content_type), 0)
+    stored = codec.compress(body, dictionary_id)
+    if codec.decompress(stored, dictionary_id) != body:  # never drop a byte we cannot give back
+        raise RuntimeError("a compressed body does not round-trip; the archive is left unmigrated")
+    return stored, dictionary_id
+
+
+def _section_offsets(db: sqlite_utils.Database) -> None:
+    """Section texts of an older archive become offsets into reports.text (nothing is lost: a
+    section that is no slice of the text keeps its text)."""
+    db["report_sections"].add_column("char_start", int)
+    db["report_sections"].add_column("char_end", int)
+    texts = dict(db.execute("select id, text from reports where id in (select report_id from report_sections)"))
+    rows = db.execute("select report_id, section, text from report_sections order by report_id, rowid").fetchall()
+    by_report: dict[int, dict[str, str]] = {}
+    for report_id, section, text in rows:
+        by_report.setdefault(report_id, {})[section] = text or ""
+    with db.atomic():
+        for report_id, sections in by_report.items():
+            for name, span in section_spans(texts.get(report_id) or "", sections):
+                db.execute('update report_sections set char_start = ?, char_end = ?, text = ? '
+                           "where report_id = ? and section = ?",
+                           [span["char_start"], span["char_end"], span["text"], report_id, name])

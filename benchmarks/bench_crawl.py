@@ -5,13 +5,16 @@ Run: python benchmarks/bench_crawl.py [--reports N]
 The portal is the demo portal's shape with N report pages (each the real 上海市政府办公厅 2019 report
 page, corpus 021, under its own title) in a paged column. Both spiders fetch the same pages with the
 same loopback settings; the baseline only follows links, while gov_reports also logs every fetch,
-archives every body, classifies pages and parses every report. Printed: wall time, pages per second,
-peak RSS of each crawl process, and the ratios of gov_reports to the baseline.
+archives every body, classifies pages and parses every report (in its parser processes). Then the
+unchanged portal is crawled again. Printed as `name: value (target …)`, then as JSON: pages/s against
+the bare spider, peak RSS, database bytes against the raw bytes archived, re-crawl requests per
+report and snapshot bytes the re-crawl wrote.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 import subprocess
@@ -24,37 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from demo_portal.server import PortalServer  # noqa: E402
-from demo_portal.site import Page, PortalSite  # noqa: E402
+from demo_portal.bulk import REPORT, build_bulk_site as build_site  # noqa: E402
 
-REPORT = (ROOT / "demo_portal" / "content" / "shanghai_021.html").read_text(encoding="utf-8")
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"]
 
 
-def _html(title: str, main: str) -> bytes:
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<a href='/'>首页</a><a href='/xxgk/'>政府信息公开</a><h1>{title}</h1>{main}</body></html>").encode()
-
-
-def build_site(reports: int, per_page: int = 20) -> PortalSite:
-    pages = {"/index.html": Page("/index.html", _html("示范市人民政府", "<a href='/xxgk/'>政府信息公开</a>"), "text/html; charset=utf-8"),
-             "/xxgk/index.html": Page("/xxgk/index.html", _html("政府信息公开", "<a href='/xxgk/zfxxgknb/'>政府信息公开年报</a>"), "text/html; charset=utf-8")}
-    items = [(f"/xxgk/zfxxgknb/2020{n % 12 + 1:02d}/t2020_{n}.html", f"示范市第{n}局2019年政府信息公开工作年度报告")
-             for n in range(reports)]
-    for path, title in items:
-        pages[path] = Page(path, _html(title, REPORT), "text/html; charset=utf-8", kind="report")
-    chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)]
-    for index, chunk in enumerate(chunks):
-        name = "index.html" if index == 0 else f"index_{index}.html"
-        following = f"<a href='index_{index + 1}.html'>下一页</a>" if index + 1 < len(chunks) else ""
-        listing = "".join(f"<li><a href='{path}'>{title}</a></li>" for path, title in chunk)
-        pages[f"/xxgk/zfxxgknb/{name}"] = Page(f"/xxgk/zfxxgknb/{name}", _html("政府信息公开年报", f"<ul>{listing}</ul>{following}"),
-                                               "text/html; charset=utf-8", kind="column")
-    return PortalSite(pages=pages)
-
-
 def run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one crawl process."""
+    """Wall seconds and peak RSS (KiB) of one crawl process (its parser workers included: the
+    largest process of the tree)."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -65,24 +46,61 @@ def run(command: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--reports", type=int, default=300)
-    args = parser.parse_args()
-    site = build_site(args.reports)
+def _one(db: Path, sql: str):
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(sql).fetchone()[0]
+    finally:
+        connection.close()
+
+
+def crawl_figures(reports: int, recrawl: bool = True) -> dict[str, float]:
+    """One bare crawl and one gov_reports crawl of a portal of `reports` report pages, then a
+    re-crawl of the unchanged portal."""
+    site = build_site(reports)
     with PortalServer(site) as portal, tempfile.TemporaryDirectory() as tmp:
         bare = run([sys.executable, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "bare_spider.py"),
                     "-a", f"start_url={portal.url}", *FAST])
         db = Path(tmp) / "bench.db"
-        ours = run([sys.executable, "-m", "scrapy", "crawl", "gov_reports", "-a", f"start_url={portal.url}",
-                    "-s", f"ARCHIVE_DB={db}", *FAST])
-        archived = sqlite3.connect(db).execute("select count(*) from reports where parse_status = 'ok'").fetchone()[0]
-    pages = len(site.pages)
-    print(f"portal: {pages} pages, {args.reports} reports of {len(REPORT.encode()) // 1024} KB; parsed ok: {archived}")
-    print(f"{'':12} {'seconds':>8} {'pages/s':>8} {'peak RSS MiB':>13}")
-    for name, (seconds, rss) in (("bare spider", bare), ("gov_reports", ours)):
-        print(f"{name:12} {seconds:8.2f} {pages / seconds:8.1f} {rss / 1024:13.1f}")
-    print(f"ratio gov_reports / bare: time {ours[0] / bare[0]:.2f}x, peak RSS {ours[1] / bare[1]:.2f}x")
+        ours_command = [sys.executable, "-m", "scrapy", "crawl", "gov_reports", "-a", f"start_url={portal.url}",
+                        "-s", f"ARCHIVE_DB={db}", *FAST]
+        ours = run(ours_command)
+        figures = {
+            "reports": reports, "pages": len(site.pages),
+            "parsed_ok": _one(db, "select count(*) from reports where parse_status = 'ok'"),
+            "bare_seconds": bare[0], "seconds": ours[0],
+            "bare_pages_per_second": len(site.pages) / bare[0], "pages_per_second": len(site.pages) / ours[0],
+            "pages_per_second_ratio": bare[0] / ours[0],
+            "peak_rss_mib": ours[1] / 1024, "bare_peak_rss_mib": bare[1] / 1024,
+            "raw_bytes": _one(db, "select sum(size) from snapshots"),
+            "db_bytes": db.stat().st_size,
+        }
+        figures["db_to_raw_ratio"] = figures["db_bytes"] / figures["raw_bytes"]
+        if recrawl:
+            requests, stored = _one(db, "select count(*) from fetches"), _one(db, "select sum(length(stored_body)) from snapshots")
+            run(ours_command)
+            figures["recrawl_requests_per_report"] = (_one(db, "select count(*) from fetches") - requests) / reports
+            figures["recrawl_snapshot_bytes"] = _one(db, "select sum(length(stored_body)) from snapshots") - stored
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=300)
+    parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
+    args = parser.parse_args()
+    f = crawl_figures(args.reports)
+    print(f"portal: {f['pages']} pages, {args.reports} reports of {len(REPORT.encode()) // 1024} KB; "
+          f"parsed ok: {f['parsed_ok']}; bare {f['bare_seconds']:.1f} s, gov_reports {f['seconds']:.1f} s")
+    print(f"crawl pages/s vs bare spider: {f['pages_per_second_ratio']:.2f}x "
+          f"({f['pages_per_second']:.0f} vs {f['bare_pages_per_second']:.0f} pages/s) (target >= 0.7x)")
+    print(f"peak RSS: {f['peak_rss_mib']:.0f} MiB (bare {f['bare_peak_rss_mib']:.0f} MiB) (target <= 400 MB at 5,000 reports)")
+    print(f"db bytes vs raw bytes: {f['db_to_raw_ratio']:.2f}x ({f['db_bytes']} / {f['raw_bytes']}) (target <= 0.3x)")
+    print(f"re-crawl requests per report: {f['recrawl_requests_per_report']:.2f} (target <= 1)")
+    print(f"re-crawl snapshot bytes written: {f['recrawl_snapshot_bytes']} (target 0)")
+    if args.json:
+        args.json.write_text(json.dumps(f, indent=2))
+    print(json.dumps(f))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 import os
 from typing import Self
@@ -13,11 +14,9 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from archive.coverage import record_crawl_events, refresh_coverage
-from archive.publish.cli import prepare_database
-from archive.repair import mark_killed_crawls, parse_pending
-from archive.store import DEFAULT_ARCHIVE_PATH, Archive
+from archive.repair import mark_killed_crawls
+from archive.store import DEFAULT_ARCHIVE_PATH, DICTIONARY_SAMPLES, Archive
 from crawler.monitors import PROBLEMS_STAT, crawl_status, log_source_summary, source_rows
-from crawler.limits import read_limits
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +31,11 @@ class ArchiveExtension:
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         self._committer: task.LoopingCall | None = None
+        # Run at spider_closed before the crawl is finished and the archive closed (the parse
+        # stage drains its workers there, so the crawl ends with everything parsed).
+        self.closing_hooks: list[Callable[[Archive], None]] = []
+        # Run with the database path once the archive is closed (publishing preparation).
+        self.closed_hooks: list[Callable[[str], None]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -58,6 +62,8 @@ class ArchiveExtension:
                 self.path,
                 batch_writes=self.crawler.settings.getint("ARCHIVE_BATCH_WRITES", 50),
                 batch_seconds=self.commit_interval,
+                dictionary_samples=self.crawler.settings.getint("ARCHIVE_DICTIONARY_SAMPLES",
+                                                                 DICTIONARY_SAMPLES),
             )
             mark_killed_crawls(self.archive)  # before this crawl's own row exists
             spider = self.crawler.spider
@@ -70,8 +76,6 @@ class ArchiveExtension:
     def spider_opened(self, spider) -> None:
         archive = self.open()
         archive.upsert_sources(getattr(spider, "sources", []))
-        # Reports a killed crawl archived but never parsed (kill repair, archive/repair.py).
-        parse_pending(archive, read_limits(self.crawler.settings))
         # A batch also closes on a timer, so an idle crawl killed with -9 has committed everything.
         self._committer = task.LoopingCall(archive.commit_if_due)
         self._committer.start(self.commit_interval, now=False)
@@ -81,6 +85,8 @@ class ArchiveExtension:
             self._committer.stop()
         if self.archive is None:
             return
+        for hook in self.closing_hooks:
+            hook(self.archive)
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         for source in getattr(spider, "sources", []):
             # What each portal served (fetches.kind): soft-404s, challenges, login walls at a glance.
@@ -94,10 +100,11 @@ class ArchiveExtension:
             self.archive.set_crawl_status(self.crawl_id, status,
                                           [p["message"] for p in stats[PROBLEMS_STAT]])
         self.archive.close()
-        # Views and the Chinese search index, so `datasette <ARCHIVE_DB>` is ready after any crawl.
-        reindexed = prepare_database(self.path)
-        logger.info("Search index: %s report(s) (re)indexed", reindexed)
         logger.info("Archive %s closed (%s)", self.path, status)
+        # Publishing preparation (the parse stage's): views and the search index, so
+        # `datasette <ARCHIVE_DB>` is ready after any crawl.
+        for hook in self.closed_hooks:
+            hook(self.path)
 
     def _sees_every_link(self, spider) -> bool:
         """Whether a report URL this crawl did not request is really gone from its column: not when

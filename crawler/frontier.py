@@ -151,13 +151,19 @@ class Frontier:
         return {key: tally.figures() for key, tally in self.tallies.items()}
 
 
-class BudgetScheduler(Scheduler):
-    """Scrapy's scheduler (priority queues, JOBDIR), asking the spider's frontier before each pop
-    is downloaded: a request whose source spent its budget is dropped and counted."""
+class BudgetAdmission:
+    """A scheduler mixin asking the spider's frontier before each pop is downloaded: a request
+    whose source spent its budget is dropped and counted."""
 
     def next_request(self):
-        frontier = getattr(self.crawler.spider, "frontier", None) if self.crawler else None
+        crawler = getattr(self, "crawler", None)
+        spider = getattr(self, "spider", None) or (crawler.spider if crawler else None)
+        frontier = getattr(spider, "frontier", None)
         while (request := super().next_request()) is not None:
             if frontier is None or frontier.admit(request.meta):
                 return request
         return None
+
+
+class BudgetScheduler(BudgetAdmission, Scheduler):
+    """Scrapy's scheduler (priority queues, JOBDIR) with the budgets' admission."""

@@ -1,5 +1,7 @@
 """Scrapy settings of gov-reports: polite by default (robots.txt, AutoThrottle, low concurrency)."""
 
+import os
+
 from archive import store
 from archive.readers import limits
 
@@ -47,9 +49,17 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {"crawler.archiving.ArchiveExtension": 100, "crawler.jobdir.UncleanJobdirGuard": 90,
               "crawler.progress.CrawlProgress": 500,
+              "crawler.parse_stage.ParseStage": 110, "crawler.shared_frontier.SharedIdle": 120,
               # Before the archive extension: its monitors read the archive before it is closed.
               "spidermon.contrib.scrapy.extensions.Spidermon": 80}
 ITEM_PIPELINES = {"crawler.pipelines.SnapshotPipeline": 300}
+# With REDIS_URL set (environment or -s REDIS_URL=redis://host:6379/0), several crawl processes
+# share one frontier (scrapy-redis scheduler and dupefilter), each writing its own ARCHIVE_DB.
+ADDONS = {"crawler.shared_frontier.SharedFrontier": 0}
+# A process of a shared crawl closes once idle this long (the others may still push requests).
+GOV_REPORTS_SHARED_IDLE_SECONDS = 10.0
+# Meanwhile an idle process asks the shared queue again this often (Scrapy's own heartbeat is 5 s).
+GOV_REPORTS_SHARED_POLL_SECONDS = 0.5
 
 # Error pages reach the spider's errback (logged there); their fetches are already in `fetches`.
 HTTPERROR_ALLOW_ALL = False
@@ -82,6 +92,18 @@ GOV_REPORTS_PDF_MAX_PAGES = limits.READ_LIMITS.pdf_pages  # 500
 GOV_REPORTS_SHEET_MAX_CELLS = limits.READ_LIMITS.sheet_cells  # 200,000
 GOV_REPORTS_DOC_MAX_CHARS = limits.READ_LIMITS.doc_chars  # 5,000,000
 GOV_REPORTS_CELL_MAX_SPAN = limits.READ_LIMITS.cell_span  # 200
+
+# The parse stage (crawler/parse_stage.py): parser processes beside the crawl (0: parse in the
+# crawl process, only when the crawl closes); a parse running longer than this many seconds has its
+# worker killed and is recorded as parse_error:timeout (0: no limit).
+GOV_REPORTS_PARSE_JOBS = max(1, (os.cpu_count() or 2) - 1)
+GOV_REPORTS_PARSE_SECONDS = 300
+# Testing and benchmarking aid: each parse first sleeps this many seconds (a slowed parser).
+GOV_REPORTS_PARSE_DELAY = 0.0
+# Views and the search index brought up to date when the crawl closes (archive/publish/prepare.py).
+GOV_REPORTS_PREPARE_PUBLISH = True
+# Bodies of one content kind compressed before a zstd dictionary is trained for that kind.
+ARCHIVE_DICTIONARY_SAMPLES = store.DICTIONARY_SAMPLES
 
 # Re-crawls: archived URLs are revalidated with one conditional request; a snapshot younger than
 # this many days is not requested at all (0: always revalidate).

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from archive.store import Archive, Fetch, StoredSnapshot, Validators, utc_now
+from archive.store import Archive, Fetch, StoredSnapshot, Validators, connect_archive, utc_now
 
 GBK_PAGE = "<html><head><meta charset='gbk'></head><body>政府信息公开工作年度报告</body></html>".encode("gbk")
 
@@ -18,7 +18,7 @@ def test_snapshot_bytes_are_kept_exactly(tmp_path):
     body = b"\xef\xbb\xbf<html>\r\n\x00\xff" + GBK_PAGE
     snapshot = archive.store_snapshot(url="http://x/1", body=body, status=200, content_type="text/html")
     archive.close()
-    row = sqlite3.connect(tmp_path / "a.db").execute(
+    row = connect_archive(tmp_path / "a.db").execute(
         "select body, sha256, size from snapshots where id = ?", [snapshot.id]).fetchone()
     assert row == (body, hashlib.sha256(body).hexdigest(), len(body))
 

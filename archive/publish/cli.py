@@ -7,12 +7,10 @@ import sys
 from pathlib import Path
 
 import click
-import sqlite_utils
 
 from archive.child_process import free_port, run_foreground
-from archive.publish.search import build_search_index
+from archive.publish.prepare import prepare_database
 from archive.publish.settings import SETTINGS
-from archive.publish.views import ensure_publish_views
 from archive.store import DEFAULT_ARCHIVE_PATH
 
 PUBLISH_DIR = Path(__file__).resolve().parent
@@ -20,20 +18,6 @@ PLUGINS_DIR = PUBLISH_DIR / "plugins"
 # The installed package's `datasette` entry point loads the same plugin and templates; passing them
 # here keeps `serve` working from a checkout that was never pip-installed.
 TEMPLATES_DIR = PUBLISH_DIR / "explorer" / "templates"
-
-
-def prepare_database(path: Path) -> int:
-    """Create the publishing views, bring the search index up to date; returns reports (re)indexed."""
-    db = sqlite_utils.Database(path)
-    try:
-        db.execute("PRAGMA busy_timeout = 30000")
-        ensure_publish_views(db)
-        changed = build_search_index(db)
-        # An immutable (-i) Datasette reads only the main file: fold the write-ahead log into it.
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return changed
-    finally:
-        db.close()
 
 
 def datasette_command(db: Path, *, host: str = "127.0.0.1", port: int = 8001, live: bool = False,

@@ -153,7 +153,9 @@ def report_context(conn: sqlite3.Connection, report_id: int) -> dict | None:
     extra = [_shown(c, {}) for c in cells if (c["table_key"], c["row_key"], c["col_key"]) not in placed]
     metadata = json.loads(report["metadata"] or "{}")
     labels = dict(metadata_fields())
-    sections = _rows(conn, "select section, text from report_sections where report_id = ? order by rowid", [report_id])
+    # Section texts are offsets into reports.text (stored once): report_section_texts slices them.
+    sections = _rows(conn, "select section, text from report_section_texts where report_id = ? "
+                           "order by position", [report_id])
     return {
         "report": report,
         "metadata": [(labels.get(name, name), value) for name, value in metadata.items()

@@ -8,8 +8,9 @@ two-character tokens (行政复议 → 行政 政复 复议), and a query is tur
 bigrams, so any query of two or more characters matches exactly the documents that contain it as a
 substring. A one-character query becomes a prefix query on the bigrams (复 → 复*), which misses only
 occurrences at the very end of a run. Text is normalized (NFKC, simplified script) on both sides so
-traditional-script reports are found by simplified queries. The bigram text lives in
-`report_search` (one row per report) and its sqlite-utils FTS5 table `report_search_fts`.
+traditional-script reports are found by simplified queries. The index `report_search_fts` is
+contentless: the bigrams are indexed, not stored, so a report's text is stored once (reports.text);
+`report_search` holds one digest per indexed report.
 """
 
 from __future__ import annotations
@@ -62,23 +63,46 @@ def _digest(title: str | None, text: str | None) -> str:
     return hashlib.sha1(f"{title or ''}\0{text or ''}".encode("utf-8")).hexdigest()
 
 
-def build_search_index(db: sqlite_utils.Database) -> int:
-    """Bring `report_search` and its FTS index up to date with `reports`; returns rows (re)indexed."""
+def _create_index(db: sqlite_utils.Database) -> None:
+    """The digest table and a contentless FTS5 table: the bigrams are indexed, never stored (the
+    text itself is reports.text)."""
     table = db[SEARCH_TABLE]
+    if table.exists() and "title" in table.columns_dict:  # an older index that stored the bigram text
+        db[FTS_TABLE].drop(ignore=True)
+        for suffix in ("_data", "_idx", "_docsize", "_config", "_content"):
+            db.execute(f"drop table if exists [{FTS_TABLE}{suffix}]")
+        table.drop()
     if not table.exists():
-        table.create({"report_id": int, "title": str, "text": str, "digest": str}, pk="report_id")
+        table.create({"report_id": int, "digest": str}, pk="report_id")
     if not db[FTS_TABLE].exists():
-        table.enable_fts(["title", "text"], fts_version="FTS5", tokenize="unicode61", create_triggers=True)
+        db.execute(f"create virtual table [{FTS_TABLE}] using fts5(title, text, content='', "
+                   "tokenize='unicode61')")
+
+
+def build_search_index(db: sqlite_utils.Database) -> int:
+    """Bring `report_search` and its FTS index up to date with `reports`; returns rows (re)indexed.
+
+    New reports are added; a contentless index cannot drop one report's old tokens, so when an
+    indexed report changed or went away (a reparse) the index is rebuilt from reports.text."""
+    _create_index(db)
     indexed = dict(db.execute(f"select report_id, digest from {SEARCH_TABLE}").fetchall())
-    changed = 0
+    rows = db.execute("select id, title, text from reports").fetchall()
+    digests = {report_id: _digest(title, text) for report_id, title, text in rows}
+    stale = any(digests.get(report_id) != digest for report_id, digest in indexed.items())
     with db.atomic():
-        db.execute(f"delete from {SEARCH_TABLE} where report_id not in (select id from reports)")
-        for report_id, title, text in db.execute("select id, title, text from reports").fetchall():
-            digest = _digest(title, text)
-            if indexed.get(report_id) != digest:
-                table.upsert({"report_id": report_id, "title": grams(title or ""),
-                              "text": grams(text or ""), "digest": digest}, pk="report_id")
-                changed += 1
+        if stale:
+            db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}]) values ('delete-all')")
+            db.execute(f"delete from {SEARCH_TABLE}")
+            indexed = {}
+        changed = 0
+        for report_id, title, text in rows:
+            if report_id in indexed:
+                continue
+            db.execute(f"insert into [{FTS_TABLE}](rowid, title, text) values (?, ?, ?)",
+                       [report_id, grams(title or ""), grams(text or "")])
+            db.execute(f"insert into {SEARCH_TABLE} (report_id, digest) values (?, ?)",
+                       [report_id, digests[report_id]])
+            changed += 1
     return changed
 
 

@@ -47,6 +47,7 @@ from crawler.discovery import (
 from crawler.fetchlog import response_header
 from crawler.flipbooks import FlipbookChain
 from crawler.frontier import BUDGET, DEPTH, SCORE, SUB_SOURCE, Budget, Frontier
+from crawler.shared_frontier import is_shared
 from crawler.items import ArchivedPage, ItemRole, RequestRole
 from crawler.list_forms import (
     DOCUMENT,
@@ -122,9 +123,10 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         for source in self.sources:
             self.frontier.open(source.name, self._budget_of(source))
             # dont_filter, as Scrapy's own start URLs: a resumed or repeated crawl always re-reads
-            # its entry pages (cheaply: they are revalidated against the archive).
+            # its entry pages (cheaply: they are revalidated against the archive). Not with a shared
+            # frontier: every process starts from the same URLs, and one of them fetches each.
             yield scrapy.Request(source.start_url, callback=self.parse_page, errback=self.on_error,
-                                 dont_filter=True, priority=100,
+                                 dont_filter=not is_shared(self.settings), priority=100,
                                  meta={"source": source.name, "role": RequestRole.ENTRY, BUDGET: source.name,
                                        DEPTH: 0, SCORE: ENTRY_SCORE})
 

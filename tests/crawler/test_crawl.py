@@ -291,7 +291,7 @@ def test_report_text_is_the_article_not_the_site(crawled):
         lines = {line.strip() for line in page["text"].splitlines()}
         assert not lines & set(CHROME_LINES), page["title"]
         assert "当前位置" not in page["text"] and "网站标识码" not in page["text"], page["title"]
-    sections = _rows(db, "select text from report_sections")
+    sections = _rows(db, "select text from report_section_texts")
     assert sections and not any("当前位置" in s["text"] or "网站地图" in s["text"] for s in sections)
     database = sqlite_utils.Database(db)
     build_search_index(database)

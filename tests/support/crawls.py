@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from archive.store import connect_archive
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Fast but otherwise default settings: politeness delays off for loopback, backoff shortened.
 TEST_SETTINGS = {
@@ -42,7 +44,7 @@ def run_crawl(start_url: str, db: Path, *extra: str, timeout: float = 120, **set
 
 def query_rows(db: Path, sql: str, *params) -> list[dict]:
     """Rows of a query on a crawl's archive, as dicts (a fresh connection: the crawl has exited)."""
-    connection = sqlite3.connect(db)
+    connection = connect_archive(db)  # snapshots.body decompresses on this connection
     connection.row_factory = sqlite3.Row
     try:
         return [dict(row) for row in connection.execute(sql, params)]

@@ -31,6 +31,7 @@ from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
 from archive.publish.search import FTS_TABLE, fts_query, highlight, snippet
 from archive.publish.settings import SETTINGS
+from archive.store import register_body_function, snapshot_body
 
 PUBLISH_DIR = Path(__file__).resolve().parent.parent
 TEMPLATE_DATABASE = "archive"
@@ -119,6 +120,7 @@ def canned_queries(datasette, database):
 
 @hookimpl
 def prepare_connection(conn):
+    register_body_function(conn)  # snapshots.body (and its .blob download) decompresses to the raw bytes
     conn.create_function("cjk_fts_query", 1, lambda q: fts_query(q or ""), deterministic=True)
     conn.create_function("cjk_snippet", 2, lambda text, q: snippet(text, q or ""), deterministic=True)
 
@@ -241,8 +243,12 @@ async def report_view(request, datasette):
 
 
 def _snapshot_row(conn, snapshot_id: int):
-    return conn.execute("select url, fetched_at, content_type, body, size from snapshots where id = ?",
-                        [snapshot_id]).fetchone()
+    row = conn.execute("select url, fetched_at, content_type, size from snapshots where id = ?",
+                       [snapshot_id]).fetchone()
+    if row is None:
+        return None
+    url, fetched_at, content_type, size = row
+    return url, fetched_at, content_type, snapshot_body(conn, snapshot_id), size
 
 
 async def snapshot_replay(request, datasette):

@@ -1,0 +1,193 @@
+"""A pool of parser processes fed from the archive: workers read bytes, the caller writes results.
+
+SQLite has one writer. Workers open the archive read-only, read a task's snapshots, parse them and
+send the `ParsedReport` back; the process that owns the pool (the crawl, or `gov-reports parse`)
+writes every result through its own `Archive`. A task that runs longer than `task_seconds` has its
+worker killed and a fresh one started, and comes back as `parse_error:timeout`; a worker that dies
+comes back as `parse_error:crashed`. Either way the pool goes on.
+
+`jobs=0` parses in the calling process (no workers): the same results, for small runs and tests.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Iterator
+
+from archive.parsing.model import ParsedReport
+from archive.readers import READ_LIMITS, ReadLimits
+
+# Workers are spawned, never forked: the crawl process runs Twisted's threads.
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+@dataclass(frozen=True)
+class ParseTask:
+    """A report row to parse (`report`), or a pending document to parse and classify (`document`)."""
+
+    kind: str
+    id: int
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    db_path: str
+    limits: ReadLimits = READ_LIMITS
+    delay: float = 0.0  # seconds each task sleeps first: a slowed parser, for tests and benchmarks
+
+
+def parse_task(archive, task: ParseTask, options: WorkerOptions) -> ParsedReport:
+    """Parse one task's document from the archive's bytes; never raises."""
+    from archive.parsed_reports import parse_document  # the parse stage; imported in the worker
+
+    if options.delay:
+        time.sleep(options.delay)
+    try:
+        document = (archive.report_document(task.id) if task.kind == "report"
+                    else archive.pending_document(task.id).document)
+    except KeyError:
+        return ParsedReport(parse_status="parse_error:missing")
+    return parse_document(document, options.limits)
+
+
+def _work(connection: Connection, options: WorkerOptions) -> None:
+    """A worker's loop: a task in, its ParsedReport out, until the pool sends None."""
+    from archive.store import Archive
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C pauses the crawl; the pool drains first
+    archive = Archive(options.db_path, readonly=True)
+    try:
+        while (task := connection.recv()) is not None:
+            connection.send(parse_task(archive, task, options))
+    except (EOFError, OSError, KeyboardInterrupt):  # the pool's process is gone: so is the work
+        pass
+
+
+class _Worker:
+    def __init__(self, options: WorkerOptions):
+        self.connection, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_work, args=(child, options), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: ParseTask | None = None
+        self.started = 0.0
+
+    def send(self, task: ParseTask) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.connection.send(task)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except OSError:
+                pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+class ParsePool:
+    """Parse tasks in `jobs` worker processes; results come back in completion order."""
+
+    def __init__(self, db_path: str | Path, jobs: int, limits: ReadLimits = READ_LIMITS,
+                 task_seconds: float | None = None, delay: float = 0.0):
+        self.options = WorkerOptions(str(db_path), limits, delay)
+        self.task_seconds = task_seconds
+        self.queue: deque[ParseTask] = deque()
+        self.queued: set[ParseTask] = set()
+        self.workers = [_Worker(self.options) for _ in range(jobs)]
+        self._inline = None
+        if jobs == 0:
+            from archive.store import Archive
+
+            self._inline = Archive(db_path, readonly=True)
+
+    def submit(self, task: ParseTask) -> bool:
+        """Queue a task unless it is queued or running already; True when queued."""
+        if task in self.queued:
+            return False
+        self.queued.add(task)
+        self.queue.append(task)
+        return True
+
+    @property
+    def outstanding(self) -> int:
+        """Tasks queued or running."""
+        return len(self.queued)
+
+    def results(self, timeout: float = 0.0) -> list[tuple[ParseTask, ParsedReport]]:
+        """The results ready within `timeout` seconds (0: only those ready now)."""
+        if self._inline is not None:
+            return self._run_inline()
+        self._dispatch()
+        busy = {worker.connection: worker for worker in self.workers if worker.task is not None}
+        done = []
+        for connection in wait(list(busy), timeout) if busy else []:
+            worker = busy[connection]
+            try:
+                done.append((worker.task, connection.recv()))
+                self._finish(worker)
+            except (EOFError, OSError):
+                done.append((worker.task, ParsedReport(parse_status="parse_error:crashed")))
+                self._finish(worker)
+                self._replace(worker)
+        done.extend(self._expire())
+        self._dispatch()
+        return done
+
+    def drain(self) -> Iterator[tuple[ParseTask, ParsedReport]]:
+        """Every result of every task submitted, as they complete."""
+        while self.outstanding:
+            yield from self.results(timeout=0.5)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []
+        if self._inline is not None:
+            self._inline.close()
+
+    def _run_inline(self) -> list[tuple[ParseTask, ParsedReport]]:
+        done = []
+        while self.queue:
+            task = self.queue.popleft()
+            done.append((task, parse_task(self._inline, task, self.options)))
+            self.queued.discard(task)
+            self._inline.db.conn.rollback()
+        return done
+
+    def _dispatch(self) -> None:
+        for worker in self.workers:
+            if worker.task is None and self.queue:
+                worker.send(self.queue.popleft())
+
+    def _finish(self, worker: _Worker) -> None:
+        self.queued.discard(worker.task)
+        worker.task = None
+
+    def _expire(self) -> list[tuple[ParseTask, ParsedReport]]:
+        """Kill the workers whose task ran past task_seconds; their tasks time out."""
+        if not self.task_seconds:
+            return []
+        now, expired = time.monotonic(), []
+        for worker in list(self.workers):
+            if worker.task is not None and now - worker.started > self.task_seconds:
+                expired.append((worker.task, ParsedReport(parse_status="parse_error:timeout")))
+                self._finish(worker)
+                self._replace(worker, kill=True)
+        return expired
+
+    def _replace(self, worker: _Worker, kill: bool = True) -> None:
+        worker.stop(kill=kill)
+        self.workers[self.workers.index(worker)] = _Worker(self.options)

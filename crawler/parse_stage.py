@@ -1,0 +1,110 @@
+"""The crawl's parse stage: pending reports go to a pool of parser processes, off the reactor.
+
+The pipeline only archives (snapshots, fetches, pending reports and documents). Every
+`ARCHIVE_COMMIT_SECONDS` this extension commits the archive, hands what is pending to the workers
+(archive/parse_pool.py) and writes back the results that are ready; at spider_closed it drains the
+pool, so `scrapy crawl gov_reports` still ends with every report parsed, and then prepares the
+database for publishing (views, search index: archive/publish).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+from archive.parse_pool import ParsePool, ParseTask
+from archive.parsed_reports import pending_tasks, store_result
+from archive.parsing.model import ParsedReport
+from archive.publish.prepare import prepare_database
+from archive.store import Archive
+from crawler.archiving import ArchiveExtension
+from crawler.limits import read_limits
+
+logger = logging.getLogger(__name__)
+
+
+class ParseStage:
+    """Feeds the crawl's pending reports to parser processes and writes their results."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.jobs = settings.getint("GOV_REPORTS_PARSE_JOBS")
+        self.task_seconds = settings.getfloat("GOV_REPORTS_PARSE_SECONDS") or None
+        self.delay = settings.getfloat("GOV_REPORTS_PARSE_DELAY")
+        self.interval = settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
+        self.prepare = settings.getbool("GOV_REPORTS_PREPARE_PUBLISH")
+        self.pool: ParsePool | None = None
+        self._loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.get("ARCHIVE_DB"):
+            raise NotConfigured("ARCHIVE_DB is empty")
+        stage = cls(crawler)
+        crawler.signals.connect(stage.spider_opened, signal=signals.spider_opened)
+        return stage
+
+    def spider_opened(self, spider) -> None:
+        archive_extension = ArchiveExtension.of(self.crawler)
+        archive = archive_extension.open()
+        archive.commit()
+        self.pool = ParsePool(archive.path, self.jobs, read_limits(self.crawler.settings),
+                              task_seconds=self.task_seconds, delay=self.delay)
+        archive_extension.closing_hooks.append(self.drain)
+        if self.prepare:
+            archive_extension.closed_hooks.append(self.publish)
+        self._loop = task.LoopingCall(self.pump, archive)
+        self._loop.start(self.interval, now=False)
+        logger.info("Parse stage: %s worker process(es)", self.jobs)
+
+    def pump(self, archive: Archive) -> None:
+        """Commit, queue what is pending, write back what is parsed; never blocks on a parse."""
+        archive.commit()
+        for pending in pending_tasks(archive):
+            self.pool.submit(pending)
+        if self.jobs:  # inline parsing (0 jobs) waits for the drain, so the reactor never parses
+            self._store(archive, self.pool.results(timeout=0))
+
+    def drain(self, archive: Archive) -> None:
+        """Parse everything still pending (the crawl is over), then stop the workers."""
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        archive.commit()
+        for pending in pending_tasks(archive):
+            self.pool.submit(pending)
+        logger.info("Parse stage: draining %s report(s)", self.pool.outstanding)
+        try:
+            self._store(archive, self.pool.drain())
+        finally:
+            self.pool.close()
+
+    def publish(self, path: str) -> None:
+        reindexed = prepare_database(path)
+        logger.info("Search index: %s report(s) (re)indexed", reindexed)
+
+    def _store(self, archive: Archive, results) -> None:
+        stats = self.crawler.stats
+        for pending, parsed in results:
+            self._store_one(archive, pending, parsed, stats)
+        archive.commit_if_due()
+
+    def _store_one(self, archive: Archive, pending: ParseTask, parsed: ParsedReport, stats) -> None:
+        try:
+            report_id, _ = store_result(archive, pending, parsed)
+        except Exception:  # the snapshot is already safe; record why its parse is missing
+            logger.exception("Storing the parse of %s %s failed", pending.kind, pending.id)
+            if pending.kind == "report":
+                archive.set_parse_status(pending.id, "error:store")
+            else:
+                archive.decide_document(pending.id, "error:store")
+            return
+        stats.inc_value("parse/" + parsed.parse_status.split(":")[0])
+        if pending.kind == "document" and report_id is not None:
+            kind = archive.pending_document(pending.id).kind
+            stats.inc_value("archive/attachments" if kind == "attachment" else "archive/flipbooks")

@@ -1,0 +1,125 @@
+"""Bodies are stored zstd-compressed (dictionaries per content kind, in the database) and read back
+byte for byte; an archive of the uncompressed schema is migrated in place, losing nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive.parsing import parse_report
+from archive.publish.prepare import prepare_database
+from archive.publish.search import search_ids
+from archive.store import Archive, connect_archive
+from tests.support.fixture_files import DEMO_CONTENT, FIXTURES
+
+ROOT = Path(__file__).resolve().parent
+FIXTURE_DIRS = (FIXTURES, DEMO_CONTENT)
+SCHEMA_1 = (ROOT / "fixtures" / "archive_schema1.sql").read_text(encoding="utf-8")
+TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".json": "application/json",
+         ".pdf": "application/pdf", ".doc": "application/msword", ".xls": "application/vnd.ms-excel"}
+
+
+def _fixtures() -> list[Path]:
+    return sorted(p for d in FIXTURE_DIRS for p in d.rglob("*") if p.is_file() and p.suffix != ".sql")
+
+
+def _content_type(path: Path) -> str:
+    return TYPES.get(path.suffix, "application/octet-stream")
+
+
+def test_every_fixture_round_trips_byte_for_byte_through_dictionary_compression(tmp_path):
+    files = _fixtures()
+    assert len(files) > 50
+    archive = Archive(tmp_path / "a.db", dictionary_samples=4)
+    stored = {}
+    for path in files * 2:  # the second round is compressed with the dictionaries the first trained
+        body = path.read_bytes()
+        snapshot = archive.store_snapshot(url=f"http://x/{path.name}?{len(stored)}", body=body, status=200,
+                                          content_type=_content_type(path))
+        stored[snapshot.id] = body
+    archive.close()
+    archive = Archive(tmp_path / "a.db")
+    connection = connect_archive(tmp_path / "a.db")
+    kinds = {kind for (kind,) in connection.execute("select kind from body_dictionaries")}
+    assert {"html", "text", "word"} <= kinds
+    with_dictionary = connection.execute("select count(*) from snapshots where dictionary_id > 0").fetchone()[0]
+    assert with_dictionary >= len(files)
+    for snapshot_id, body in stored.items():
+        sha256, size, column = connection.execute(
+            "select sha256, size, body from snapshots where id = ?", [snapshot_id]).fetchone()
+        assert archive.body(snapshot_id) == body == column
+        assert (sha256, size) == (hashlib.sha256(body).hexdigest(), len(body))
+
+
+@settings(max_examples=60, deadline=None)
+@given(bodies=st.lists(st.binary(max_size=3000) | st.text(max_size=2000).map(str.encode), min_size=1,
+                       max_size=12))
+def test_generated_bodies_round_trip(tmp_path_factory, bodies):
+    path = tmp_path_factory.mktemp("bodies") / "a.db"
+    archive = Archive(path, dictionary_samples=3)
+    ids = [archive.store_snapshot(url=f"http://x/{n}", body=body, status=200, content_type="text/html").id
+           for n, body in enumerate(bodies)]
+    archive.close()
+    reopened = Archive(path)
+    assert [reopened.body(i) for i in ids] == bodies
+    reopened.close()
+
+
+def _schema_1_archive(path: Path) -> dict[int, bytes]:
+    """An archive as the uncompressed schema wrote it: raw bodies, section texts, a stored bigram index."""
+    connection = sqlite3.connect(path)
+    connection.executescript(SCHEMA_1)
+    bodies = {}
+    for number, source in enumerate(sorted((ROOT / "fixtures").glob("corpus_*.txt"))[:12], start=1):
+        body = source.read_bytes()
+        bodies[number] = body
+        connection.execute(
+            "insert into snapshots (id, url, fetched_at, status, content_type, encoding, sha256, size, body) "
+            "values (?, ?, '2024-01-01T00:00:00.000Z', 200, 'text/plain; charset=utf-8', 'utf-8', ?, ?, ?)",
+            [number, f"http://x/{source.name}", hashlib.sha256(body).hexdigest(), len(body), body])
+        parsed = parse_report(body, content_type="text/plain; charset=utf-8")
+        connection.execute("insert into reports (id, url, snapshot_id, kind, title, text, parse_status) "
+                           "values (?, ?, ?, 'page', ?, ?, ?)",
+                           [number, f"http://x/{source.name}", number, parsed.title, parsed.text,
+                            parsed.parse_status])
+        connection.executemany("insert into report_sections (report_id, section, text) values (?, ?, ?)",
+                               [(number, name, text) for name, text in parsed.sections.items()])
+    connection.execute("create table report_search (report_id integer primary key, title text, text text, "
+                       "digest text)")
+    connection.execute("insert into report_search (report_id, title, text, digest) values (1, '示范', '复议', 'x')")
+    connection.execute("pragma user_version = 1")
+    connection.commit()
+    connection.close()
+    return bodies
+
+
+def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothing(tmp_path):
+    path = tmp_path / "old.db"
+    bodies = _schema_1_archive(path)
+    old = sqlite3.connect(path)
+    sections = old.execute("select report_id, section, text from report_sections order by rowid").fetchall()
+    reports = old.execute("select id, url, snapshot_id, title, text from reports order by id").fetchall()
+    old.close()
+    size_before = path.stat().st_size
+    archive = Archive(path)  # opening migrates
+    assert [archive.body(i) for i in bodies] == list(bodies.values())
+    assert archive.db.execute("pragma user_version").fetchone() == (2,)
+    archive.close()
+    connection = connect_archive(path)
+    assert connection.execute("select id, body, sha256 from snapshots order by id").fetchall() == [
+        (i, body, hashlib.sha256(body).hexdigest()) for i, body in bodies.items()]
+    assert connection.execute("select report_id, section, text from report_section_texts "
+                              "order by position").fetchall() == sections
+    assert connection.execute("select count(*) from report_sections where text is not null").fetchone() == (0,)
+    assert connection.execute("select id, url, snapshot_id, title, text from reports order by id").fetchall() == reports
+    connection.close()
+    assert path.stat().st_size < size_before
+    assert Archive(path).body(1) == bodies[1]  # a second open finds nothing to migrate
+    prepare_database(path)  # the stored bigram index gives way to the contentless one
+    db = Archive(path).db
+    assert "title" not in db["report_search"].columns_dict
+    assert sorted(search_ids(db, "复议")) == [report_id for report_id, *_, text in reports if "复议" in text]

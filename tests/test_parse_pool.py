@@ -1,0 +1,49 @@
+"""The parser pool: workers read the archive, the caller writes; a task past its time limit has its
+worker killed and replaced and comes back as parse_error:timeout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archive.parse_pool import ParsePool, ParseTask
+from archive.parsed_reports import reparse_all
+from archive.store import Archive
+from tests.support.fixture_files import fixture_path
+
+PAGE = fixture_path("corpus_021.html").read_bytes()
+
+
+def _archive(path: Path, reports: int) -> list[int]:
+    archive = Archive(path)
+    ids = []
+    for n in range(reports):
+        snapshot = archive.store_snapshot(url=f"http://x/{n}.html", body=PAGE + str(n).encode(), status=200,
+                                          content_type="text/html; charset=utf-8")
+        ids.append(archive.record_report(snapshot=snapshot, source="s", kind="page", title=None, year=None))
+    archive.close()
+    return ids
+
+
+def test_workers_parse_what_the_archive_holds_and_the_caller_writes_it(tmp_path):
+    ids = _archive(tmp_path / "a.db", 5)
+    archive = Archive(tmp_path / "a.db")
+    summary = reparse_all(archive, jobs=2)
+    assert (summary.reports, sorted(summary.changed), summary.statuses) == (5, ids, {"ok": 5})
+    inline = reparse_all(archive, jobs=0)
+    assert (inline.reports, inline.changed, inline.statuses) == (5, [], {"ok": 5})
+    archive.close()
+
+
+def test_a_task_past_its_time_limit_kills_its_worker_and_the_pool_goes_on(tmp_path):
+    ids = _archive(tmp_path / "a.db", 2)
+    pool = ParsePool(tmp_path / "a.db", jobs=1, task_seconds=0.5, delay=30)
+    try:
+        for report_id in ids:
+            pool.submit(ParseTask("report", report_id))
+        results = list(pool.drain())
+        assert [(task.id, parsed.parse_status) for task, parsed in results] == [
+            (ids[0], "parse_error:timeout"), (ids[1], "parse_error:timeout")]
+        assert [worker.process.is_alive() for worker in pool.workers] == [True]
+    finally:
+        pool.close()
+    assert pool.outstanding == 0
