@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import random
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from click.testing import CliRunner
 from archive.cli import cli
 from archive.parsed_reports import parse_stored_report
 from archive.store import Archive, Fetch, connect_archive, utc_now
+
+pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent
 PAGES = sorted((ROOT / "fixtures").glob("corpus_*.txt"))

@@ -3,12 +3,16 @@ worker killed and replaced and comes back as parse_error:timeout."""
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from archive.parse_pool import ParsePool, ParseTask
 from archive.parsed_reports import reparse_all
 from archive.store import Archive
 from tests.support.fixture_files import fixture_path
+
+pytestmark = [pytest.mark.slow]
 
 PAGE = fixture_path("corpus_021.html").read_bytes()
 

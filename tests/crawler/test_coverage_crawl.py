@@ -3,6 +3,8 @@ soft-404 between two crawls; and the health of crawls that fail wholly or partly
 
 from __future__ import annotations
 
+import pytest
+
 import re
 import socket
 from pathlib import Path
@@ -12,6 +14,8 @@ from demo_portal.server import PortalServer
 from demo_portal.site import Page, PortalSite
 from tests.support.crawls import query_rows, run_crawl, start_crawl
 from tests.support.fixture_files import fixture_path
+
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 HTML = "text/html; charset=utf-8"
 COLUMN = "/xxgk/nb/"

@@ -20,7 +20,7 @@ from tests.support.crawls import run_crawl, start_crawl
 from tests.support.fixture_files import FIXTURES
 from tests.support.portals import fixture_site
 
-pytestmark = pytest.mark.crawl  # one crawl of the fixture portal serves most tests; the rest are slow
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 
 def _path(url: str) -> str:

@@ -16,6 +16,8 @@ from tests.support.crawls import query_rows, run_crawl
 from tests.support.crawl_simulation import simulate
 from tests.support.generated_portal import LIST_FORMS, generate_portal
 
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
+
 SEEDS = range(200)
 
 

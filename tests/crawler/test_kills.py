@@ -19,7 +19,7 @@ from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
 from tests.support.crawls import PROJECT_ROOT, crawl_args, query_rows, run_crawl
 
-pytestmark = pytest.mark.crawl
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 # Commit points of one crawl of the demo portal, from the first (the crawl row) to late in it.
 KILL_POINTS = ("1", "crawls:2", "fetches:3", "fetches:40", "snapshots:1", "snapshots:10", "reports:1", "reports:5",

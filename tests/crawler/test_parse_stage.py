@@ -3,9 +3,13 @@ and the crawl still ends with every report parsed."""
 
 from __future__ import annotations
 
+import pytest
+
 from demo_portal.bulk import build_bulk_site
 from demo_portal.server import PortalServer
 from tests.support.crawls import query_rows, run_crawl
+
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 REPORTS = 24
 DELAY = 0.5  # seconds each parse sleeps: REPORTS × DELAY of parsing for one worker

@@ -3,12 +3,16 @@ or unchanged, and says which in the log."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import re
 import sqlite3
 
 from demo_portal.server import PortalServer
 from demo_portal.site import build_demo_site
+
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 
 def _stats(db, crawl_id: int) -> dict:

@@ -17,6 +17,8 @@ from demo_portal.bulk import build_bulk_site
 from demo_portal.server import PortalServer
 from tests.support.crawls import query_rows, run_crawl, start_crawl
 
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
+
 REDIS = shutil.which("redis-server")
 
 

@@ -7,6 +7,8 @@ no --plugins-dir, no --template-dir, no --setting.
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import shutil
@@ -18,6 +20,8 @@ from pathlib import Path
 import lxml.html
 
 from tests.publish.served import datasette_server
+
+pytestmark = [pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 

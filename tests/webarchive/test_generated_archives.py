@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import sqlite3
 import string
@@ -16,6 +18,8 @@ from archive.webarchive.http_blocks import response_block, stored_headers
 from archive.webarchive.warc_export import export_warc
 from archive.webarchive.warc_import import import_warcs
 from archive.webarchive.warc_reading import check_warc
+
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 TOKEN = st.text(string.ascii_letters + string.digits + "-", min_size=1, max_size=20).filter(
     lambda name: not name.lower().startswith("x-archive-orig-"))

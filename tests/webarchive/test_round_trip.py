@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 from click.testing import CliRunner
 
 from archive.cli import cli
 from tests.support.archive_copies import rows
+
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 SNAPSHOTS = "select url, fetched_at, sha256, status, content_type, encoding, headers, request, source from snapshots"
 REPORTS = ("select r.url, r.kind, r.title, r.year, r.source, r.parse_status, r.format, r.parent_url, "

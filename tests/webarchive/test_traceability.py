@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import sqlite3
 
@@ -12,6 +14,8 @@ from archive.publish.citation import capture_citation
 from archive.publish.cli import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR, prepare_database
 from archive.store import Archive
 from tests.support.archive_copies import copy_archive, rows
+
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 
 def test_every_cell_names_its_snapshot_url_time_and_warc_record(exported):

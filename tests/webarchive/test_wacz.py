@@ -21,6 +21,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.cli import cli
 from tests.support.archive_copies import copy_archive, rows
 
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
+
 MEMBERS = {"archive/data.warc.gz", "indexes/index.cdx", "pages/pages.jsonl", "datapackage.json",
            "datapackage-digest.json"}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import subprocess
 import sys
@@ -15,6 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.cli import cli
 from archive.webarchive.warc_export import sha256_of_digest
 from tests.support.archive_copies import copy_archive, rows
+
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 WARCIO = [sys.executable, "-m", "warcio.cli"]
 

@@ -28,6 +28,8 @@ from tests.cell_expectations import expected_cells
 from tests.support.fixture_files import fixture_path
 from tests.support.archive_copies import copy_archive, rows
 
+pytestmark = [pytest.mark.slow, pytest.mark.crawl]
+
 
 
 def _path(url: str) -> str:
