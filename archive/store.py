@@ -607,7 +607,15 @@ class Archive:
                        fetched_at: str, request: str | None, crawl_id: int | None) -> tuple[Snapshot, bool]:
         """A response read from a WARC: a snapshot unless these bytes of this request are already
         archived, and a fetch unless the same fetch (URL, time, snapshot) is; (snapshot, fetch added)."""
-        existing = self.snapshot_with_digest(fetch.url, sha256_hex(body), request)
+        # The same capture imported again, or unchanged bytes fetched again (the latest snapshot of
+        # this request has them); bytes that come back after a change are a new version, as in a crawl.
+        digest = sha256_hex(body)
+        existing = next(iter(self.db.query(
+            "select id, sha256 from snapshots where url = ? and request is ? and sha256 = ? and fetched_at = ? "
+            "order by id desc limit 1", [fetch.url, request, digest, fetched_at])), None)
+        latest = self.latest_snapshot_row(fetch.url, request)
+        if existing is None and latest is not None and latest["sha256"] == digest:
+            existing = latest
         if existing is not None:
             snapshot = Snapshot(existing["id"], fetch.url, existing["sha256"], is_new=False)
             known = self.db.execute("select 1 from fetches where url = ? and requested_at = ? and "

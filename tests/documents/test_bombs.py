@@ -12,6 +12,7 @@ from archive.parsing import parse_report
 from archive.readers import READ_LIMITS, ReadLimits, read_document
 from archive.readers.packages import check_package
 from benchmarks.mutations import real_document
+from tests.support.fault_portal import docx_bomb
 
 DOCX = real_document("seed_003.docx")
 XLSX = real_document("seed_003.xlsx")
@@ -41,22 +42,8 @@ def test_a_package_at_its_limits_is_read_and_one_byte_under_is_refused(body: byt
         read_document(body, fmt, ReadLimits(zip_members=members - 1))
 
 
-def _bomb(inflated: int) -> bytes:
-    """A DOCX whose document.xml inflates to `inflated` bytes (a few kB on the wire)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(DOCX)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
-        for member in source.infolist():
-            if member.filename != "word/document.xml":
-                bomb.writestr(member, source.read(member))
-        with bomb.open("word/document.xml", "w") as stream:
-            chunk = b"<!--" + b" " * (1 << 20) + b"-->"
-            for _ in range(inflated // len(chunk)):
-                stream.write(chunk)
-    return out.getvalue()
-
-
 def test_a_docx_bomb_is_over_limit_not_read() -> None:
-    bomb = _bomb(80 * 1024 * 1024)
+    bomb = docx_bomb(80 * 1024 * 1024)
     assert len(bomb) < 200_000
     parsed = parse_report(bomb)
     assert parsed.parse_status == "over_limit:docx"

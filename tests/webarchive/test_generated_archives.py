@@ -10,7 +10,7 @@ import string
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from archive.store import Archive, Fetch
@@ -55,6 +55,7 @@ FETCH = st.tuples(st.sampled_from(["a", "b", "c/d.html", "e.pdf"]),  # URL path
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(FETCH, min_size=1, max_size=12))
+@example([("a", "new", b""), ("a", "new", b"\x00"), ("a", "new", b"")])  # bytes back after a change
 def test_any_archive_survives_export_and_import(fetches):
     with tempfile.TemporaryDirectory() as work:
         source, target = Path(work) / "a.db", Path(work) / "b.db"
