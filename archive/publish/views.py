@@ -73,12 +73,12 @@ OVERVIEW_COLUMNS = ("id", "title", "agency", "region", "province", "level", "yea
                     "days_after_jan31", "snapshots_of_url", "source", "url", "snapshot_id")
 # The latest snapshot of each URL, and per agency and data year the best-parsed one (a page and
 # its attachment often carry the same report): these summary rows get current_version = 1.
-CURRENT_SQL = f"""
+CURRENT_SQL = """
 select id from (
   select o.id, row_number() over (
     partition by coalesce(o.agency, o.url), o.year
     order by (o.parse_status = 'ok') desc, o.cells desc, o.id desc) as pick
-  from {{table}} o
+  from {table} o
   where o.id in (select max(id) from reports group by url)
 ) where pick = 1
 """
