@@ -398,6 +398,10 @@ class Archive:
     def report_ids(self) -> list[int]:
         return [row[0] for row in self.db.execute("select id from reports order by id")]
 
+    def sources_with_reports(self) -> set[str]:
+        """Sources for which the archive already holds reports (from earlier or interrupted crawls)."""
+        return {row[0] for row in self.db.execute("select distinct source from reports where source is not null")}
+
     def pending_reports(self) -> list[int]:
         """Reports never parsed: a crawl stopped between archiving and parsing them."""
         return [row[0] for row in self.db.execute(

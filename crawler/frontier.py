@@ -47,6 +47,9 @@ class SourceTally:
     dropped: int = 0  # low-scoring links never released (the source had found reports)
     parked: list = field(default_factory=list)  # heap of (-score, order, request)
     learned: set[str] = field(default_factory=set)  # link labels that led to reports
+    # The archive already holds reports of this source: a resumed (JOBDIR) or repeated crawl needs
+    # no last resorts either, whatever this process has found so far.
+    archived_reports: bool = False
 
     @property
     def spent(self) -> bool:
@@ -113,7 +116,7 @@ class Frontier:
         candidates: list[tuple[int, int, Any, str]] = []
         for key, tally in self.tallies.items():
             root = self.tallies.get(key.split(SUB_SOURCE)[0], tally)
-            if root.reports or tally.spent:  # a sub-source is a source's column: its source decides
+            if root.reports or root.archived_reports or tally.spent:  # a sub-source's source decides
                 tally.dropped += len(tally.parked)
                 tally.parked.clear()
                 continue

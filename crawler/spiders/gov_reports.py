@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import NotConfigured, DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -30,6 +30,7 @@ from archive.readers.flipbook import book_base
 from archive.sources import Source, host_in_scope, site_domain
 from archive.store import utc_now
 from crawler import settings as defaults
+from crawler.archiving import ArchiveExtension
 from crawler.arguments import SpiderArguments
 from crawler.discovery import (
     ENTRY_SCORE,
@@ -119,9 +120,18 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
     def _start_urls(self) -> frozenset[str]:
         return frozenset(source.start_url for source in self.sources)
 
+    def _archived_sources(self) -> set[str]:
+        """Sources the archive already holds reports of (none when the crawl runs without one)."""
+        try:
+            return ArchiveExtension.of(self.crawler).open().sources_with_reports()
+        except NotConfigured:
+            return set()
+
     async def start(self):
+        archived = self._archived_sources()
         for source in self.sources:
-            self.frontier.open(source.name, self._budget_of(source))
+            tally = self.frontier.open(source.name, self._budget_of(source))
+            tally.archived_reports = source.name in archived
             # dont_filter, as Scrapy's own start URLs: a resumed or repeated crawl always re-reads
             # its entry pages (cheaply: they are revalidated against the archive). Not with a shared
             # frontier: every process starts from the same URLs, and one of them fetches each.
