@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from archive.parsing import parse_report  # noqa: E402
 
-SOURCES = (ROOT / "tests", ROOT.parent / "shared" / "corpus", ROOT.parent / "shared" / "seeds")
+# ../shared beside the checkout (a worktree sits one level deeper: the first ancestor that has it).
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "corpus").is_dir()), ROOT.parent / "shared")
+SOURCES = (ROOT / "tests", SHARED / "corpus", SHARED / "seeds")
 SUFFIXES = {".html", ".htm", ".txt"}
 
 

@@ -26,10 +26,14 @@ LINK_SHARE = 0.3  # of a container's text that may be link text (menus and lists
 _BREADCRUMB = re.compile(r"当前位置|您的位置|您现在的位置|所在位置|當前位置")
 _CELLS = frozenset({"td", "tr", "tbody", "table"})
 _SKIP = frozenset({"script", "style", "noscript", "template", "title", "head", "select", "option", "svg"})
+_SKIP_TAGS = tuple(sorted(_SKIP))
 # A table of the report (format-spec §11), as opposed to the page's layout or metadata tables.
 _REPORT_TABLE = re.compile(r"第二十[条條]第|本年新收|申请人情况|申請人情況|结果维持|結果維持|指标名称|指標名稱|统计指标")
 _CONTAINERS = frozenset({"div", "article", "section", "main", "td", "body", "form", "center", "table", "tbody",
                          "tr"})
+
+
+_STRING = etree.XPath("string()")
 
 
 def _tag(element: etree._Element) -> str:
@@ -44,7 +48,8 @@ class _Size:
 
 
 def _measure(element: etree._Element, sizes: dict[etree._Element, _Size], in_link: bool = False) -> _Size:
-    """Text inside and outside links under `element`, recorded per container (one walk)."""
+    """Text inside and outside links under `element`, recorded per container: the Python walk that
+    `_candidate_sizes` reads in C (and falls back to)."""
     tag = _tag(element)
     size = _Size()
     if tag in _SKIP or not tag:
@@ -69,16 +74,67 @@ def _clean(size: _Size) -> bool:
     return not size.breadcrumb and size.links <= LINK_SHARE * (size.text + size.links)
 
 
+# Element sizes in libxslt (C) rather than a Python walk: each text node outside skipped elements
+# is printed and ended by a mark, links and candidate containers are wrapped in marks. The marks are
+# Unicode noncharacters (for internal use only); one printed by a page is printed as U+FFFD, which
+# counts the same (one character, not whitespace, no breadcrumb).
+_CANDIDATES = ("article", "center", "div", "form", "main", "section")
+_TEXT_END, _LINK, _LINK_END, _OPEN, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
+_MARKS = "".join((_TEXT_END, _LINK, _LINK_END, _OPEN, _CLOSE))
+_PRINTED_MARKS = "\ufffd" * len(_MARKS)
+_MEASURE = etree.XSLT(etree.XML(
+    '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+    '<xsl:output method="text" encoding="UTF-8"/>'
+    f'<xsl:template match="{"|".join(sorted(_SKIP))}"/>'
+    f'<xsl:template match="text()"><xsl:value-of select="translate(., \'{_MARKS}\', \'{_PRINTED_MARKS}\')"/>'
+    f'{_TEXT_END}</xsl:template>'
+    f'<xsl:template match="a">{_LINK}<xsl:apply-templates/>{_LINK_END}</xsl:template>'
+    f'<xsl:template match="{"|".join(_CANDIDATES)}">{_OPEN}<xsl:apply-templates/>{_CLOSE}</xsl:template>'
+    '</xsl:stylesheet>'))
+# Whitespace at either end of a text node (what len(text.strip()) leaves out); (?<!\s) keeps the
+# search of a whitespace run linear in its length.
+_NODE_EDGES = re.compile(rf"(?<=[{_MARKS}])\s+|^\s+|(?<!\s)\s+(?={_TEXT_END})")
+_PIECES = re.compile(f"([{_LINK}{_LINK_END}{_OPEN}{_CLOSE}])")
+
+
+def _candidate_sizes(root: etree._Element) -> tuple[int, list[tuple[etree._Element, _Size]]]:
+    """(the page's text outside links, the size of every candidate container in post-order)."""
+    try:
+        marked = str(_MEASURE(root))
+    except etree.XSLTApplyError:  # libxslt's nesting limit: the Python walk has none
+        sizes: dict[etree._Element, _Size] = {}
+        total = _measure(root, sizes).text
+        return total, [(e, size) for e, size in sizes.items() if _tag(e) in _CANDIDATES]
+    elements = [e for e in root.iter(_CANDIDATES) if next(e.iterancestors(_SKIP_TAGS), None) is None]
+    opened: list[tuple[etree._Element, int, int, int]] = []
+    closed: list[tuple[etree._Element, _Size]] = []
+    text = links = crumbs = depth = 0
+    reached = iter(elements)
+    for piece in _PIECES.split(_NODE_EDGES.sub("", marked)):
+        if piece == _LINK:
+            depth += 1
+        elif piece == _LINK_END:
+            depth -= 1
+        elif piece == _OPEN:
+            opened.append((next(reached), text, links, crumbs))
+        elif piece == _CLOSE:
+            element, text0, links0, crumbs0 = opened.pop()
+            closed.append((element, _Size(text - text0, links - links0, crumbs > crumbs0)))
+        elif piece:
+            chars = len(piece) - piece.count(_TEXT_END)
+            text, links = (text, links + chars) if depth else (text + chars, links)
+            crumbs += _BREADCRUMB.search(piece) is not None
+    return text, closed
+
+
 def article_element(root: etree._Element) -> etree._Element | None:
     """The shallowest chrome-free container holding ARTICLE_SHARE of the page's non-link text and
     every report table; None when the whole page is the report (no chrome found)."""
-    sizes: dict[etree._Element, _Size] = {}
-    total = _measure(root, sizes).text
+    total, sizes = _candidate_sizes(root)
     if total == 0:
         return None
-    tables = {t for t in root.iter("table") if _REPORT_TABLE.search(t.text_content())}
-    candidates = [e for e, size in sizes.items() if size.text >= ARTICLE_SHARE * total and _clean(size)
-                  and _tag(e) not in _CELLS and _tag(e) not in ("body", "html")]
+    tables = {t for t in root.iter("table") if _REPORT_TABLE.search(_STRING(t))}
+    candidates = [e for e, size in sizes if size.text >= ARTICLE_SHARE * total and _clean(size)]
     if not candidates:
         return None
     best = min(candidates, key=_depth)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
+from lxml import etree
 
 from archive.classify import is_report_title
 from archive.content import DocumentContent, DocumentOverLimit, HtmlHints, UnreadableDocument
@@ -48,7 +48,7 @@ from archive.parsing.metadata import extract_metadata
 from archive.parsing.model import ParsedReport
 from archive.parsing.sections import split_sections
 from archive.readers import READ_LIMITS, ReadLimits, read_document
-from archive.readers.html import html_text, parse_html
+from archive.readers.html import element_text, html_text, parse_html
 
 STANDARD_TABLES = ("active", "requests", "review_litigation")
 _FORMAT_ORDER = ("pre2019", "2019", "2021")
@@ -60,7 +60,7 @@ def text_lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
-def _tables(root: lxml.html.HtmlElement | None, raw_text: str):
+def _tables(root: etree._Element | None, raw_text: str):
     # Imported here so that report-level parsing can be tested (and used) while the table
     # extractor is replaced by a stub.
     from archive.parsing import tables
@@ -160,7 +160,7 @@ def _parse(body: bytes, content_type: str | None, title_hint: str | None, encodi
         page = html_text(root)
         raw_text, hints, images, attachments = page.text, page.hints, page.images, page.attachments
         container = article_element(root)  # the report, not the site's menus (main_content.py)
-        article = html_text(container).text if container is not None else None
+        article = element_text(container) if container is not None else None
     else:
         raw_text, hints, images, attachments = decoded, HtmlHints(), 0, 0
     parsed = _assemble(raw_text, hints, lambda: _tables(root, raw_text), title_hint, images, attachments,

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-import lxml.html
 from lxml import etree
 
 from archive.classify import is_attachment_url, shown_document
@@ -28,7 +28,7 @@ from archive.readers.spans import BLANKS, distinct_cells
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Elements whose text is not page text; <title> is read as a hint instead.
-_SKIP = {"script", "style", "noscript", "template", "title", "svg", "object", "iframe", "select"}
+_SKIP = ("iframe", "noscript", "object", "script", "select", "style", "svg", "template", "title")
 _BLOCK = {"p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6",
           "section", "article", "header", "footer", "dt", "dd", "dl", "blockquote", "pre", "hr",
           "caption", "thead", "tbody", "form", "center", "body", "html"}
@@ -47,26 +47,96 @@ class HtmlText:
     attachments: int = 0  # links to document files (the report may be in one of them)
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement | None:
+# One parser for every page: lxml.html's parser builds the same tree but creates every element
+# proxy through a Python class lookup (HtmlElement), which costs more than the parse itself.
+_PARSER = etree.HTMLParser()
+
+
+def parse_html(text: str) -> etree._Element | None:
     """Parse once with lxml; None when there is nothing to parse."""
     text = _XML_DECLARATION.sub("", _CONTROL.sub("", text))  # lxml refuses both in str input
     if not text.strip():
         return None
-    try:
-        return lxml.html.document_fromstring(text)
-    except etree.ParserError:
-        return None
+    return etree.fromstring(text, _PARSER)  # None for a document without elements
 
 
-def _shows_document(tag: str, element: lxml.html.HtmlElement) -> bool:
+def _stylesheet(templates: str) -> etree.XSLT:
+    return etree.XSLT(etree.XML(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        f'<xsl:output method="text" encoding="UTF-8"/>{templates}</xsl:stylesheet>'))
+
+
+# The page text in libxslt (C) instead of a Python walk over every node: block elements are line
+# breaks around their content, cells end with " | ", skipped elements give nothing (their tails,
+# text nodes of the parent, stay); comments and processing instructions give nothing but their tails.
+_TEXT = _stylesheet(
+    f'<xsl:template match="{"|".join(_SKIP)}"/>'
+    f'<xsl:template match="{"|".join(sorted(_BLOCK))}">'
+    '<xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>'
+    f'<xsl:template match="{"|".join(sorted(_CELLS))}"><xsl:apply-templates/><xsl:text> | </xsl:text>'
+    '</xsl:template>')
+_STRING = etree.XPath("string()")  # what lxml.html's text_content() is
+
+
+def _shows_document(tag: str, element: etree._Element) -> bool:
     """A link to a document file, or a document shown in the page (iframe/embed/object)."""
     if tag == "a":
         return is_attachment_url(element.get("href") or "")
     return tag in ("iframe", "embed", "object") and shown_document(element.get("src") or element.get("data") or "")
 
 
-def html_text(root: lxml.html.HtmlElement) -> HtmlText:
-    """Walk the tree once: block elements become line breaks, table cells end with " |"."""
+def html_text(root: etree._Element) -> HtmlText:
+    """The page's text (block elements become line breaks, table cells end with " |") and its hints."""
+    try:
+        text = str(_TEXT(root))
+    except etree.XSLTApplyError:  # libxslt's nesting limit: the Python walk has none
+        return walked_text(root)
+    page = _hints(root)
+    page.text = text
+    return page
+
+
+def element_text(element: etree._Element) -> str:
+    """The text of one element as `html_text` reads it within its page, its tail included."""
+    try:
+        return str(_TEXT(element)) + (element.tail or "")
+    except etree.XSLTApplyError:
+        return walked_text(element).text
+
+
+_HINT_TAGS = ("meta", "title", "img", "h1", "a", "iframe", "embed", "object")
+
+
+def _hints(root: etree._Element) -> HtmlText:
+    """Title hints, images and attachment links of the page outside skipped elements."""
+    meta_title = h1 = title_tag = None
+    meta_fields: dict[str, str] = {}
+    images = attachments = 0
+    for element in root.iter(_HINT_TAGS):
+        if next(element.iterancestors(_SKIP), None) is not None:
+            continue
+        tag = element.tag
+        if tag == "meta":
+            name = (element.get("name") or "").lower()
+            content = element.get("content") or ""
+            if name == "articletitle" and content.strip():
+                meta_title = meta_title or content
+            elif name in _META_FIELDS and content.strip():
+                meta_fields.setdefault(_META_FIELDS[name], content)
+        elif tag == "title":
+            title_tag = _STRING(element) if title_tag is None else title_tag
+        elif tag == "img":
+            images += 1
+        elif tag == "h1":
+            h1 = _STRING(element) if h1 is None else h1
+        if _shows_document(tag, element):
+            attachments += 1
+    hints = HtmlHints(meta_title=meta_title, title_tag=title_tag, h1=h1, meta_fields=meta_fields)
+    return HtmlText(text="", hints=hints, images=images, attachments=attachments)
+
+
+def walked_text(root: etree._Element) -> HtmlText:
+    """`html_text` by a Python walk over every node: the reference the stylesheet is tested against."""
     pieces: list[str] = []
     meta_title = h1 = title_tag = None
     meta_fields: dict[str, str] = {}
@@ -86,13 +156,13 @@ def html_text(root: lxml.html.HtmlElement) -> HtmlText:
                 elif name in _META_FIELDS and content.strip():
                     meta_fields.setdefault(_META_FIELDS[name], content)
             if tag == "title" and title_tag is None:
-                title_tag = element.text_content()
+                title_tag = _STRING(element)
             if tag == "img":
                 images += 1
             if _shows_document(tag, element):
                 attachments += 1
             if tag == "h1" and h1 is None:
-                h1 = element.text_content()
+                h1 = _STRING(element)
             if tag in _SKIP:
                 walker.skip_subtree()  # its "end" event still comes and appends the tail
                 continue
@@ -140,9 +210,15 @@ def cell_text(element: etree._Element) -> str:
     return BLANKS.sub(" ", "".join(parts)).strip()
 
 
-def _span(element: etree._Element, name: str, max_span: int) -> int:
-    digits = re.sub(r"\D", "", str(element.get(name) or ""))[:4]
-    return min(max(int(digits), 1), max_span) if digits else 1
+@lru_cache(maxsize=256)
+def _span_digits(value: str) -> int | None:
+    digits = re.sub(r"\D", "", value)[:4]
+    return int(digits) if digits else None
+
+
+def _span(value: str, max_span: int) -> int:
+    digits = _span_digits(value)
+    return min(max(digits, 1), max_span) if digits is not None else 1
 
 
 def _own_rows(table: etree._Element) -> list[etree._Element]:
@@ -156,22 +232,22 @@ def _nearest_table(element: etree._Element) -> etree._Element | None:
     return None
 
 
-def html_grid(table: etree._Element, limits: ReadLimits = READ_LIMITS) -> list[list[tuple[int, str]]]:
-    """Rectangular grid of (cell id, text); spanned positions repeat the covering cell's id and text."""
+# A printed cell before its grid: (rowspan attribute, colspan attribute, visible text).
+PrintedCell = tuple[str, str, str]
+
+
+def _grid(rows: list[list[PrintedCell]], limits: ReadLimits) -> list[list[tuple[int, str]]]:
     grid: dict[tuple[int, int], tuple[int, str]] = {}
-    rows = _own_rows(table)
     width = 0
     cell_id = 0
-    for r, tr in enumerate(rows):
+    for r, cells in enumerate(rows):
         c = 0
-        for td in tr:
-            if _tag(td) not in _CELLS:
-                continue
+        for rowspan_value, colspan_value, text in cells:
             while (r, c) in grid:
                 c += 1
-            rowspan = min(_span(td, "rowspan", limits.cell_span), len(rows) - r)
-            colspan = _span(td, "colspan", limits.cell_span)
-            entry = (cell_id, cell_text(td))
+            rowspan = min(_span(rowspan_value, limits.cell_span), len(rows) - r)
+            colspan = _span(colspan_value, limits.cell_span)
+            entry = (cell_id, text)
             cell_id += 1
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -182,14 +258,53 @@ def html_grid(table: etree._Element, limits: ReadLimits = READ_LIMITS) -> list[l
     return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
 
 
+def html_grid(table: etree._Element, limits: ReadLimits = READ_LIMITS) -> list[list[tuple[int, str]]]:
+    """Rectangular grid of (cell id, text); spanned positions repeat the covering cell's id and text."""
+    rows = [[(str(td.get("rowspan") or ""), str(td.get("colspan") or ""), cell_text(td))
+             for td in tr if _tag(td) in _CELLS] for tr in _own_rows(table)]
+    return _grid(rows, limits)
+
+
 def leaf_tables(root: etree._Element) -> list[etree._Element]:
     """`<table>` elements holding no other table (layout tables around report tables are skipped)."""
     return [t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None]
 
 
+# The cells of every leaf table in libxslt (C), as `cell_text` reads them, between marks: Unicode
+# noncharacters (for internal use only; a page whose text holds one is read by the Python path).
+_TABLE, _ROW, _CELL, _FIELD = "\ufdd3", "\ufdd1", "\ufdd2", "\ufdd0"
+_MARKS = _TABLE + _ROW + _CELL + _FIELD  # taken out of span attributes: only their digits count
+_TABLE_CELLS = _stylesheet(
+    '<xsl:template match="/"><xsl:for-each select="//table[not(.//table)]">' + _TABLE
+    + '<xsl:for-each select=".//tr">' + _ROW + '<xsl:for-each select="td|th">' + _CELL
+    + f'<xsl:value-of select="translate(@rowspan, \'{_MARKS}\', \'\')"/>{_FIELD}'
+    f'<xsl:value-of select="translate(@colspan, \'{_MARKS}\', \'\')"/>{_FIELD}'
+    '<xsl:apply-templates mode="cell"/></xsl:for-each></xsl:for-each></xsl:for-each></xsl:template>'
+    '<xsl:template match="script|style" mode="cell"/>'
+    '<xsl:template match="br" mode="cell"><xsl:text> </xsl:text></xsl:template>'
+    f'<xsl:template match="{"|".join(sorted(_CELL_BLOCKS))}" mode="cell">'
+    '<xsl:text> </xsl:text><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text></xsl:template>')
+_MARKED = re.compile(f"[{_TABLE}{_ROW}{_CELL}{_FIELD}]")
+
+
+def _leaf_table_cells(root: etree._Element) -> list[list[list[PrintedCell]]]:
+    """Per leaf table, per row, its printed cells."""
+    if _MARKED.search(etree.tostring(root, method="text", encoding=str)):
+        return [[[(str(td.get("rowspan") or ""), str(td.get("colspan") or ""), cell_text(td))
+                  for td in tr if _tag(td) in _CELLS] for tr in _own_rows(table)] for table in leaf_tables(root)]
+    marked = BLANKS.sub(" ", str(_TABLE_CELLS(root)))
+    return [[[_printed(cell) for cell in row.split(_CELL)[1:]] for row in table.split(_ROW)[1:]]
+            for table in marked.split(_TABLE)[1:]]
+
+
+def _printed(marked: str) -> PrintedCell:
+    rowspan, colspan, text = marked.split(_FIELD, 2)
+    return rowspan, colspan, text.strip()
+
+
 def html_rows(root: etree._Element, limits: ReadLimits = READ_LIMITS) -> list[Row]:
     """All rows of all leaf tables of a page, in document order."""
     rows: list[Row] = []
-    for table in leaf_tables(root):
-        rows.extend(Row(distinct_cells(grid_row), exact=True) for grid_row in html_grid(table, limits))
+    for table in _leaf_table_cells(root):
+        rows.extend(Row(distinct_cells(grid_row), exact=True) for grid_row in _grid(table, limits))
     return rows
