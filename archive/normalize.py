@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 
 import opencc
 
@@ -57,20 +58,54 @@ def strip_glued_pinyin(text: str) -> str:
     return _GLUED_PINYIN.sub("", text)
 
 
+# Cell texts and labels repeat within a report and across reports; whole texts do not, so only
+# short strings are remembered (a bounded cache, evicting the least recently used).
+CACHED_LENGTH = 200
+CACHE_SIZE = 16384
+
+
+def _cached(function: Callable[[str], str]) -> Callable[[str], str]:
+    """`function` remembered for strings of up to CACHED_LENGTH characters."""
+    remembered = lru_cache(maxsize=CACHE_SIZE)(function)
+
+    def call(text: str) -> str:
+        return remembered(text) if len(text) <= CACHED_LENGTH else function(text)
+
+    call.cache_clear = remembered.cache_clear  # type: ignore[attr-defined]
+    _CACHES.append(remembered.cache_clear)
+    return wraps(function)(call)
+
+
+_CACHES: list[Callable[[], None]] = []
+
+
+def clear_caches() -> None:
+    """Forget every remembered normalization (benchmarks measure a report read cold)."""
+    for clear in _CACHES:
+        clear()
+
+
+@_cached
 def to_simplified(text: str) -> str:
     """Traditional → simplified script (t2s), with the format's Taiwan-vocabulary phrases restored
     (規範性檔案 → 规范性文件); simplified text passes unchanged."""
+    if text.isascii():  # no ideograph to convert, no phrase to restore
+        return text
     converted = _converter().convert(text)
     pattern, back = _taiwan_phrases()
     return pattern.sub(lambda m: back[m.group(0)], converted)
 
 
+@_cached
 def normalize_text(text: str) -> str:
     """Pinyin stripped, NFKC, simplified script; whitespace kept (for running text)."""
+    if text.isascii():  # NFKC keeps ASCII, and pinyin, script and dashes are all non-ASCII
+        return text
     text = unicodedata.normalize("NFKC", strip_glued_pinyin(text))
     return _DASH_IN_NUMBER.sub("-", to_simplified(text))
 
 
+@_cached
 def normalize_label(text: str) -> str:
     """normalize_text plus whitespace removed, quotes and list markers unified (for matching)."""
     text = _WHITESPACE.sub("", normalize_text(text)).translate(_QUOTES)

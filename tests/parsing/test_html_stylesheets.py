@@ -57,7 +57,7 @@ def _walked_sizes(root):
     return total, [(e, s) for e, s in sizes.items() if main_content._tag(e) in main_content._CANDIDATES]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_PAGES)
 def test_stylesheets_read_what_the_walks_read(page: str) -> None:
     root = parse_html(page)
