@@ -49,6 +49,9 @@ _CAPTION = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?
 _CHINESE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FOOTER = re.compile(r"^(填报单位|单位负责人|联系电话|填报人|审核人|填报日期|制表)")
 _NOTE = re.compile(r"^\(?注[:：)]")
+# The only characters whose normalization holds 注 (NFKC, t2s and its phrases checked one by one):
+# a text without any of them is no note, and is not normalized to find out (siblings can be long).
+_NOTE_CHARS = re.compile("[注註㊟]")
 _SECTION_END = re.compile(r"^[一二三四五六七八九十]+、.*(问题|其他需要报告|其它需要报告|其他事项)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _MONEY_UNIT = re.compile(r"\d(万元|元)$")
@@ -459,7 +462,7 @@ def _notes_after_tables(root: etree._Element) -> list[str]:
             if sibling is None or not isinstance(sibling.tag, str):
                 break
             text = " ".join(sibling.itertext()).strip()
-            if _NOTE.match(normalize_label(text)):
+            if _NOTE_CHARS.search(text) and _NOTE.match(normalize_label(text)):
                 notes.append(text)
             sibling = sibling.getnext()
     return notes
