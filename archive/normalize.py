@@ -116,6 +116,7 @@ _SPACE_RUN = re.compile(r"\s+")
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|(?<!\s)\s+(?=[{CJK}(),:])")
 
 
+@_cached
 def compact(text: str) -> str:
     """Whitespace between CJK characters/digits removed; spacing between Latin words kept."""
     return _SPACE_NEAR_CJK.sub("", _SPACE_RUN.sub(" ", text).strip())

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 from decimal import Decimal
 
 from archive.parsing import forms
@@ -47,9 +48,9 @@ _MONEY_COLUMNS = forms.money_columns()
 Grid = Mapping[tuple[str, str, str], Cell]
 
 
-@dataclass(frozen=True)
-class _Term:
-    """A cell as read by an identity: value (blank as 0), whether printed, whether parseable."""
+class _Term(NamedTuple):
+    """A cell as read by an identity: value (blank as 0), whether printed, whether parseable (a tuple:
+    hundreds are built per report)."""
 
     value: Number
     printed: bool
@@ -119,12 +120,19 @@ def _requests_format(grid: Grid, table_formats: Mapping[str, str]) -> str:
 def model_identities(grid: Grid, table_formats: Mapping[str, str], table_key: str,
                      missing: Collection[tuple[str, str, str]] = ()) -> list[Check]:
     """The model's identities over one table, each family's members followed by its summary."""
-    members = [m for m in forms.identities(_requests_format(grid, table_formats)) if m.table == table_key]
     checks: list[Check] = []
-    for family in dict.fromkeys(m.family for m in members):
-        family_checks = [_identity(m, grid, missing) for m in members if m.family == family]
+    for family, members in _families(_requests_format(grid, table_formats), table_key):
+        family_checks = [_identity(m, grid, missing) for m in members]
         checks += family_checks + [family_summary(family, family_checks)]
     return checks
+
+
+@lru_cache(maxsize=None)
+def _families(fmt: str, table_key: str) -> tuple[tuple[str, tuple[forms.Identity, ...]], ...]:
+    """The model's identities over one table grouped by family, in the model's order."""
+    members = [m for m in forms.identities(fmt) if m.table == table_key]
+    return tuple((family, tuple(m for m in members if m.family == family))
+                 for family in dict.fromkeys(m.family for m in members))
 
 
 def request_identities(grid: Grid, table_formats: Mapping[str, str],
