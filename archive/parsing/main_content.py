@@ -91,9 +91,6 @@ _MEASURE = etree.XSLT(etree.XML(
     f'<xsl:template match="a">{_LINK}<xsl:apply-templates/>{_LINK_END}</xsl:template>'
     f'<xsl:template match="{"|".join(_CANDIDATES)}">{_OPEN}<xsl:apply-templates/>{_CLOSE}</xsl:template>'
     '</xsl:stylesheet>'))
-# Whitespace at either end of a text node (what len(text.strip()) leaves out); (?<!\s) keeps the
-# search of a whitespace run linear in its length.
-_NODE_EDGES = re.compile(rf"(?<=[{_MARKS}])\s+|^\s+|(?<!\s)\s+(?={_TEXT_END})")
 _PIECES = re.compile(f"([{_LINK}{_LINK_END}{_OPEN}{_CLOSE}])")
 
 
@@ -110,7 +107,7 @@ def _candidate_sizes(root: etree._Element) -> tuple[int, list[tuple[etree._Eleme
     closed: list[tuple[etree._Element, _Size]] = []
     text = links = crumbs = depth = 0
     reached = iter(elements)
-    for piece in _PIECES.split(_NODE_EDGES.sub("", marked)):
+    for piece in _PIECES.split(marked):
         if piece == _LINK:
             depth += 1
         elif piece == _LINK_END:
@@ -121,7 +118,7 @@ def _candidate_sizes(root: etree._Element) -> tuple[int, list[tuple[etree._Eleme
             element, text0, links0, crumbs0 = opened.pop()
             closed.append((element, _Size(text - text0, links - links0, crumbs > crumbs0)))
         elif piece:
-            chars = len(piece) - piece.count(_TEXT_END)
+            chars = sum(len(node.strip()) for node in piece.split(_TEXT_END))  # as the walk counts
             text, links = (text, links + chars) if depth else (text + chars, links)
             crumbs += _BREADCRUMB.search(piece) is not None
     return text, closed

@@ -104,6 +104,17 @@ def element_text(element: etree._Element) -> str:
         return walked_text(element).text
 
 
+def _meta(element: etree._Element, meta_title: str | None, meta_fields: dict[str, str]) -> str | None:
+    """Read one <meta>: the ArticleTitle (the first one kept) is returned, header fields are added."""
+    name = (element.get("name") or "").lower()
+    content = element.get("content") or ""
+    if name == "articletitle" and content.strip():
+        return meta_title or content
+    if name in _META_FIELDS and content.strip():
+        meta_fields.setdefault(_META_FIELDS[name], content)
+    return meta_title
+
+
 _HINT_TAGS = ("meta", "title", "img", "h1", "a", "iframe", "embed", "object")
 
 
@@ -117,12 +128,7 @@ def _hints(root: etree._Element) -> HtmlText:
             continue
         tag = element.tag
         if tag == "meta":
-            name = (element.get("name") or "").lower()
-            content = element.get("content") or ""
-            if name == "articletitle" and content.strip():
-                meta_title = meta_title or content
-            elif name in _META_FIELDS and content.strip():
-                meta_fields.setdefault(_META_FIELDS[name], content)
+            meta_title = _meta(element, meta_title, meta_fields)
         elif tag == "title":
             title_tag = _STRING(element) if title_tag is None else title_tag
         elif tag == "img":
@@ -149,12 +155,7 @@ def walked_text(root: etree._Element) -> HtmlText:
             continue
         if event == "start":
             if tag == "meta":
-                name = (element.get("name") or "").lower()
-                content = element.get("content") or ""
-                if name == "articletitle" and content.strip():
-                    meta_title = meta_title or content
-                elif name in _META_FIELDS and content.strip():
-                    meta_fields.setdefault(_META_FIELDS[name], content)
+                meta_title = _meta(element, meta_title, meta_fields)
             if tag == "title" and title_tag is None:
                 title_tag = _STRING(element)
             if tag == "img":
