@@ -19,10 +19,13 @@ _PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 # Spam mirrors glue tone-marked or plain pinyin after characters: 規(guī)章, 政(zheng)(zheng)府.
 # Only lowercase groups of 1-7 letters directly after a CJK character, so "(一)", "(PDF)" and
 # "(单位:万元)" survive.
-_GLUED_PINYIN = re.compile(rf"(?<=[{CJK}])(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)）])+")
+# Written to start with the opening parenthesis and look behind it (not "(?<=[CJK])(?:…)+"), so the
+# search skips ahead to parentheses instead of testing a lookbehind at every character.
+_GLUED_PINYIN = re.compile(rf"[(（](?<=[{CJK}][(（])[{_PINYIN_LETTERS}]{{1,7}}[)）]"
+                           rf"(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)）])*")
 _WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂\"'‘’"})
-_DASH_IN_NUMBER = re.compile(r"(?<![\d])[－−—–](?=\d)")
+_DASH_IN_NUMBER = re.compile(r"[－−—–](?<!\d.)(?=\d)")  # a dash not after a digit, before one
 # "1、", "1．", "(1)", "（1）" → "1." at the start of a label, after a closing paren or after a
 # colon ("其中:1、网站公开").
 _LIST_MARKER = re.compile(r"(^|(?<=[):]))(?:\((\d{1,2})\)|(\d{1,2})[、,.．])")
@@ -113,7 +116,9 @@ def normalize_label(text: str) -> str:
 
 
 _SPACE_RUN = re.compile(r"\s+")
-_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|(?<!\s)\s+(?=[{CJK}(),:])")
+# A single space (compact collapses runs first) after a CJK character, digit or (),: or before a CJK
+# character or (),:, matched from the space so the search skips ahead to spaces.
+_SPACE_NEAR_CJK = re.compile(rf" (?:(?<=[{CJK}\d(),:] )|(?=[{CJK}(),:]))")
 
 
 @_cached

@@ -1,8 +1,19 @@
 """Normalization for matching (format-spec §8.8)."""
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.normalize import (
+    _DASH_IN_NUMBER,
+    _PINYIN_LETTERS,
+    _SPACE_RUN,
+    CACHED_LENGTH,
+    CJK,
+    clear_caches,
+    compact,
     normalize_label,
     normalize_text,
     strip_glued_pinyin,
@@ -46,3 +57,22 @@ def test_normalize_text_keeps_ascii_groups_and_signs():
 
 def test_list_marker_after_a_colon():
     assert normalize_label("其中：1、网站公开") == "其中:1.网站公开"
+
+
+# The patterns as they were written, lookbehind first (slow: tested at every character); the
+# rewritten ones start with the character they are about and must find exactly the same.
+_OLD_GLUED_PINYIN = re.compile(rf"(?<=[{CJK}])(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)）])+")
+_OLD_DASH_IN_NUMBER = re.compile(r"(?<![\d])[－−—–](?=\d)")
+_OLD_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|(?<!\s)\s+(?=[{CJK}(),:])")
+_PIECES = ("规", "(", "（", ")", "）", "guī", "zheng", "zhèng", "ab", "a", "(一)", "—", "－", "−", "–", "1", "23",
+           "١", " ", "  ", "\n", "\u3000", "\u00a0", ",", ":", "x", "中文")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_rewritten_patterns_match_what_the_old_ones_matched(text: str) -> None:
+    assert strip_glued_pinyin(text) == _OLD_GLUED_PINYIN.sub("", text)
+    assert _DASH_IN_NUMBER.sub("-", text) == _OLD_DASH_IN_NUMBER.sub("-", text)
+    assert compact(text) == _OLD_SPACE_NEAR_CJK.sub("", _SPACE_RUN.sub(" ", text).strip())
+    clear_caches()  # the cached and the direct reading agree
+    assert normalize_text(text) == normalize_text(text + "\u00a0" * (CACHED_LENGTH + 1))[:len(normalize_text(text))]
