@@ -57,7 +57,7 @@ _TABLE_VOCABULARY = re.compile(r"第二十条第|本年新收|申请人情况|�
 
 def text_lines(text: str) -> list[str]:
     """Non-empty lines with runs of whitespace collapsed."""
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return [" ".join(words) for line in text.splitlines() if (words := line.split())]
 
 
 def _tables(root: etree._Element | None, raw_text: str):
