@@ -91,9 +91,12 @@ def evaluate(totals: list[_Term], parts: list[_Term]) -> tuple[str, Number | Non
     return "fail", difference
 
 
-def _identity(member: forms.Identity, grid: Grid, missing: Collection[tuple[str, str, str]]) -> Check:
-    result, difference = evaluate([_term(grid, k, missing) for k in member.totals],
-                                  [_term(grid, k, missing) for k in member.parts])
+def _identity(member: forms.Identity, grid: Grid, missing: Collection[tuple[str, str, str]],
+              terms: Mapping[tuple[str, str, str], _Term] | None = None) -> Check:
+    """One identity; `terms` are the cells already read as terms (identities share cells)."""
+    if terms is None:
+        terms = {k: _term(grid, k, missing) for k in member.totals + member.parts}
+    result, difference = evaluate([terms[k] for k in member.totals], [terms[k] for k in member.parts])
     detail = "not evaluated: cells missing from the copy" if result == "unknown" and any(
         k in missing and k not in grid for k in member.totals + member.parts) else None
     return Check(identity=member.name, result=result, difference=difference, detail=detail)
@@ -121,8 +124,10 @@ def model_identities(grid: Grid, table_formats: Mapping[str, str], table_key: st
                      missing: Collection[tuple[str, str, str]] = ()) -> list[Check]:
     """The model's identities over one table, each family's members followed by its summary."""
     checks: list[Check] = []
-    for family, members in _families(_requests_format(grid, table_formats), table_key):
-        family_checks = [_identity(m, grid, missing) for m in members]
+    families = _families(_requests_format(grid, table_formats), table_key)
+    terms = {k: _term(grid, k, missing) for _, members in families for m in members for k in m.totals + m.parts}
+    for family, members in families:
+        family_checks = [_identity(m, grid, missing, terms) for m in members]
         checks += family_checks + [family_summary(family, family_checks)]
     return checks
 
