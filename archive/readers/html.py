@@ -246,15 +246,20 @@ def _grid(rows: list[list[PrintedCell]], limits: ReadLimits) -> list[list[tuple[
         for rowspan_value, colspan_value, text in cells:
             while (r, c) in grid:
                 c += 1
-            rowspan = min(_span(rowspan_value, limits.cell_span), len(rows) - r)
-            colspan = _span(colspan_value, limits.cell_span)
             entry = (cell_id, text)
             cell_id += 1
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    grid.setdefault((r + dr, c + dc), entry)
-            c += colspan
-            width = max(width, c)
+            if not rowspan_value and not colspan_value:  # most cells: no span attribute, one position
+                grid.setdefault((r, c), entry)
+                c += 1
+            else:
+                rowspan = min(_span(rowspan_value, limits.cell_span), len(rows) - r)
+                colspan = _span(colspan_value, limits.cell_span)
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        grid.setdefault((r + dr, c + dc), entry)
+                c += colspan
+            if c > width:
+                width = c
     blank = (-1, "")
     return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
 
