@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -184,11 +185,18 @@ def _dedupe(keys: list[str]) -> list[str]:
     return seen
 
 
+def _holds(text: str, phrases: Iterable[str]) -> bool:
+    """Any of `phrases` in `text` (a plain loop: called per row for every key, a generator costs more)."""
+    for phrase in phrases:
+        if phrase in text:
+            return True
+    return False
+
+
 def _match(label: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
     for key, phrases in table:
-        for phrase in phrases:  # plain loops: called per row for every key, a generator costs more
-            if phrase in label:
-                return key
+        if _holds(label, phrases):
+            return key
     return None
 
 
@@ -337,13 +345,13 @@ class _Review:
 
 def _switch(norm: str, current: str | None, seen_active: bool) -> str | None:
     """The table a row belongs to from its identifying phrases (format-spec §11), else the current one."""
-    if any(p in norm for p in _IDENTIFY["active"]):
+    if _holds(norm, _IDENTIFY["active"]):
         return "active"
-    if any(p in norm for p in _IDENTIFY["requests"]):
+    if _holds(norm, _IDENTIFY["requests"]):
         return "requests"
-    if any(p in norm for p in _IDENTIFY["review_litigation"]) or ("行政复议" in norm and "行政诉讼" in norm):
+    if _holds(norm, _IDENTIFY["review_litigation"]) or ("行政复议" in norm and "行政诉讼" in norm):
         return "review_litigation"
-    if not seen_active and any(p in norm for p in _IDENTIFY["pre2019_stats"]) and "单位" in norm:
+    if not seen_active and _holds(norm, _IDENTIFY["pre2019_stats"]) and "单位" in norm:
         return "pre2019_stats"
     if _SECTION_END.match(norm):
         return None
