@@ -124,12 +124,20 @@ def model_identities(grid: Grid, table_formats: Mapping[str, str], table_key: st
                      missing: Collection[tuple[str, str, str]] = ()) -> list[Check]:
     """The model's identities over one table, each family's members followed by its summary."""
     checks: list[Check] = []
-    families = _families(_requests_format(grid, table_formats), table_key)
-    terms = {k: _term(grid, k, missing) for _, members in families for m in members for k in m.totals + m.parts}
+    fmt = _requests_format(grid, table_formats)
+    families = _families(fmt, table_key)
+    terms = {k: _term(grid, k, missing) for k in _family_keys(fmt, table_key)}
     for family, members in families:
         family_checks = [_identity(m, grid, missing, terms) for m in members]
         checks += family_checks + [family_summary(family, family_checks)]
     return checks
+
+
+@lru_cache(maxsize=None)
+def _family_keys(fmt: str, table_key: str) -> tuple[tuple[str, str, str], ...]:
+    """Every cell the model's identities over one table read, once."""
+    return tuple(dict.fromkeys(k for _, members in _families(fmt, table_key) for m in members
+                               for k in m.totals + m.parts))
 
 
 @lru_cache(maxsize=None)
