@@ -434,10 +434,14 @@ def _matches(label: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> list
     row earlier in match order (the more specific)."""
     spans: list[tuple[int, int, str]] = []
     for key, phrases in table:
-        hits = [(label.find(p), len(p)) for p in phrases if p in label]
-        if not hits:
+        first: tuple[int, int] | None = None  # the earliest (then shortest) phrase found, one find each
+        for phrase in phrases:
+            at = label.find(phrase)
+            if at >= 0 and (first is None or (at, len(phrase)) < first):
+                first = (at, len(phrase))
+        if first is None:
             continue
-        start, length = min(hits)
+        start, length = first
         if all(start + length <= a or b <= start for a, b, _ in spans):
             spans.append((start, start + length, key))
     return [key for _, _, key in sorted(spans)]
