@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from archive.compression import DICTIONARY_SAMPLES, BodyCodec, body_kind, train_dictionary
+from archive.compression import (DICTIONARY_SAMPLES, BodyCodec, body_kind, compress_text, decompress_text,
+                                 text_basis, train_dictionary)
 from archive.decoding import decode_body
 from archive.formats import is_text
 from archive.sources import Source
@@ -34,15 +35,15 @@ from archive.sources import Source
 if TYPE_CHECKING:  # the parser's result type; the store only reads its fields
     from archive.parsing.model import ParsedReport
 
-SCHEMA_VERSION = 2  # 2: bodies zstd-compressed (snapshots.stored_body), section texts as offsets
+SCHEMA_VERSION = 3  # 2: bodies zstd-compressed (snapshots.stored_body), section texts as offsets;
+# 3: report texts compressed against their page (reports.stored_text), cells and checks keyed compactly
 # Bytes of each body kept in memory as a dictionary training sample (a dictionary learns the
 # templates at the start of documents; whole PDFs would only cost memory).
 SAMPLE_BYTES = 64 * 1024
 # Where the crawl writes and the commands read when no path is given (crawler/settings.py ARCHIVE_DB).
 DEFAULT_ARCHIVE_PATH = "archive.db"
 # The `reports` columns a parse fills (the crawler's title and year stay when the parser finds none).
-PARSED_FIELDS = ("title", "agency", "region", "year", "published", "index_no", "format", "text",
-                 "parse_status")
+PARSED_FIELDS = ("title", "agency", "region", "year", "published", "index_no", "format", "parse_status")
 
 
 def utc_now() -> str:
@@ -434,6 +435,7 @@ class Archive:
         fields = {k: v for k, v in fields.items() if v is not None or k not in ("title", "year")}
         fields.update(metadata=json.dumps(parsed.metadata, ensure_ascii=False),
                       notes=json.dumps(parsed.notes, ensure_ascii=False), parsed_at=parsed_at or utc_now())
+        fields["stored_text"] = self.stored_text(report_id, parsed.text)
         with self.db.atomic():
             self.db["reports"].update(report_id, fields)
             for table in ("report_cells", "report_checks", "report_sections"):
@@ -457,6 +459,18 @@ class Archive:
                 replace=True,
             )
         return before != self._parsed_fingerprint(report_id)
+
+    def stored_text(self, report_id: int, text: str | None) -> bytes | None:
+        """The `stored_text` of a report's text: compressed against its snapshot's body."""
+        if text is None:
+            return None
+        return compress_text(text, _report_basis(self.db.conn, report_id, self.codec))
+
+    def set_report_text(self, report_id: int, text: str | None) -> None:
+        """Replace a report's text (what a parse does, for callers that only have a text)."""
+        self._write()
+        self.db.execute("update reports set stored_text = ? where id = ?", [self.stored_text(report_id, text), report_id])
+        self.commit_if_due()
 
     def _parsed_fingerprint(self, report_id: int) -> tuple:
         """What a user would call the report's parsed values: cells and check results."""
@@ -1076,12 +1090,33 @@ def _ensure_hostile_columns(db: sqlite_utils.Database) -> None:
 
 
 def register_body_function(conn: sqlite3.Connection) -> BodyCodec:
-    """Make `snapshots.body` readable on this connection: the generated column decompresses
-    `stored_body` with `archive_body(stored_body, dictionary_id)`, dictionaries read from the file."""
+    """Make `snapshots.body` and `reports.text` readable on this connection: the generated columns
+    decompress `stored_body` with `archive_body(stored_body, dictionary_id)` (dictionaries read from
+    the file) and `stored_text` with `archive_text(stored_text, snapshot_id)` (against that body)."""
     codec = body_codec(conn)
     conn.create_function("archive_body", 2, lambda stored, dictionary_id: None if stored is None
                          else codec.decompress(stored, dictionary_id or 0), deterministic=True)
+
+    def text(stored: bytes | None, snapshot_id: int | None) -> str | None:
+        if stored is None:
+            return None
+        return decompress_text(stored, lambda: _snapshot_basis(conn, snapshot_id, codec))
+
+    conn.create_function("archive_text", 2, text, deterministic=True)
     return codec
+
+
+def _snapshot_basis(conn: sqlite3.Connection, snapshot_id: int | None, codec: BodyCodec) -> bytes | None:
+    """The bytes a report text is compressed against: its snapshot's body as UTF-8 text."""
+    row = conn.execute("select encoding from snapshots where id = ?", [snapshot_id]).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return text_basis(snapshot_body(conn, snapshot_id, codec), row[0])
+
+
+def _report_basis(conn: sqlite3.Connection, report_id: int, codec: BodyCodec) -> bytes | None:
+    row = conn.execute("select snapshot_id from reports where id = ?", [report_id]).fetchone()
+    return _snapshot_basis(conn, row[0], codec) if row else None
 
 
 def body_codec(conn: sqlite3.Connection) -> BodyCodec:
@@ -1170,10 +1205,11 @@ def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> 
     db["reports"].create(
         {"id": int, "url": str, "snapshot_id": int, "source": str, "kind": str,
          "parent_url": str, "link_text": str, "title": str, "agency": str, "region": str,
-         "year": int, "published": str, "index_no": str, "format": str, "text": str,
+         "year": int, "published": str, "index_no": str, "format": str, "stored_text": bytes,
          "parse_status": str, "first_seen_at": str},
         pk="id", if_not_exists=True,
     )
+    _ensure_report_text(db, codec)
     _ensure_parse_tables(db)
     _ensure_webarchive_tables(db)
     _ensure_coverage_tables(db)
@@ -1390,3 +1426,38 @@ def _section_offsets(db: sqlite_utils.Database) -> None:
                 db.execute('update report_sections set char_start = ?, char_end = ?, text = ? '
                            "where report_id = ? and section = ?",
                            [span["char_start"], span["char_end"], span["text"], report_id, name])
+
+
+# Virtual like `snapshots.body`: the text is decompressed when read, never stored twice.
+TEXT_COLUMN = "text text generated always as (archive_text(stored_text, snapshot_id)) virtual"
+
+
+def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> None:
+    """`reports.text` as the generated column over `stored_text`; schema 2 → 3 compresses every
+    stored text (checked to read back the same) before its plain column is dropped."""
+    hidden = {row[1]: row[6] for row in db.execute("select * from pragma_table_xinfo('reports')")}
+    if hidden.get("text") in (2, 3):
+        return
+    codec = codec or register_body_function(db.conn)
+    with db.atomic():
+        if "stored_text" not in hidden:
+            db.execute("alter table reports add column stored_text blob")
+        if "text" in hidden:
+            rows = db.execute("select id, snapshot_id, text from reports where text is not null").fetchall()
+            for report_id, snapshot_id, text in rows:
+                stored = compress_text(text, _snapshot_basis(db.conn, snapshot_id, codec))
+                db.execute("update reports set stored_text = ? where id = ?", [stored, report_id])
+            # A column named by a view cannot be dropped: the views go and come back unchanged.
+            views = db.execute("select name, sql from sqlite_master where type = 'view' order by rowid").fetchall()
+            for name, _ in views:
+                db.execute(f"drop view [{name}]")
+            db.execute("alter table reports drop column text")
+            db.execute(f"alter table reports add column {TEXT_COLUMN}")
+            for _, sql in views:
+                db.execute(sql)
+            mismatched = [report_id for report_id, _, text in rows if db.execute(
+                "select text from reports where id = ?", [report_id]).fetchone()[0] != text]
+            if mismatched:  # never drop a text we cannot give back: the transaction rolls back
+                raise RuntimeError(f"report texts {mismatched[:5]} do not round-trip; the archive is left unmigrated")
+        else:
+            db.execute(f"alter table reports add column {TEXT_COLUMN}")

@@ -22,9 +22,10 @@ def test_grams_convert_traditional_script_to_simplified():
     assert grams("行政復議") == "行政 政复 复议"
 
 
-def test_fts_query_is_a_phrase_of_bigrams_per_term():
-    assert fts_query("行政复议") == '"行政 政复 复议"'
+def test_fts_query_is_the_and_of_the_bigrams_of_every_term():
+    assert fts_query("行政复议") == '"行政" "政复" "复议"'
     assert fts_query("复议 诉讼") == '"复议" "诉讼"'
+    assert fts_query("复议复议") == '"复议" "议复"'
 
 
 def test_fts_query_of_one_character_is_a_prefix_query():
@@ -40,7 +41,8 @@ def _archive_with_texts(path, texts: dict[str, str]) -> sqlite_utils.Database:
     for url, text in texts.items():
         snapshot = archive.store_snapshot(url=url, body=text.encode(), status=200, content_type="text/plain")
         report_id = archive.record_report(snapshot=snapshot, source=None, kind="page", title=None, year=None)
-        archive.db["reports"].update(report_id, {"text": text, "title": url})
+        archive.db["reports"].update(report_id, {"title": url})
+        archive.set_report_text(report_id, text)
     archive.commit()
     return archive.db
 
@@ -63,7 +65,9 @@ def test_build_search_index_reindexes_only_changed_and_drops_deleted_reports(tmp
     db = _archive_with_texts(tmp_path / "a.db", {"http://a/1": "行政复议", "http://a/2": "行政诉讼"})
     assert build_search_index(db) == 2
     assert build_search_index(db) == 0
-    db["reports"].update(2, {"text": "政府信息公开"})
+    writer = Archive(tmp_path / "a.db")
+    writer.set_report_text(2, "政府信息公开")
+    writer.close()
     db.execute("delete from reports where id = 1")
     assert build_search_index(db) == 1
     assert search_ids(db, "复议") == []
