@@ -504,7 +504,7 @@ class Archive:
         one already holds (ArchiveMerge). An archive of an older schema is migrated first."""
         self.commit()
         Archive(path).close()  # brings an older archive to this schema first
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        source = connect_archive(path, readonly=True)
         try:
             return ArchiveMerge(self, source).run()
         finally:
