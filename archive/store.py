@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -175,6 +175,7 @@ class Archive:
         self._dictionary_samples = dictionary_samples
         self._dictionaries = {} if readonly else self._latest_dictionaries()
         self._samples: dict[str, list[bytes]] = {}
+        self.rows = CompactRows(self.db.conn)
         _install_fault_hook(self.db.conn)
 
     # -- transactions -------------------------------------------------------------------------
@@ -438,21 +439,14 @@ class Archive:
         fields["stored_text"] = self.stored_text(report_id, parsed.text)
         with self.db.atomic():
             self.db["reports"].update(report_id, fields)
-            for table in ("report_cells", "report_checks", "report_sections"):
+            for table in ("report_cell_values", "report_check_values", "report_sections"):
                 self.db.execute(f"delete from {table} where report_id = ?", [report_id])
-            self.db["report_cells"].insert_all(
-                ({"report_id": report_id, "table_key": c.table_key, "row_key": c.row_key,
-                  "col_key": c.col_key, "raw_text": c.raw_text, "value": _sql_number(c.value),
-                  "unit": c.unit, "status": c.status,
-                  "table_format": parsed.table_formats.get(c.table_key)} for c in parsed.cells),
-                replace=True,
-            )
-            self.db["report_checks"].insert_all(
-                ({"report_id": report_id, "identity": c.identity, "result": c.result,
-                  "difference": _sql_number(c.difference), "severity": c.severity, "detail": c.detail}
-                 for c in parsed.checks),
-                replace=True,
-            )
+            self.rows.write_cells(
+                (report_id, c.table_key, c.row_key, c.col_key, c.raw_text, _sql_number(c.value), c.unit, c.status,
+                 parsed.table_formats.get(c.table_key)) for c in parsed.cells)
+            self.rows.write_checks(
+                (report_id, c.identity, c.result, _sql_number(c.difference), c.severity, c.detail)
+                for c in parsed.checks)
             self.db["report_sections"].insert_all(
                 ({"report_id": report_id, "section": name, **span}
                  for name, span in section_spans(parsed.text, parsed.sections)),
@@ -980,7 +974,12 @@ class ArchiveMerge:
                 self._report_rows(old_id, new_id)
 
     def _report_rows(self, old_id: int, new_id: int) -> None:
-        for table in ("report_cells", "report_checks", "report_sections", "report_parts"):
+        rows = self.target.rows
+        for table, columns, write in (("report_cells", CELL_COLUMNS, rows.write_cells),
+                                      ("report_checks", CHECK_COLUMNS, rows.write_checks)):
+            write((new_id, *row[1:]) for row in self.source.execute(
+                f"select {', '.join(columns)} from {table} where report_id = ?", [old_id]))
+        for table in ("report_sections", "report_parts"):
             rows = list(self._rows(f"select * from {table} where report_id = {int(old_id)}"))
             for row in rows:
                 row["report_id"] = new_id
@@ -1211,8 +1210,8 @@ def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> 
          "parse_status": str, "first_seen_at": str},
         pk="id", if_not_exists=True,
     )
-    _ensure_report_text(db, codec)
-    _ensure_parse_tables(db)
+    migrated = _ensure_report_text(db, codec) or migrated
+    migrated = _ensure_parse_tables(db) or migrated
     _ensure_webarchive_tables(db)
     _ensure_coverage_tables(db)
     _ensure_hostile_columns(db)
@@ -1228,24 +1227,15 @@ def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> 
     db["reports"].create_index(["parse_status"], if_not_exists=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     if migrated:
-        db.execute("VACUUM")  # the raw bodies' pages back to the file system
+        db.execute("VACUUM")  # the pages of raw bodies, plain texts and wide cell rows back to the file system
 
 
-def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
+def _ensure_parse_tables(db: sqlite_utils.Database) -> bool:
     """Tables the parse results fill (Archive.store_parsed); created with the rest so a fresh archive
     already has the published shape."""
     # `value` and `difference` are declared ANY (NUMERIC affinity): counts stay integers, money
     # stays decimal; REAL would turn every count into 859.0.
-    db["report_cells"].create(
-        {"report_id": int, "table_key": str, "row_key": str, "col_key": str, "raw_text": str,
-         "value": "ANY", "unit": str, "status": str, "table_format": str},
-        pk=("report_id", "table_key", "row_key", "col_key"), if_not_exists=True,
-    )
-    db["report_checks"].create(
-        {"report_id": int, "identity": str, "result": str, "difference": "ANY", "severity": str,
-         "detail": str},
-        pk=("report_id", "identity"), if_not_exists=True,
-    )
+    migrated = _ensure_compact_rows(db)
     # A section is a slice of reports.text (its offsets); `text` only when it is not one.
     db["report_sections"].create(
         {"report_id": int, "section": str, "char_start": int, "char_end": int, "text": str},
@@ -1272,13 +1262,11 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
         {"report_id": int, "part_no": int, "snapshot_id": int}, pk=("report_id", "part_no"),
         if_not_exists=True,
     )
-    for table in ("report_cells", "report_checks", "report_sections"):
-        db[table].create_index(["report_id"], if_not_exists=True)
-    db["report_cells"].create_index(["table_key", "row_key", "col_key"], if_not_exists=True)
-    db["report_checks"].create_index(["identity", "result"], if_not_exists=True)
+    db["report_sections"].create_index(["report_id"], if_not_exists=True)
     for column in ("metadata", "notes", "parsed_at"):
         if column not in db["reports"].columns_dict:
             db["reports"].add_column(column, str)
+    return migrated
 
 
 def _export_filter(alias: str, source: str | None, year: int | None, since: str | None,
@@ -1440,7 +1428,7 @@ def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> N
     stored text (checked to read back the same) before its plain column is dropped."""
     hidden = {row[1]: row[6] for row in db.execute("select * from pragma_table_xinfo('reports')")}
     if hidden.get("text") in (2, 3):
-        return
+        return False
     codec = codec or register_body_function(db.conn)
     with db.atomic():
         if "stored_text" not in hidden:
@@ -1462,5 +1450,170 @@ def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> N
                 "select text from reports where id = ?", [report_id]).fetchone()[0] != text]
             if mismatched:  # never drop a text we cannot give back: the transaction rolls back
                 raise RuntimeError(f"report texts {mismatched[:5]} do not round-trip; the archive is left unmigrated")
-        else:
-            db.execute(f"alter table reports add column {TEXT_COLUMN}")
+            return True
+        db.execute(f"alter table reports add column {TEXT_COLUMN}")
+        return False
+
+
+# -- cells and checks, keyed compactly (schema 3) ---------------------------------------------
+# A report has ~200 cells and ~50 checks whose keys, statuses, units and formats repeat across every
+# report: rows hold small ids into key tables (rows of which are never deleted), the raw text only
+# when it is not the value's own rendering, and the published `report_cells` / `report_checks` are
+# views with the columns they always had (writable: INSTEAD OF triggers).
+_CELL_RAW = ("coalesce(v.raw_text, case when f.raw_null then null when v.value is null then '' "
+             "else cast(v.value as text) end)")
+COMPACT_SCHEMA = f"""
+create table if not exists cell_keys (id integer primary key, table_key text, row_key text, col_key text);
+create unique index if not exists cell_keys_key on cell_keys (table_key, row_key, col_key);
+create table if not exists cell_forms (id integer primary key, status text, unit text, table_format text,
+  raw_null integer);
+create table if not exists report_cell_values (report_id integer, key_id integer, form_id integer, value any,
+  raw_text text, primary key (report_id, key_id)) without rowid;
+create index if not exists report_cell_values_key on report_cell_values (key_id, report_id);
+create table if not exists check_keys (id integer primary key, identity text);
+create unique index if not exists check_keys_identity on check_keys (identity);
+create table if not exists check_forms (id integer primary key, result text, severity text);
+create table if not exists report_check_values (report_id integer, identity_id integer, form_id integer,
+  difference any, detail text, primary key (report_id, identity_id)) without rowid;
+create index if not exists report_check_values_identity on report_check_values (identity_id, form_id);
+create view if not exists report_cells as
+select v.report_id, k.table_key, k.row_key, k.col_key, {_CELL_RAW} as raw_text, v.value, f.unit, f.status,
+  f.table_format
+from report_cell_values v join cell_keys k on k.id = v.key_id join cell_forms f on f.id = v.form_id;
+create view if not exists report_checks as
+select v.report_id, k.identity, f.result, v.difference, f.severity, v.detail
+from report_check_values v join check_keys k on k.id = v.identity_id join check_forms f on f.id = v.form_id;
+create trigger if not exists report_cells_insert instead of insert on report_cells begin
+  insert into cell_keys (table_key, row_key, col_key) select new.table_key, new.row_key, new.col_key
+    where not exists (select 1 from cell_keys where table_key is new.table_key and row_key is new.row_key
+                      and col_key is new.col_key);
+  insert into cell_forms (status, unit, table_format, raw_null)
+    select new.status, new.unit, new.table_format, new.raw_text is null
+    where not exists (select 1 from cell_forms where status is new.status and unit is new.unit
+                      and table_format is new.table_format and raw_null = (new.raw_text is null));
+  insert into report_cell_values (report_id, key_id, form_id, value, raw_text) values (new.report_id,
+    (select id from cell_keys where table_key is new.table_key and row_key is new.row_key and col_key is new.col_key),
+    (select id from cell_forms where status is new.status and unit is new.unit and table_format is new.table_format
+     and raw_null = (new.raw_text is null)),
+    new.value,
+    case when new.value is null and new.raw_text = '' then null
+         when typeof(new.value) in ('integer', 'real') and new.raw_text = cast(new.value as text) then null
+         else new.raw_text end);
+end;
+create trigger if not exists report_cells_delete instead of delete on report_cells begin
+  delete from report_cell_values where report_id = old.report_id and key_id = (select id from cell_keys
+    where table_key is old.table_key and row_key is old.row_key and col_key is old.col_key);
+end;
+create trigger if not exists report_cells_update instead of update on report_cells begin
+  delete from report_cells where report_id = old.report_id and table_key is old.table_key
+    and row_key is old.row_key and col_key is old.col_key;
+  insert into report_cells (report_id, table_key, row_key, col_key, raw_text, value, unit, status, table_format)
+    values (new.report_id, new.table_key, new.row_key, new.col_key, new.raw_text, new.value, new.unit, new.status,
+            new.table_format);
+end;
+create trigger if not exists report_checks_insert instead of insert on report_checks begin
+  insert into check_keys (identity) select new.identity
+    where not exists (select 1 from check_keys where identity is new.identity);
+  insert into check_forms (result, severity) select new.result, new.severity
+    where not exists (select 1 from check_forms where result is new.result and severity is new.severity);
+  insert into report_check_values (report_id, identity_id, form_id, difference, detail) values (new.report_id,
+    (select id from check_keys where identity is new.identity),
+    (select id from check_forms where result is new.result and severity is new.severity),
+    new.difference, new.detail);
+end;
+create trigger if not exists report_checks_delete instead of delete on report_checks begin
+  delete from report_check_values where report_id = old.report_id
+    and identity_id = (select id from check_keys where identity is old.identity);
+end;
+create trigger if not exists report_checks_update instead of update on report_checks begin
+  delete from report_checks where report_id = old.report_id and identity is old.identity;
+  insert into report_checks (report_id, identity, result, difference, severity, detail) values (new.report_id,
+    new.identity, new.result, new.difference, new.severity, new.detail);
+end;
+"""
+CELL_COLUMNS = ("report_id", "table_key", "row_key", "col_key", "raw_text", "value", "unit", "status", "table_format")
+CHECK_COLUMNS = ("report_id", "identity", "result", "difference", "severity", "detail")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script (triggers hold semicolons), to run inside one transaction."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+
+
+def _ensure_compact_rows(db: sqlite_utils.Database) -> bool:
+    """The compact cell and check tables and their views; schema 2 → 3 moves the rows of the old
+    tables into them and checks the views give back exactly those rows. True when it migrated."""
+    old = [name for (name,) in db.execute("select name from sqlite_master where type = 'table' and name in "
+                                          "('report_cells', 'report_checks') order by name desc")]
+    with db.atomic():
+        # Legacy renaming leaves the views that name the old tables as they are: they read the new views.
+        db.execute("PRAGMA legacy_alter_table = ON")
+        for name in old:
+            db.execute(f"alter table [{name}] rename to [{name}_v2]")
+        db.execute("PRAGMA legacy_alter_table = OFF")
+        for statement in _statements(COMPACT_SCHEMA):
+            db.execute(statement)
+        for name, columns in (("report_cells", CELL_COLUMNS), ("report_checks", CHECK_COLUMNS)):
+            if name not in old:
+                continue
+            listed = ", ".join(columns)
+            db.execute(f"insert into {name} ({listed}) select {listed} from {name}_v2 order by rowid")
+            for first, second in ((f"{name}_v2", name), (name, f"{name}_v2")):
+                extra = db.execute(f"select count(*) from (select {listed} from {first} except "
+                                   f"select {listed} from {second})").fetchone()[0]
+                if extra:  # never drop a row we cannot give back: the transaction rolls back
+                    raise RuntimeError(f"{name}: {extra} rows differ after compaction; the archive is left unmigrated")
+            db.execute(f"drop table {name}_v2")
+    return bool(old)
+
+
+class CompactRows:
+    """Writes cells and checks straight into the compact tables (what the views' triggers do, without
+    a trigger per row); key and form ids are cached, their rows never change."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._ids: dict[tuple, int] = {}
+
+    def _id(self, table: str, columns: tuple[str, ...], values: tuple) -> int:
+        found = self._ids.get((table, *values))
+        if found is None:
+            where = " and ".join(f"{column} is ?" for column in columns)
+            row = self.conn.execute(f"select id from {table} where {where}", values).fetchone()
+            if row is None:  # ids are assigned by whichever writer first needs the key
+                row = (self.conn.execute(f"insert into {table} ({', '.join(columns)}) values "
+                                         f"({', '.join('?' * len(columns))})", values).lastrowid,)
+            found = self._ids[(table, *values)] = row[0]
+        return found
+
+    def write_cells(self, cells: Iterable[tuple]) -> None:
+        """Rows in CELL_COLUMNS order; a raw text that is its value's rendering is not stored."""
+        rows = []
+        for report_id, table_key, row_key, col_key, raw_text, value, unit, status, table_format in cells:
+            key = self._id("cell_keys", ("table_key", "row_key", "col_key"), (table_key, row_key, col_key))
+            form = self._id("cell_forms", ("status", "unit", "table_format", "raw_null"),
+                            (status, unit, table_format, int(raw_text is None)))
+            rows.append((report_id, key, form, value, None if raw_text == _rendering(value) else raw_text))
+        self.conn.executemany("insert or replace into report_cell_values (report_id, key_id, form_id, value, "
+                              "raw_text) values (?, ?, ?, ?, ?)", rows)
+
+    def write_checks(self, checks: Iterable[tuple]) -> None:
+        """Rows in CHECK_COLUMNS order."""
+        rows = [(report_id, self._id("check_keys", ("identity",), (identity,)),
+                 self._id("check_forms", ("result", "severity"), (result, severity)), difference, detail)
+                for report_id, identity, result, difference, severity, detail in checks]
+        self.conn.executemany("insert or replace into report_check_values (report_id, identity_id, form_id, "
+                              "difference, detail) values (?, ?, ?, ?, ?)", rows)
+
+
+def _rendering(value: object) -> str | None:
+    """The raw text the `report_cells` view shows for a value stored without one (integers and
+    missing values; a decimal keeps its raw text, SQLite renders reals its own way)."""
+    if value is None:
+        return ""
+    return str(value) if type(value) is int else None
