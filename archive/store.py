@@ -1497,7 +1497,7 @@ create trigger if not exists report_cells_insert instead of insert on report_cel
      and raw_null = (new.raw_text is null)),
     new.value,
     case when new.value is null and new.raw_text = '' then null
-         when typeof(new.value) in ('integer', 'real') and new.raw_text = cast(new.value as text) then null
+         when typeof(new.value) = 'integer' and new.raw_text = cast(new.value as text) then null
          else new.raw_text end);
 end;
 create trigger if not exists report_cells_delete instead of delete on report_cells begin

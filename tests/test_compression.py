@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -88,6 +89,11 @@ def _schema_1_archive(path: Path) -> dict[int, bytes]:
                             parsed.parse_status])
         connection.executemany("insert into report_sections (report_id, section, text) values (?, ?, ?)",
                                [(number, name, text) for name, text in parsed.sections.items()])
+        connection.executemany("insert into report_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (number, c.table_key, c.row_key, c.col_key, c.raw_text, _number(c.value), c.unit, c.status,
+             parsed.table_formats.get(c.table_key)) for c in parsed.cells])
+        connection.executemany("insert into report_checks values (?, ?, ?, ?, ?, ?)", [
+            (number, c.identity, c.result, _number(c.difference), c.severity, c.detail) for c in parsed.checks])
     connection.execute("create table report_search (report_id integer primary key, title text, text text, "
                        "digest text)")
     connection.execute("insert into report_search (report_id, title, text, digest) values (1, '示范', '复议', 'x')")
@@ -97,12 +103,22 @@ def _schema_1_archive(path: Path) -> dict[int, bytes]:
     return bodies
 
 
+def _number(value: Decimal | int | None) -> int | float | None:
+    """A cell's number as schema 1 stored it (integral decimals as integers)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothing(tmp_path):
     path = tmp_path / "old.db"
     bodies = _schema_1_archive(path)
     old = sqlite3.connect(path)
     sections = old.execute("select report_id, section, text from report_sections order by rowid").fetchall()
     reports = old.execute("select id, url, snapshot_id, title, text from reports order by id").fetchall()
+    rows = {table: old.execute(f"select *, typeof({number}) from {table} order by 1, 2, 3, 4").fetchall()
+            for table, number in (("report_cells", "value"), ("report_checks", "difference"))}
+    assert len(rows["report_cells"]) > 500 and len(rows["report_checks"]) > 100
     old.close()
     size_before = path.stat().st_size
     archive = Archive(path)  # opening migrates
@@ -116,6 +132,9 @@ def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothi
                               "order by position").fetchall() == sections
     assert connection.execute("select count(*) from report_sections where text is not null").fetchone() == (0,)
     assert connection.execute("select id, url, snapshot_id, title, text from reports order by id").fetchall() == reports
+    for table, number in (("report_cells", "value"), ("report_checks", "difference")):
+        assert connection.execute(f"select *, typeof({number}) from {table} order by 1, 2, 3, 4").fetchall() == rows[table]
+    assert connection.execute("select count(*) from report_cell_values where raw_text is null").fetchone()[0] > 250
     connection.close()
     assert path.stat().st_size < size_before
     assert Archive(path).body(1) == bodies[1]  # a second open finds nothing to migrate
