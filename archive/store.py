@@ -1035,7 +1035,7 @@ def _is_text(content_type: str | None, body: bytes) -> bool:
 # Fault injection for the kill tests: GOV_REPORTS_FAULT_COMMIT names a commit point at which the
 # process exits (os._exit, as kill -9 would leave it) just before committing: "N" for its Nth commit
 # on an archive, "TABLE:N" for the Nth commit of a transaction that wrote TABLE (snapshots:3,
-# reports:1, report_cells:2 …).
+# reports:1, report_cell_values:2 …; cells and checks count under their compact tables, not their views).
 FAULT_COMMIT_ENV = "GOV_REPORTS_FAULT_COMMIT"
 _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+[\[\"`]?(\w+)",
                             re.IGNORECASE)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,7 +44,19 @@ def _typed(rows) -> list[tuple]:
     return sorted(tuple((type(v).__name__, v) for v in row) for row in rows)
 
 
-@settings(max_examples=40, deadline=None)
+def _as_the_tables_kept_them(db, cells: list[tuple], checks: list[tuple]) -> tuple[list, list]:
+    """The rows as schema 2's tables returned them (value and difference with NUMERIC affinity)."""
+    db.execute("create temp table old_cells (report_id integer, table_key text, row_key text, col_key text, "
+               "raw_text text, value any, unit text, status text, table_format text)")
+    db.execute("create temp table old_checks (report_id integer, identity text, result text, difference any, "
+               "severity text, detail text)")
+    db.executemany("insert into old_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?)", cells)
+    db.executemany("insert into old_checks values (?, ?, ?, ?, ?, ?)", checks)
+    return (db.execute("select * from old_cells").fetchall(), db.execute("select * from old_checks").fetchall())
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None)
 @given(written_cells=cells(), written_checks=checks(), through_view=st.booleans())
 def test_cells_and_checks_read_back_through_the_views_exactly(tmp_path_factory, written_cells, written_checks,
                                                               through_view):
@@ -57,11 +71,12 @@ def test_cells_and_checks_read_back_through_the_views_exactly(tmp_path_factory, 
         archive.rows.write_checks(written_checks)
     read_cells = archive.db.execute(f"select {', '.join(CELL_COLUMNS)} from report_cells").fetchall()
     read_checks = archive.db.execute(f"select {', '.join(CHECK_COLUMNS)} from report_checks").fetchall()
-    assert _typed(read_cells) == _typed(written_cells)
-    assert _typed(read_checks) == _typed(written_checks)
+    kept_cells, kept_checks = _as_the_tables_kept_them(archive.db.conn, written_cells, written_checks)
+    assert _typed(read_cells) == _typed(kept_cells)
+    assert _typed(read_checks) == _typed(kept_checks)
     archive.db.execute("delete from report_cells where table_key = 'a'")
     assert _typed(archive.db.execute("select * from report_cells").fetchall()) == _typed(
-        [row for row in written_cells if row[1] != "a"])
+        [row for row in kept_cells if row[1] != "a"])
     archive.close()
 
 
@@ -90,7 +105,8 @@ def _phrase_reference(db: sqlite3.Connection, query: str) -> set[int]:
     return {row[0] for row in db.execute("select rowid from reference where reference match ?", [expression])}
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None)
 @given(texts=st.lists(st.text(ALPHABET, max_size=30), min_size=1, max_size=8),
        queries=st.lists(st.text(ALPHABET, min_size=1, max_size=5), min_size=1, max_size=6))
 def test_search_answers_exactly_what_the_phrase_index_did(tmp_path_factory, texts, queries):
