@@ -1599,6 +1599,7 @@ class CompactRows:
             form = self._id("cell_forms", ("status", "unit", "table_format", "raw_null"),
                             (status, unit, table_format, int(raw_text is None)))
             rows.append((report_id, key, form, value, None if raw_text == _rendering(value) else raw_text))
+        rows.sort(key=_row_key)  # in key order each row is appended to its page: pages are left full
         self.conn.executemany("insert or replace into report_cell_values (report_id, key_id, form_id, value, "
                               "raw_text) values (?, ?, ?, ?, ?)", rows)
 
@@ -1607,8 +1608,13 @@ class CompactRows:
         rows = [(report_id, self._id("check_keys", ("identity",), (identity,)),
                  self._id("check_forms", ("result", "severity"), (result, severity)), difference, detail)
                 for report_id, identity, result, difference, severity, detail in checks]
+        rows.sort(key=_row_key)
         self.conn.executemany("insert or replace into report_check_values (report_id, identity_id, form_id, "
                               "difference, detail) values (?, ?, ?, ?, ?)", rows)
+
+
+def _row_key(row: tuple) -> tuple:
+    return row[:2]
 
 
 def _rendering(value: object) -> str | None:
