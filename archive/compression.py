@@ -10,6 +10,7 @@ sha256 kept with the snapshot: reading a body gives back exactly the bytes fetch
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -71,3 +72,55 @@ class BodyCodec:
             decompressor = zstandard.ZstdDecompressor(dict_data=self._dictionary(dictionary_id))
             self._decompressors[dictionary_id] = decompressor
         return decompressor.decompress(frame)
+
+
+# -- report texts ----------------------------------------------------------------------------------
+# A report's text is mostly the text of its own page: compressed against that page (its body as a
+# raw-content dictionary), 16.8 KB of text take 1.4 KB, where zstd alone needs 7.2 KB. The stored
+# value starts with one byte saying how it was compressed, so it decodes from the file alone.
+TEXT_PLAIN = 0  # zstd, no dictionary: attachments (PDF, Word) and joined flipbook pages
+TEXT_ON_BODY = 1  # zstd with the report's snapshot body, as UTF-8, as dictionary
+_TEXT_LEVEL = 9
+
+
+def text_basis(body: bytes, encoding: str | None) -> bytes | None:
+    """The bytes a text is compressed against: the body as UTF-8 (decoded with its stored encoding
+    when it is another); None for a body that is not text."""
+    if not body or not encoding:
+        return None
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return body
+        return body.decode(encoding, "replace").encode("utf-8")
+    except LookupError:
+        return None
+
+
+def _text_dictionary(basis: bytes) -> zstandard.ZstdCompressionDict:
+    return zstandard.ZstdCompressionDict(basis, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+
+
+def compress_text(text: str, basis: bytes | None) -> bytes:
+    """The stored form of a text: against `basis` when that is smaller, else plain; always checked
+    to decode back to the same text (frames carry a checksum)."""
+    data = text.encode("utf-8")
+    plain = bytes([TEXT_PLAIN]) + zstandard.ZstdCompressor(level=_TEXT_LEVEL, write_checksum=True).compress(data)
+    if basis:
+        compressor = zstandard.ZstdCompressor(level=_TEXT_LEVEL, write_checksum=True,
+                                              dict_data=_text_dictionary(basis))
+        delta = bytes([TEXT_ON_BODY]) + compressor.compress(data)
+        if len(delta) < len(plain) and decompress_text(delta, lambda: basis) == text:
+            return delta
+    return plain
+
+
+def decompress_text(stored: bytes, basis: Callable[[], bytes | None]) -> str:
+    """The text of a stored value; `basis` gives the body bytes it was compressed against."""
+    if stored[0] == TEXT_ON_BODY:
+        dictionary = basis()
+        if dictionary is None:
+            raise ValueError("a report text is stored against a body that is not text")
+        decompressor = zstandard.ZstdDecompressor(dict_data=_text_dictionary(dictionary))
+    else:
+        decompressor = zstandard.ZstdDecompressor()
+    return decompressor.decompress(stored[1:]).decode("utf-8")

@@ -20,13 +20,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from archive.compression import DICTIONARY_SAMPLES, BodyCodec, body_kind, train_dictionary
+from archive.compression import (DICTIONARY_SAMPLES, BodyCodec, body_kind, compress_text, decompress_text,
+                                 text_basis, train_dictionary)
 from archive.decoding import decode_body
 from archive.formats import is_text
 from archive.sources import Source
@@ -34,15 +35,15 @@ from archive.sources import Source
 if TYPE_CHECKING:  # the parser's result type; the store only reads its fields
     from archive.parsing.model import ParsedReport
 
-SCHEMA_VERSION = 2  # 2: bodies zstd-compressed (snapshots.stored_body), section texts as offsets
+SCHEMA_VERSION = 3  # 2: bodies zstd-compressed (snapshots.stored_body), section texts as offsets;
+# 3: report texts compressed against their page (reports.stored_text), cells and checks keyed compactly
 # Bytes of each body kept in memory as a dictionary training sample (a dictionary learns the
 # templates at the start of documents; whole PDFs would only cost memory).
 SAMPLE_BYTES = 64 * 1024
 # Where the crawl writes and the commands read when no path is given (crawler/settings.py ARCHIVE_DB).
 DEFAULT_ARCHIVE_PATH = "archive.db"
 # The `reports` columns a parse fills (the crawler's title and year stay when the parser finds none).
-PARSED_FIELDS = ("title", "agency", "region", "year", "published", "index_no", "format", "text",
-                 "parse_status")
+PARSED_FIELDS = ("title", "agency", "region", "year", "published", "index_no", "format", "parse_status")
 
 
 def utc_now() -> str:
@@ -174,6 +175,7 @@ class Archive:
         self._dictionary_samples = dictionary_samples
         self._dictionaries = {} if readonly else self._latest_dictionaries()
         self._samples: dict[str, list[bytes]] = {}
+        self.rows = CompactRows(self.db.conn)
         _install_fault_hook(self.db.conn)
 
     # -- transactions -------------------------------------------------------------------------
@@ -434,29 +436,35 @@ class Archive:
         fields = {k: v for k, v in fields.items() if v is not None or k not in ("title", "year")}
         fields.update(metadata=json.dumps(parsed.metadata, ensure_ascii=False),
                       notes=json.dumps(parsed.notes, ensure_ascii=False), parsed_at=parsed_at or utc_now())
+        fields["stored_text"] = self.stored_text(report_id, parsed.text)
         with self.db.atomic():
             self.db["reports"].update(report_id, fields)
-            for table in ("report_cells", "report_checks", "report_sections"):
+            for table in ("report_cell_values", "report_check_values", "report_sections"):
                 self.db.execute(f"delete from {table} where report_id = ?", [report_id])
-            self.db["report_cells"].insert_all(
-                ({"report_id": report_id, "table_key": c.table_key, "row_key": c.row_key,
-                  "col_key": c.col_key, "raw_text": c.raw_text, "value": _sql_number(c.value),
-                  "unit": c.unit, "status": c.status,
-                  "table_format": parsed.table_formats.get(c.table_key)} for c in parsed.cells),
-                replace=True,
-            )
-            self.db["report_checks"].insert_all(
-                ({"report_id": report_id, "identity": c.identity, "result": c.result,
-                  "difference": _sql_number(c.difference), "severity": c.severity, "detail": c.detail}
-                 for c in parsed.checks),
-                replace=True,
-            )
+            self.rows.write_cells(
+                (report_id, c.table_key, c.row_key, c.col_key, c.raw_text, _sql_number(c.value), c.unit, c.status,
+                 parsed.table_formats.get(c.table_key)) for c in parsed.cells)
+            self.rows.write_checks(
+                (report_id, c.identity, c.result, _sql_number(c.difference), c.severity, c.detail)
+                for c in parsed.checks)
             self.db["report_sections"].insert_all(
                 ({"report_id": report_id, "section": name, **span}
                  for name, span in section_spans(parsed.text, parsed.sections)),
                 replace=True,
             )
         return before != self._parsed_fingerprint(report_id)
+
+    def stored_text(self, report_id: int, text: str | None) -> bytes | None:
+        """The `stored_text` of a report's text: compressed against its snapshot's body."""
+        if text is None:
+            return None
+        return compress_text(text, _report_basis(self.db.conn, report_id, self.codec))
+
+    def set_report_text(self, report_id: int, text: str | None) -> None:
+        """Replace a report's text (what a parse does, for callers that only have a text)."""
+        self._write()
+        self.db.execute("update reports set stored_text = ? where id = ?", [self.stored_text(report_id, text), report_id])
+        self.commit_if_due()
 
     def _parsed_fingerprint(self, report_id: int) -> tuple:
         """What a user would call the report's parsed values: cells and check results."""
@@ -490,7 +498,7 @@ class Archive:
         one already holds (ArchiveMerge). An archive of an older schema is migrated first."""
         self.commit()
         Archive(path).close()  # brings an older archive to this schema first
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        source = connect_archive(path, readonly=True)
         try:
             return ArchiveMerge(self, source).run()
         finally:
@@ -957,6 +965,8 @@ class ArchiveMerge:
     def _reports(self) -> None:
         for row in self._rows("select * from reports order by id"):
             old_id = row["id"]
+            # Generated: the text is read from stored_text against the same bytes, whatever the snapshot's id.
+            row.pop("text", None)
             row["snapshot_id"] = self._map("snapshots", row["snapshot_id"])
             added = self.summary.added.get("reports", 0)
             new_id = self._find_or_insert("reports", row, "snapshot_id = ?", [row["snapshot_id"]])
@@ -964,7 +974,12 @@ class ArchiveMerge:
                 self._report_rows(old_id, new_id)
 
     def _report_rows(self, old_id: int, new_id: int) -> None:
-        for table in ("report_cells", "report_checks", "report_sections", "report_parts"):
+        rows = self.target.rows
+        for table, columns, write in (("report_cells", CELL_COLUMNS, rows.write_cells),
+                                      ("report_checks", CHECK_COLUMNS, rows.write_checks)):
+            write((new_id, *row[1:]) for row in self.source.execute(
+                f"select {', '.join(columns)} from {table} where report_id = ?", [old_id]))
+        for table in ("report_sections", "report_parts"):
             rows = list(self._rows(f"select * from {table} where report_id = {int(old_id)}"))
             for row in rows:
                 row["report_id"] = new_id
@@ -1020,7 +1035,7 @@ def _is_text(content_type: str | None, body: bytes) -> bool:
 # Fault injection for the kill tests: GOV_REPORTS_FAULT_COMMIT names a commit point at which the
 # process exits (os._exit, as kill -9 would leave it) just before committing: "N" for its Nth commit
 # on an archive, "TABLE:N" for the Nth commit of a transaction that wrote TABLE (snapshots:3,
-# reports:1, report_cells:2 …).
+# reports:1, report_cell_values:2 …; cells and checks count under their compact tables, not their views).
 FAULT_COMMIT_ENV = "GOV_REPORTS_FAULT_COMMIT"
 _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+[\[\"`]?(\w+)",
                             re.IGNORECASE)
@@ -1076,12 +1091,33 @@ def _ensure_hostile_columns(db: sqlite_utils.Database) -> None:
 
 
 def register_body_function(conn: sqlite3.Connection) -> BodyCodec:
-    """Make `snapshots.body` readable on this connection: the generated column decompresses
-    `stored_body` with `archive_body(stored_body, dictionary_id)`, dictionaries read from the file."""
+    """Make `snapshots.body` and `reports.text` readable on this connection: the generated columns
+    decompress `stored_body` with `archive_body(stored_body, dictionary_id)` (dictionaries read from
+    the file) and `stored_text` with `archive_text(stored_text, snapshot_id)` (against that body)."""
     codec = body_codec(conn)
     conn.create_function("archive_body", 2, lambda stored, dictionary_id: None if stored is None
                          else codec.decompress(stored, dictionary_id or 0), deterministic=True)
+
+    def text(stored: bytes | None, snapshot_id: int | None) -> str | None:
+        if stored is None:
+            return None
+        return decompress_text(stored, lambda: _snapshot_basis(conn, snapshot_id, codec))
+
+    conn.create_function("archive_text", 2, text, deterministic=True)
     return codec
+
+
+def _snapshot_basis(conn: sqlite3.Connection, snapshot_id: int | None, codec: BodyCodec) -> bytes | None:
+    """The bytes a report text is compressed against: its snapshot's body as UTF-8 text."""
+    row = conn.execute("select encoding from snapshots where id = ?", [snapshot_id]).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return text_basis(snapshot_body(conn, snapshot_id, codec), row[0])
+
+
+def _report_basis(conn: sqlite3.Connection, report_id: int, codec: BodyCodec) -> bytes | None:
+    row = conn.execute("select snapshot_id from reports where id = ?", [report_id]).fetchone()
+    return _snapshot_basis(conn, row[0], codec) if row else None
 
 
 def body_codec(conn: sqlite3.Connection) -> BodyCodec:
@@ -1170,11 +1206,12 @@ def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> 
     db["reports"].create(
         {"id": int, "url": str, "snapshot_id": int, "source": str, "kind": str,
          "parent_url": str, "link_text": str, "title": str, "agency": str, "region": str,
-         "year": int, "published": str, "index_no": str, "format": str, "text": str,
+         "year": int, "published": str, "index_no": str, "format": str, "stored_text": bytes,
          "parse_status": str, "first_seen_at": str},
         pk="id", if_not_exists=True,
     )
-    _ensure_parse_tables(db)
+    migrated = _ensure_report_text(db, codec) or migrated
+    migrated = _ensure_parse_tables(db) or migrated
     _ensure_webarchive_tables(db)
     _ensure_coverage_tables(db)
     _ensure_hostile_columns(db)
@@ -1190,24 +1227,15 @@ def ensure_schema(db: sqlite_utils.Database, codec: BodyCodec | None = None) -> 
     db["reports"].create_index(["parse_status"], if_not_exists=True)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     if migrated:
-        db.execute("VACUUM")  # the raw bodies' pages back to the file system
+        db.execute("VACUUM")  # the pages of raw bodies, plain texts and wide cell rows back to the file system
 
 
-def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
+def _ensure_parse_tables(db: sqlite_utils.Database) -> bool:
     """Tables the parse results fill (Archive.store_parsed); created with the rest so a fresh archive
     already has the published shape."""
     # `value` and `difference` are declared ANY (NUMERIC affinity): counts stay integers, money
     # stays decimal; REAL would turn every count into 859.0.
-    db["report_cells"].create(
-        {"report_id": int, "table_key": str, "row_key": str, "col_key": str, "raw_text": str,
-         "value": "ANY", "unit": str, "status": str, "table_format": str},
-        pk=("report_id", "table_key", "row_key", "col_key"), if_not_exists=True,
-    )
-    db["report_checks"].create(
-        {"report_id": int, "identity": str, "result": str, "difference": "ANY", "severity": str,
-         "detail": str},
-        pk=("report_id", "identity"), if_not_exists=True,
-    )
+    migrated = _ensure_compact_rows(db)
     # A section is a slice of reports.text (its offsets); `text` only when it is not one.
     db["report_sections"].create(
         {"report_id": int, "section": str, "char_start": int, "char_end": int, "text": str},
@@ -1234,13 +1262,11 @@ def _ensure_parse_tables(db: sqlite_utils.Database) -> None:
         {"report_id": int, "part_no": int, "snapshot_id": int}, pk=("report_id", "part_no"),
         if_not_exists=True,
     )
-    for table in ("report_cells", "report_checks", "report_sections"):
-        db[table].create_index(["report_id"], if_not_exists=True)
-    db["report_cells"].create_index(["table_key", "row_key", "col_key"], if_not_exists=True)
-    db["report_checks"].create_index(["identity", "result"], if_not_exists=True)
+    db["report_sections"].create_index(["report_id"], if_not_exists=True)
     for column in ("metadata", "notes", "parsed_at"):
         if column not in db["reports"].columns_dict:
             db["reports"].add_column(column, str)
+    return migrated
 
 
 def _export_filter(alias: str, source: str | None, year: int | None, since: str | None,
@@ -1390,3 +1416,210 @@ def _section_offsets(db: sqlite_utils.Database) -> None:
                 db.execute('update report_sections set char_start = ?, char_end = ?, text = ? '
                            "where report_id = ? and section = ?",
                            [span["char_start"], span["char_end"], span["text"], report_id, name])
+
+
+# Virtual like `snapshots.body`: the text is decompressed when read, never stored twice. No declared
+# type: integrity_check evaluates a TEXT column (to check its encoding), which a plain connection cannot.
+TEXT_COLUMN = "text generated always as (archive_text(stored_text, snapshot_id)) virtual"
+
+
+def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> None:
+    """`reports.text` as the generated column over `stored_text`; schema 2 → 3 compresses every
+    stored text (checked to read back the same) before its plain column is dropped."""
+    hidden = {row[1]: row[6] for row in db.execute("select * from pragma_table_xinfo('reports')")}
+    if hidden.get("text") in (2, 3):
+        return False
+    codec = codec or register_body_function(db.conn)
+    with db.atomic():
+        if "stored_text" not in hidden:
+            db.execute("alter table reports add column stored_text blob")
+        if "text" in hidden:
+            rows = db.execute("select id, snapshot_id, text from reports where text is not null").fetchall()
+            for report_id, snapshot_id, text in rows:
+                stored = compress_text(text, _snapshot_basis(db.conn, snapshot_id, codec))
+                db.execute("update reports set stored_text = ? where id = ?", [stored, report_id])
+            # A column named by a view cannot be dropped: the views go and come back unchanged.
+            views = db.execute("select name, sql from sqlite_master where type = 'view' order by rowid").fetchall()
+            for name, _ in views:
+                db.execute(f"drop view [{name}]")
+            db.execute("alter table reports drop column text")
+            db.execute(f"alter table reports add column {TEXT_COLUMN}")
+            for _, sql in views:
+                db.execute(sql)
+            mismatched = [report_id for report_id, _, text in rows if db.execute(
+                "select text from reports where id = ?", [report_id]).fetchone()[0] != text]
+            if mismatched:  # never drop a text we cannot give back: the transaction rolls back
+                raise RuntimeError(f"report texts {mismatched[:5]} do not round-trip; the archive is left unmigrated")
+            return True
+        db.execute(f"alter table reports add column {TEXT_COLUMN}")
+        return False
+
+
+# -- cells and checks, keyed compactly (schema 3) ---------------------------------------------
+# A report has ~200 cells and ~50 checks whose keys, statuses, units and formats repeat across every
+# report: rows hold small ids into key tables (rows of which are never deleted), the raw text only
+# when it is not the value's own rendering, and the published `report_cells` / `report_checks` are
+# views with the columns they always had (writable: INSTEAD OF triggers).
+_CELL_RAW = ("coalesce(v.raw_text, case when f.raw_null then null when v.value is null then '' "
+             "else cast(v.value as text) end)")
+COMPACT_SCHEMA = f"""
+create table if not exists cell_keys (id integer primary key, table_key text, row_key text, col_key text);
+create unique index if not exists cell_keys_key on cell_keys (table_key, row_key, col_key);
+create table if not exists cell_forms (id integer primary key, status text, unit text, table_format text,
+  raw_null integer);
+create table if not exists report_cell_values (report_id integer, key_id integer, form_id integer, value any,
+  raw_text text, primary key (report_id, key_id)) without rowid;
+create index if not exists report_cell_values_key on report_cell_values (key_id, report_id);
+create table if not exists check_keys (id integer primary key, identity text);
+create unique index if not exists check_keys_identity on check_keys (identity);
+create table if not exists check_forms (id integer primary key, result text, severity text);
+create table if not exists report_check_values (report_id integer, identity_id integer, form_id integer,
+  difference any, detail text, primary key (report_id, identity_id)) without rowid;
+create index if not exists report_check_values_identity on report_check_values (identity_id, form_id);
+create view if not exists report_cells as
+select v.report_id, k.table_key, k.row_key, k.col_key, {_CELL_RAW} as raw_text, v.value, f.unit, f.status,
+  f.table_format
+from report_cell_values v join cell_keys k on k.id = v.key_id join cell_forms f on f.id = v.form_id;
+create view if not exists report_checks as
+select v.report_id, k.identity, f.result, v.difference, f.severity, v.detail
+from report_check_values v join check_keys k on k.id = v.identity_id join check_forms f on f.id = v.form_id;
+create trigger if not exists report_cells_insert instead of insert on report_cells begin
+  insert into cell_keys (table_key, row_key, col_key) select new.table_key, new.row_key, new.col_key
+    where not exists (select 1 from cell_keys where table_key is new.table_key and row_key is new.row_key
+                      and col_key is new.col_key);
+  insert into cell_forms (status, unit, table_format, raw_null)
+    select new.status, new.unit, new.table_format, new.raw_text is null
+    where not exists (select 1 from cell_forms where status is new.status and unit is new.unit
+                      and table_format is new.table_format and raw_null = (new.raw_text is null));
+  insert into report_cell_values (report_id, key_id, form_id, value, raw_text) values (new.report_id,
+    (select id from cell_keys where table_key is new.table_key and row_key is new.row_key and col_key is new.col_key),
+    (select id from cell_forms where status is new.status and unit is new.unit and table_format is new.table_format
+     and raw_null = (new.raw_text is null)),
+    new.value,
+    case when new.value is null and new.raw_text = '' then null
+         when typeof(new.value) = 'integer' and new.raw_text = cast(new.value as text) then null
+         else new.raw_text end);
+end;
+create trigger if not exists report_cells_delete instead of delete on report_cells begin
+  delete from report_cell_values where report_id = old.report_id and key_id = (select id from cell_keys
+    where table_key is old.table_key and row_key is old.row_key and col_key is old.col_key);
+end;
+create trigger if not exists report_cells_update instead of update on report_cells begin
+  delete from report_cells where report_id = old.report_id and table_key is old.table_key
+    and row_key is old.row_key and col_key is old.col_key;
+  insert into report_cells (report_id, table_key, row_key, col_key, raw_text, value, unit, status, table_format)
+    values (new.report_id, new.table_key, new.row_key, new.col_key, new.raw_text, new.value, new.unit, new.status,
+            new.table_format);
+end;
+create trigger if not exists report_checks_insert instead of insert on report_checks begin
+  insert into check_keys (identity) select new.identity
+    where not exists (select 1 from check_keys where identity is new.identity);
+  insert into check_forms (result, severity) select new.result, new.severity
+    where not exists (select 1 from check_forms where result is new.result and severity is new.severity);
+  insert into report_check_values (report_id, identity_id, form_id, difference, detail) values (new.report_id,
+    (select id from check_keys where identity is new.identity),
+    (select id from check_forms where result is new.result and severity is new.severity),
+    new.difference, new.detail);
+end;
+create trigger if not exists report_checks_delete instead of delete on report_checks begin
+  delete from report_check_values where report_id = old.report_id
+    and identity_id = (select id from check_keys where identity is old.identity);
+end;
+create trigger if not exists report_checks_update instead of update on report_checks begin
+  delete from report_checks where report_id = old.report_id and identity is old.identity;
+  insert into report_checks (report_id, identity, result, difference, severity, detail) values (new.report_id,
+    new.identity, new.result, new.difference, new.severity, new.detail);
+end;
+"""
+CELL_COLUMNS = ("report_id", "table_key", "row_key", "col_key", "raw_text", "value", "unit", "status", "table_format")
+CHECK_COLUMNS = ("report_id", "identity", "result", "difference", "severity", "detail")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script (triggers hold semicolons), to run inside one transaction."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+
+
+def _ensure_compact_rows(db: sqlite_utils.Database) -> bool:
+    """The compact cell and check tables and their views; schema 2 → 3 moves the rows of the old
+    tables into them and checks the views give back exactly those rows. True when it migrated."""
+    old = [name for (name,) in db.execute("select name from sqlite_master where type = 'table' and name in "
+                                          "('report_cells', 'report_checks') order by name desc")]
+    with db.atomic():
+        # Legacy renaming leaves the views that name the old tables as they are: they read the new views.
+        db.execute("PRAGMA legacy_alter_table = ON")
+        for name in old:
+            db.execute(f"alter table [{name}] rename to [{name}_v2]")
+        db.execute("PRAGMA legacy_alter_table = OFF")
+        for statement in _statements(COMPACT_SCHEMA):
+            db.execute(statement)
+        for name, columns in (("report_cells", CELL_COLUMNS), ("report_checks", CHECK_COLUMNS)):
+            if name not in old:
+                continue
+            listed = ", ".join(columns)
+            db.execute(f"insert into {name} ({listed}) select {listed} from {name}_v2 order by rowid")
+            for first, second in ((f"{name}_v2", name), (name, f"{name}_v2")):
+                extra = db.execute(f"select count(*) from (select {listed} from {first} except "
+                                   f"select {listed} from {second})").fetchone()[0]
+                if extra:  # never drop a row we cannot give back: the transaction rolls back
+                    raise RuntimeError(f"{name}: {extra} rows differ after compaction; the archive is left unmigrated")
+            db.execute(f"drop table {name}_v2")
+    return bool(old)
+
+
+class CompactRows:
+    """Writes cells and checks straight into the compact tables (what the views' triggers do, without
+    a trigger per row); key and form ids are cached, their rows never change."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._ids: dict[tuple, int] = {}
+
+    def _id(self, table: str, columns: tuple[str, ...], values: tuple) -> int:
+        found = self._ids.get((table, *values))
+        if found is None:
+            where = " and ".join(f"{column} is ?" for column in columns)
+            row = self.conn.execute(f"select id from {table} where {where}", values).fetchone()
+            if row is None:  # ids are assigned by whichever writer first needs the key
+                row = (self.conn.execute(f"insert into {table} ({', '.join(columns)}) values "
+                                         f"({', '.join('?' * len(columns))})", values).lastrowid,)
+            found = self._ids[(table, *values)] = row[0]
+        return found
+
+    def write_cells(self, cells: Iterable[tuple]) -> None:
+        """Rows in CELL_COLUMNS order; a raw text that is its value's rendering is not stored."""
+        rows = []
+        for report_id, table_key, row_key, col_key, raw_text, value, unit, status, table_format in cells:
+            key = self._id("cell_keys", ("table_key", "row_key", "col_key"), (table_key, row_key, col_key))
+            form = self._id("cell_forms", ("status", "unit", "table_format", "raw_null"),
+                            (status, unit, table_format, int(raw_text is None)))
+            rows.append((report_id, key, form, value, None if raw_text == _rendering(value) else raw_text))
+        rows.sort(key=_row_key)  # in key order each row is appended to its page: pages are left full
+        self.conn.executemany("insert or replace into report_cell_values (report_id, key_id, form_id, value, "
+                              "raw_text) values (?, ?, ?, ?, ?)", rows)
+
+    def write_checks(self, checks: Iterable[tuple]) -> None:
+        """Rows in CHECK_COLUMNS order."""
+        rows = [(report_id, self._id("check_keys", ("identity",), (identity,)),
+                 self._id("check_forms", ("result", "severity"), (result, severity)), difference, detail)
+                for report_id, identity, result, difference, severity, detail in checks]
+        rows.sort(key=_row_key)
+        self.conn.executemany("insert or replace into report_check_values (report_id, identity_id, form_id, "
+                              "difference, detail) values (?, ?, ?, ?, ?)", rows)
+
+
+def _row_key(row: tuple) -> tuple:
+    return row[:2]
+
+
+def _rendering(value: object) -> str | None:
+    """The raw text the `report_cells` view shows for a value stored without one (integers and
+    missing values; a decimal keeps its raw text, SQLite renders reals its own way)."""
+    if value is None:
+        return ""
+    return str(value) if type(value) is int else None

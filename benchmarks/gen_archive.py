@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import sqlite3
 import sys
 import time
 from decimal import Decimal
@@ -27,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive.parsing import parse_report  # noqa: E402
 from archive.publish.prepare import prepare_database  # noqa: E402
-from archive.store import Archive, connect_archive, section_spans  # noqa: E402
+from archive.store import Archive, section_spans  # noqa: E402
 
 DEPARTMENTS = ("人民政府", "人民政府办公室", "发展和改革委员会", "教育局", "公安局", "民政局", "司法局", "财政局",
                "人力资源和社会保障局", "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局",
@@ -63,8 +62,8 @@ def _number(value, factor: int):
 def generate(out: Path, reports: int, seed: int = 1, text_chars: int = 4000, batch: int = 2000) -> None:
     rng = random.Random(seed)
     patterns, places = templates(), regions()
-    Archive(out).close()  # the archive's schema
-    db = connect_archive(out)
+    archive = Archive(out)  # the archive's schema and its writers of texts, cells and checks
+    db = archive.db.conn
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA journal_mode = WAL")
     db.executemany("insert or replace into sources (name, region, level, start_url) values (?, ?, ?, ?)",
@@ -75,10 +74,10 @@ def generate(out: Path, reports: int, seed: int = 1, text_chars: int = 4000, bat
     started = time.perf_counter()
     for first in range(1, reports + 1, batch):
         rows = [_report(rng, n, patterns, places, text_chars) for n in range(first, min(reports, first + batch - 1) + 1)]
-        _insert(db, rows, crawl)
+        _insert(archive, rows, crawl)
         db.commit()
         print(f"\r{min(reports, first + batch - 1)} reports, {time.perf_counter() - started:.0f} s", end="", flush=True)
-    db.close()
+    archive.close()
     print()
     prepare_database(out)
 
@@ -96,7 +95,8 @@ def _report(rng: random.Random, n: int, patterns: list, places: list[str], text_
             "published": f"{year + 1}-{rng.choice(('01', '01', '01', '02', '03'))}-{rng.randint(10, 28)}"}
 
 
-def _insert(db: sqlite3.Connection, rows: list[dict], crawl: int) -> None:
+def _insert(archive: Archive, rows: list[dict], crawl: int) -> None:
+    db = archive.db.conn
     for row in rows:
         n, parsed = row["n"], row["parsed"]
         body = f"<html><head><title>{row['title']}</title></head><body><h1>{row['title']}</h1></body></html>".encode()
@@ -108,18 +108,17 @@ def _insert(db: sqlite3.Connection, rows: list[dict], crawl: int) -> None:
         db.execute("insert into fetches (crawl_id, url, method, requested_at, status, bytes, snapshot_id) "
                    "values (?, ?, 'GET', '2025-02-01T00:00:00.000Z', 200, ?, ?)", [crawl, url, len(body), n])
         db.execute("insert into reports (id, url, snapshot_id, source, kind, title, agency, region, year, published, "
-                   "format, text, parse_status, first_seen_at, parsed_at) values (?, ?, ?, ?, 'page', ?, ?, ?, ?, ?, "
-                   "?, ?, ?, '2025-02-01', '2025-02-01')",
+                   "format, parse_status, first_seen_at, parsed_at) values (?, ?, ?, ?, 'page', ?, ?, ?, ?, ?, "
+                   "?, ?, '2025-02-01', '2025-02-01')",
                    [n, url, n, row["source"], row["title"], row["agency"], row["place"], row["year"],
-                    row["published"], parsed.format, row["text"], parsed.parse_status])
-        db.executemany("insert into report_cells (report_id, table_key, row_key, col_key, raw_text, value, unit, "
-                       "status, table_format) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(n, c.table_key, c.row_key, c.col_key, c.raw_text, _number(c.value, row["factor"]), c.unit,
-                         c.status, parsed.table_formats.get(c.table_key)) for c in parsed.cells])
-        db.executemany("insert into report_checks (report_id, identity, result, difference, severity) "
-                       "values (?, ?, ?, ?, ?)",
-                       [(n, c.identity, c.result, _number(c.difference, row["factor"]), c.severity)
-                        for c in parsed.checks])
+                    row["published"], parsed.format, parsed.parse_status])
+        # Compressed against the report's own page, as the store writes every text.
+        db.execute("update reports set stored_text = ? where id = ?", [archive.stored_text(n, row["text"]), n])
+        archive.rows.write_cells(
+            (n, c.table_key, c.row_key, c.col_key, c.raw_text, _number(c.value, row["factor"]), c.unit, c.status,
+             parsed.table_formats.get(c.table_key)) for c in parsed.cells)
+        archive.rows.write_checks((n, c.identity, c.result, _number(c.difference, row["factor"]), c.severity, None)
+                                  for c in parsed.checks)
         sections = {k: v for k, v in parsed.sections.items() if v in row["text"]}
         db.executemany("insert into report_sections (report_id, section, char_start, char_end, text) "
                        "values (?, ?, ?, ?, ?)",

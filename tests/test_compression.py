@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from archive.compression import TEXT_ON_BODY
+from archive.decoding import decode_body
 from archive.parsing import parse_report
 from archive.publish.prepare import prepare_database
 from archive.publish.search import search_ids
@@ -88,6 +92,11 @@ def _schema_1_archive(path: Path) -> dict[int, bytes]:
                             parsed.parse_status])
         connection.executemany("insert into report_sections (report_id, section, text) values (?, ?, ?)",
                                [(number, name, text) for name, text in parsed.sections.items()])
+        connection.executemany("insert into report_cells values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (number, c.table_key, c.row_key, c.col_key, c.raw_text, _number(c.value), c.unit, c.status,
+             parsed.table_formats.get(c.table_key)) for c in parsed.cells])
+        connection.executemany("insert into report_checks values (?, ?, ?, ?, ?, ?)", [
+            (number, c.identity, c.result, _number(c.difference), c.severity, c.detail) for c in parsed.checks])
     connection.execute("create table report_search (report_id integer primary key, title text, text text, "
                        "digest text)")
     connection.execute("insert into report_search (report_id, title, text, digest) values (1, '示范', '复议', 'x')")
@@ -97,17 +106,27 @@ def _schema_1_archive(path: Path) -> dict[int, bytes]:
     return bodies
 
 
+def _number(value: Decimal | int | None) -> int | float | None:
+    """A cell's number as schema 1 stored it (integral decimals as integers)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
 def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothing(tmp_path):
     path = tmp_path / "old.db"
     bodies = _schema_1_archive(path)
     old = sqlite3.connect(path)
     sections = old.execute("select report_id, section, text from report_sections order by rowid").fetchall()
     reports = old.execute("select id, url, snapshot_id, title, text from reports order by id").fetchall()
+    rows = {table: old.execute(f"select *, typeof({number}) from {table} order by 1, 2, 3, 4").fetchall()
+            for table, number in (("report_cells", "value"), ("report_checks", "difference"))}
+    assert len(rows["report_cells"]) > 500 and len(rows["report_checks"]) > 100
     old.close()
     size_before = path.stat().st_size
     archive = Archive(path)  # opening migrates
     assert [archive.body(i) for i in bodies] == list(bodies.values())
-    assert archive.db.execute("pragma user_version").fetchone() == (2,)
+    assert archive.db.execute("pragma user_version").fetchone() == (3,)
     archive.close()
     connection = connect_archive(path)
     assert connection.execute("select id, body, sha256 from snapshots order by id").fetchall() == [
@@ -116,6 +135,9 @@ def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothi
                               "order by position").fetchall() == sections
     assert connection.execute("select count(*) from report_sections where text is not null").fetchone() == (0,)
     assert connection.execute("select id, url, snapshot_id, title, text from reports order by id").fetchall() == reports
+    for table, number in (("report_cells", "value"), ("report_checks", "difference")):
+        assert connection.execute(f"select *, typeof({number}) from {table} order by 1, 2, 3, 4").fetchall() == rows[table]
+    assert connection.execute("select count(*) from report_cell_values where raw_text is null").fetchone()[0] > 250
     connection.close()
     assert path.stat().st_size < size_before
     assert Archive(path).body(1) == bodies[1]  # a second open finds nothing to migrate
@@ -123,3 +145,43 @@ def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothi
     db = Archive(path).db
     assert "title" not in db["report_search"].columns_dict
     assert sorted(search_ids(db, "复议")) == [report_id for report_id, *_, text in reports if "复议" in text]
+
+
+@pytest.mark.slow  # stores every fixture three times over
+def test_every_fixture_text_round_trips_through_compression_against_its_page(tmp_path):
+    files = _fixtures()
+    archive = Archive(tmp_path / "a.db", dictionary_samples=4)
+    texts = {}
+    for number, path in enumerate(files):
+        body = path.read_bytes()
+        snapshot = archive.store_snapshot(url=f"http://x/{number}", body=body, status=200,
+                                          content_type=_content_type(path))
+        report_id = archive.record_report(snapshot=snapshot, source=None, kind="page", title=None, year=None)
+        # The page's own text (what a parse keeps of it) and one that shares nothing with it.
+        decoded = decode_body(body, _content_type(path)).text
+        for text in (decoded, decoded[::-1] + "\u3000复议\n", ""):
+            archive.set_report_text(report_id, text)
+            assert archive.db.execute("select text from reports where id = ?", [report_id]).fetchone() == (text,)
+        archive.set_report_text(report_id, decoded)
+        texts[report_id] = decoded
+    archive.close()
+    connection = connect_archive(tmp_path / "a.db")
+    assert dict(connection.execute("select id, text from reports")) == texts
+    on_page = connection.execute("select count(*) from reports where substr(stored_text, 1, 1) = ?",
+                                 [bytes([TEXT_ON_BODY])]).fetchone()[0]
+    assert on_page > len(files) // 3  # most pages' texts are stored as a difference from the page
+
+
+@settings(max_examples=40, deadline=None)
+@given(pages=st.lists(st.binary(max_size=400) | st.text(max_size=400).map(str.encode), min_size=1, max_size=6),
+       texts=st.lists(st.text(max_size=300), min_size=6, max_size=6))
+def test_generated_texts_round_trip_against_generated_pages(tmp_path_factory, pages, texts):
+    archive = Archive(tmp_path_factory.mktemp("texts") / "a.db")
+    ids = []
+    for number, (page, text) in enumerate(zip(pages, texts)):
+        snapshot = archive.store_snapshot(url=f"http://x/{number}", body=page, status=200, content_type="text/html")
+        ids.append(archive.record_report(snapshot=snapshot, source=None, kind="page", title=None, year=None))
+        archive.set_report_text(ids[-1], text)
+    assert [archive.db.execute("select text from reports where id = ?", [i]).fetchone()[0] for i in ids] == \
+        texts[:len(ids)]
+    archive.close()

@@ -4,27 +4,38 @@ SQLite's unicode61 tokenizer keeps a run of Chinese characters as one token, so 
 a document whose whole run is exactly 复议; the trigram tokenizer cannot match queries shorter than
 three characters; ICU and jieba tokenizers are not available to every SQLite that opens the file.
 Bigrams need nothing but stock FTS5: every run of CJK characters is indexed as its overlapping
-two-character tokens (行政复议 → 行政 政复 复议), and a query is turned into the phrase of its own
-bigrams, so any query of two or more characters matches exactly the documents that contain it as a
-substring. A one-character query becomes a prefix query on the bigrams (复 → 复*), which misses only
-occurrences at the very end of a run. Text is normalized (NFKC, simplified script) on both sides so
-traditional-script reports are found by simplified queries. The index `report_search_fts` is
-contentless: the bigrams are indexed, not stored, so a report's text is stored once (reports.text);
-`report_search` holds one digest per indexed report.
+two-character tokens (行政复议 → 行政 政复 复议). A query term matches the documents whose title or
+text holds the phrase of its own bigrams, so any query of two or more characters matches exactly the
+documents that contain it as a substring. A one-character query becomes a prefix query on the bigrams
+(复 → 复*), which misses only occurrences at the very end of a run. Text is normalized (NFKC,
+simplified script) on both sides so traditional-script reports are found by simplified queries.
+
+The index `report_search_fts` is contentless and keeps no positions (detail=none): it says which
+reports hold a bigram, in a seventh of the bytes of a positional index. A term of one token (a
+two-character query) is answered by the index alone; a longer term is the AND of its bigrams, and
+each candidate is then checked for the phrase itself in its title and text (`cjk_match`), so the
+results are those of the positional phrase query. Tokens are exactly the tokenizer's (words split
+at underscores, no diacritic folding), so that the check sees the tokens the index has.
+`report_search` holds one digest per indexed report; a report's text is stored once (reports.text).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
+from dataclasses import dataclass
 
 import sqlite_utils
 
 from archive.normalize import CJK, normalize_text
+from archive.store import register_body_function
 
 SEARCH_TABLE = "report_search"
 FTS_TABLE = f"{SEARCH_TABLE}_fts"
-_TOKEN = re.compile(rf"[{CJK}]+|[^\W{CJK}]+")
+# Words as FTS5's unicode61 tokenizer cuts them (letters and digits; an underscore separates).
+_TOKEN = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
+TOKENIZER = "unicode61 remove_diacritics 0"
 _CJK_RUN = re.compile(rf"[{CJK}]+")
 
 
@@ -32,31 +43,83 @@ def _bigrams(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
 
 
+def _tokens(text: str) -> list[str]:
+    """Index tokens of normalized text: CJK runs as bigrams, other words lowercased."""
+    tokens: list[str] = []
+    for run in _TOKEN.findall(text):
+        tokens.extend(_bigrams(run) if _CJK_RUN.fullmatch(run) else [run.lower()])
+    return tokens
+
+
 def grams(text: str) -> str:
     """The text as space-separated index tokens: CJK runs as bigrams, other words as they are."""
-    tokens: list[str] = []
-    for match in _TOKEN.finditer(normalize_text(text)):
-        token = match.group()
-        tokens.extend(_bigrams(token) if _CJK_RUN.fullmatch(token) else [token.lower()])
-    return " ".join(tokens)
+    return " ".join(_tokens(normalize_text(text)))
 
 
-def _phrase(term: str) -> str | None:
-    """One query term as an FTS5 phrase of its bigrams (prefix-matched when it ends in one character)."""
-    runs = _TOKEN.findall(term)
-    if not runs:
-        return None
-    tokens: list[str] = []
-    for run in runs:
-        tokens.extend(_bigrams(run) if _CJK_RUN.fullmatch(run) else [run.lower()])
-    prefix = "*" if _CJK_RUN.fullmatch(runs[-1]) and len(runs[-1]) == 1 else ""
-    return '"' + " ".join(tokens) + '"' + prefix
+@dataclass(frozen=True)
+class Term:
+    """One whitespace-separated query term: its tokens, the last one a prefix when the term ends in
+    a single CJK character."""
+
+    tokens: tuple[str, ...]
+    prefix: bool
+
+    def fts(self) -> list[str]:
+        """The term's tokens as FTS5 strings (ANDed: the index keeps no positions)."""
+        quoted = ['"' + token + '"' for token in dict.fromkeys(self.tokens[:-1] if self.prefix else self.tokens)]
+        return quoted + (['"' + self.tokens[-1] + '"*'] if self.prefix else [])
+
+    def occurs_in(self, spaced_grams: str) -> bool:
+        """The term as a phrase of consecutive tokens in " " + grams(…) + " "."""
+        return (" " + " ".join(self.tokens) + ("" if self.prefix else " ")) in spaced_grams
+
+
+def terms(query: str) -> list[Term]:
+    found = []
+    for term in normalize_text(query).split():
+        runs = _TOKEN.findall(term)
+        if runs:
+            found.append(Term(tuple(_tokens(term)), bool(_CJK_RUN.fullmatch(runs[-1])) and len(runs[-1]) == 1))
+    return found
 
 
 def fts_query(query: str) -> str | None:
-    """An FTS5 MATCH expression for a user query: every whitespace-separated term must occur."""
-    phrases = [p for p in (_phrase(t) for t in normalize_text(query).split()) if p]
-    return " ".join(phrases) or None
+    """An FTS5 MATCH expression for a user query: every token of every whitespace-separated term
+    must occur (the candidates, which `cjk_match` narrows to the phrases)."""
+    return " ".join(token for term in terms(query) for token in term.fts()) or None
+
+
+def needs_check(query: str) -> bool:
+    """Whether the index's answer to `query` must be checked for phrases (a term of several tokens)."""
+    return any(len(term.tokens) > 1 for term in terms(query))
+
+
+def matches(title: str | None, text: str | None, query: str) -> bool:
+    """Every term of the query occurs as a phrase in the title or in the text (what a positional
+    index answers)."""
+    fields: list[str] = []
+    for term in terms(query):
+        if not fields:
+            fields = [" " + grams(title or "") + " ", " " + grams(text or "") + " "]
+        if not any(term.occurs_in(field) for field in fields):
+            return False
+    return True
+
+
+def register_search_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions of search_condition() and the canned search query's cjk_snippet(text, q)."""
+    conn.create_function("cjk_fts_query", 1, lambda q: fts_query(q or ""), deterministic=True)
+    conn.create_function("cjk_needs_check", 1, lambda q: needs_check(q or ""), deterministic=True)
+    conn.create_function("cjk_match", 3, lambda title, text, q: matches(title, text, q or ""), deterministic=True)
+    conn.create_function("cjk_snippet", 2, lambda text, q: snippet(text, q or ""), deterministic=True)
+
+
+def search_condition(parameter: str = "q") -> str:
+    """The search as SQL over `report_search_fts f join reports r on r.id = f.rowid`, the user's query
+    in :parameter; the text is read (decompressed) only for a query with a term of several tokens."""
+    q = ":" + parameter
+    return (f"{FTS_TABLE} match cjk_fts_query({q}) and "
+            f"case when cjk_needs_check({q}) then cjk_match(r.title, r.text, {q}) else 1 end")
 
 
 def _digest(title: str | None, text: str | None) -> str:
@@ -67,7 +130,8 @@ def _create_index(db: sqlite_utils.Database) -> None:
     """The digest table and a contentless FTS5 table: the bigrams are indexed, never stored (the
     text itself is reports.text)."""
     table = db[SEARCH_TABLE]
-    if table.exists() and "title" in table.columns_dict:  # an older index that stored the bigram text
+    if table.exists() and ("title" in table.columns_dict or not _positionless(db)):
+        # an older index: one that stored the bigram text, or a positional one (seven times the bytes)
         db[FTS_TABLE].drop(ignore=True)
         for suffix in ("_data", "_idx", "_docsize", "_config", "_content"):
             db.execute(f"drop table if exists [{FTS_TABLE}{suffix}]")
@@ -76,7 +140,12 @@ def _create_index(db: sqlite_utils.Database) -> None:
         table.create({"report_id": int, "digest": str}, pk="report_id")
     if not db[FTS_TABLE].exists():
         db.execute(f"create virtual table [{FTS_TABLE}] using fts5(title, text, content='', "
-                   "tokenize='unicode61')")
+                   f"detail=none, columnsize=0, tokenize='{TOKENIZER}')")
+
+
+def _positionless(db: sqlite_utils.Database) -> bool:
+    row = db.execute("select sql from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
+    return row is None or "detail=none" in row[0]
 
 
 def build_search_index(db: sqlite_utils.Database) -> int:
@@ -84,6 +153,7 @@ def build_search_index(db: sqlite_utils.Database) -> int:
 
     New reports are added; a contentless index cannot drop one report's old tokens, so when an
     indexed report changed or went away (a reparse) the index is rebuilt from reports.text."""
+    register_body_function(db.conn)  # reports.text is decompressed when read
     _create_index(db)
     indexed = dict(db.execute(f"select report_id, digest from {SEARCH_TABLE}").fetchall())
     rows = db.execute("select id, title, text from reports").fetchall()
@@ -108,11 +178,12 @@ def build_search_index(db: sqlite_utils.Database) -> int:
 
 def search_ids(db: sqlite_utils.Database, query: str) -> list[int]:
     """Report ids matching `query`, best match first."""
-    expression = fts_query(query)
-    if expression is None:
+    if fts_query(query) is None:
         return []
-    rows = db.execute(f"select rowid from {FTS_TABLE} where {FTS_TABLE} match ? order by rank",
-                      [expression]).fetchall()
+    register_body_function(db.conn)
+    register_search_functions(db.conn)
+    rows = db.execute(f"select f.rowid from {FTS_TABLE} f join reports r on r.id = f.rowid "
+                      f"where {search_condition()} order by f.rank", {"q": query}).fetchall()
     return [row[0] for row in rows]
 
 

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
 # Commit points of one crawl of the demo portal, from the first (the crawl row) to late in it.
 KILL_POINTS = ("1", "crawls:2", "fetches:3", "fetches:40", "snapshots:1", "snapshots:10", "reports:1", "reports:5",
-               "report_cells:2", "report_cells:6")
+               "report_cell_values:2", "report_cell_values:6")
 BATCH = {"ARCHIVE_BATCH_WRITES": "1"}
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
+import pytest
 import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive.publish.search import (
     build_search_index,
@@ -11,7 +17,10 @@ from archive.publish.search import (
     search_ids,
     snippet,
 )
+from archive.normalize import normalize_text
 from archive.store import Archive
+
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def test_grams_split_chinese_runs_into_overlapping_bigrams_and_keep_other_words():
@@ -22,9 +31,10 @@ def test_grams_convert_traditional_script_to_simplified():
     assert grams("行政復議") == "行政 政复 复议"
 
 
-def test_fts_query_is_a_phrase_of_bigrams_per_term():
-    assert fts_query("行政复议") == '"行政 政复 复议"'
+def test_fts_query_is_the_and_of_the_bigrams_of_every_term():
+    assert fts_query("行政复议") == '"行政" "政复" "复议"'
     assert fts_query("复议 诉讼") == '"复议" "诉讼"'
+    assert fts_query("复议复议") == '"复议" "议复"'
 
 
 def test_fts_query_of_one_character_is_a_prefix_query():
@@ -40,7 +50,8 @@ def _archive_with_texts(path, texts: dict[str, str]) -> sqlite_utils.Database:
     for url, text in texts.items():
         snapshot = archive.store_snapshot(url=url, body=text.encode(), status=200, content_type="text/plain")
         report_id = archive.record_report(snapshot=snapshot, source=None, kind="page", title=None, year=None)
-        archive.db["reports"].update(report_id, {"text": text, "title": url})
+        archive.db["reports"].update(report_id, {"title": url})
+        archive.set_report_text(report_id, text)
     archive.commit()
     return archive.db
 
@@ -63,7 +74,9 @@ def test_build_search_index_reindexes_only_changed_and_drops_deleted_reports(tmp
     db = _archive_with_texts(tmp_path / "a.db", {"http://a/1": "行政复议", "http://a/2": "行政诉讼"})
     assert build_search_index(db) == 2
     assert build_search_index(db) == 0
-    db["reports"].update(2, {"text": "政府信息公开"})
+    writer = Archive(tmp_path / "a.db")
+    writer.set_report_text(2, "政府信息公开")
+    writer.close()
     db.execute("delete from reports where id = 1")
     assert build_search_index(db) == 1
     assert search_ids(db, "复议") == []
@@ -84,3 +97,45 @@ def test_search_of_the_fixture_archive_finds_traditional_and_simplified_reports(
         "pingtan_2020", "hostile")}
     assert set(search_ids(db, "上海市人民政府办公厅")) == {ids["shanghai_2019"], ids["shanghai_2019_v2"],
                                                    ids["shanghai_2020"]}
+
+
+# Characters the generated texts are made of: Chinese (some traditional), digits, Latin, spaces and
+# punctuation, so that runs of Chinese characters of every length occur and break.
+ALPHABET = "行政复议诉讼公开申请復議訟开" + "0123456789" + "ab" + " \n，。、"
+QUERY_ALPHABET = "行政复议诉讼公开申请復議訟"
+
+
+@pytest.fixture(scope="module")
+def search_archive(tmp_path_factory) -> Iterator[Archive]:
+    """One archive for every example: each example replaces its reports."""
+    archive = Archive(tmp_path_factory.mktemp("search") / "a.db")
+    yield archive
+    archive.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(ALPHABET, max_size=60), min_size=1, max_size=8),
+       queries=st.lists(st.lists(st.text(QUERY_ALPHABET, min_size=2, max_size=4), min_size=1, max_size=2),
+                        min_size=1, max_size=6),
+       data=st.data())
+def test_search_finds_exactly_the_reports_containing_every_term(search_archive, texts, queries, data):
+    archive, db = search_archive, search_archive.db
+    db.execute("delete from reports")
+    for text in texts:  # the example's own urls: a snapshot is never shared with an earlier example
+        url = f"http://s/{db.execute('select count(*) from snapshots').fetchone()[0]}"
+        snapshot = archive.store_snapshot(url=url, body=text.encode(), status=200, content_type="text/plain")
+        report_id = archive.record_report(snapshot=snapshot, source=None, kind="page", title=None, year=None)
+        archive.set_report_text(report_id, text)
+    archive.commit()
+    build_search_index(db)
+    reports = db.execute("select id, text from reports").fetchall()
+    # Also terms that surely occur: slices of the texts.
+    queries += [[data.draw(st.sampled_from(texts))[start:start + 3]] for start in (0, 5)]
+    for query in queries:
+        wanted = sorted(report_id for report_id, text in reports
+                        if all(normalize_text(term) in normalize_text(text) for term in query))
+        if fts_query(" ".join(query)) is None:  # a slice without a Chinese character: nothing to search
+            continue
+        if any(len(_CJK.findall(term)) < 2 or not _CJK.fullmatch(term) for term in query):
+            continue  # a term that is not two or more Chinese characters: not this property's concern
+        assert sorted(search_ids(db, " ".join(query))) == wanted, query

@@ -29,7 +29,7 @@ from archive.publish.explorer.excel_csv import with_bom
 from archive.publish.explorer.home import archive_summary
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
-from archive.publish.search import FTS_TABLE, fts_query, highlight, snippet
+from archive.publish.search import FTS_TABLE, fts_query, highlight, register_search_functions, search_condition
 from archive.publish.settings import SETTINGS
 from archive.store import register_body_function, snapshot_body
 
@@ -121,8 +121,7 @@ def canned_queries(datasette, database):
 @hookimpl
 def prepare_connection(conn):
     register_body_function(conn)  # snapshots.body (and its .blob download) decompresses to the raw bytes
-    conn.create_function("cjk_fts_query", 1, lambda q: fts_query(q or ""), deterministic=True)
-    conn.create_function("cjk_snippet", 2, lambda text, q: snippet(text, q or ""), deterministic=True)
+    register_search_functions(conn)
 
 
 @hookimpl
@@ -133,8 +132,9 @@ def filters_from_request(request, database, table, datasette):
     expression = fts_query(query)
     key = "id" if table != "request_outcomes" else "report_id"
     return FilterArguments(
-        [f"{key} in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :cjk_search)"],
-        {"cjk_search": expression or '""'},
+        [f"{key} in (select f.rowid from {FTS_TABLE} f join reports r on r.id = f.rowid "
+         f"where {search_condition('cjk_search')})" if expression else "0"],
+        {"cjk_search": query},
         [f'text contains "{query}"'],
         {"search": query},
     )

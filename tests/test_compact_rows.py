@@ -1,0 +1,178 @@
+"""Cells and checks are stored keyed compactly; the `report_cells` and `report_checks` views give back
+exactly the rows the plain tables of schema 2 held, whether written by the store or through the views.
+Report texts read back exactly; the positionless search index answers what the positional one did."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import pytest
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive.compression import compress_text, decompress_text, text_basis
+from archive.normalize import normalize_text
+from archive.publish.search import build_search_index, grams, search_ids, terms
+from archive.store import CELL_COLUMNS, CHECK_COLUMNS, Archive
+
+# The tables of schema 2, the reference the views are compared with (same affinities).
+PLAIN = """
+create table plain_cells (report_id integer, table_key text, row_key text, col_key text, raw_text text,
+  value any, unit text, status text, table_format text, primary key (report_id, table_key, row_key, col_key));
+create table plain_checks (report_id integer, identity text, result text, difference any, severity text,
+  detail text, primary key (report_id, identity));
+"""
+
+KEYS = st.sampled_from(["active", "requests", "review_litigation"])
+NUMBERS = st.none() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False, width=32)
+RAW = st.none() | st.sampled_from(["", "/", "无", "0", "12", "1,234", "12.50", "-3", " 7 "]) | st.text(max_size=6)
+
+
+@st.composite
+def cell(draw) -> tuple:
+    value = draw(NUMBERS)
+    # Most printed cells are their value's rendering; the rest are whatever the page printed.
+    raw = str(value) if value is not None and draw(st.booleans()) else draw(RAW)
+    return (draw(st.integers(1, 4)), draw(KEYS), draw(st.sampled_from(["new_received", "granted", "x"])),
+            draw(st.sampled_from(["total", "natural_person", "y"])), raw, value,
+            draw(st.sampled_from([None, "件", "万元"])), draw(st.sampled_from(["ok", "blank", "derived", None])),
+            draw(st.sampled_from([None, "2019", "2021"])))
+
+
+@st.composite
+def check(draw) -> tuple:
+    return (draw(st.integers(1, 4)), draw(st.sampled_from(["I1:total", "I2:total", "S1", "I3:granted"])),
+            draw(st.sampled_from(["pass", "fail", "unknown", None])), draw(NUMBERS),
+            draw(st.sampled_from(["hard", "soft"])), draw(st.none() | st.text(max_size=8)))
+
+
+@pytest.fixture(scope="module")
+def compact_archive(tmp_path_factory) -> Iterator[Archive]:
+    """One archive for every example (opening one is the slow part), with the plain tables beside."""
+    archive = Archive(tmp_path_factory.mktemp("compact") / "a.db")
+    archive.db.conn.executescript(PLAIN)
+    yield archive
+    archive.close()
+
+
+def _unique(rows: list[tuple], key: int) -> list[tuple]:
+    return list({row[:key]: row for row in rows}.values())
+
+
+def _rows(db: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> list[tuple]:
+    """The rows with the storage class of their number (an integer is not a real that equals it)."""
+    listed, number = ", ".join(columns), "value" if "value" in columns else "difference"
+    return db.execute(f"select {listed}, typeof({number}) from {table} order by {listed}").fetchall()
+
+
+@settings(max_examples=80, deadline=None)
+@given(cells=st.lists(cell(), max_size=30), checks=st.lists(check(), max_size=12), through_views=st.booleans())
+def test_views_give_back_exactly_the_rows_written(compact_archive, cells, checks, through_views):
+    cells, checks = _unique(cells, 4), _unique(checks, 2)
+    archive = compact_archive
+    db = archive.db.conn
+    for table in ("plain_cells", "plain_checks", "report_cell_values", "report_check_values"):
+        db.execute(f"delete from {table}")
+    db.executemany(f"insert into plain_cells values ({', '.join('?' * len(CELL_COLUMNS))})", cells)
+    db.executemany(f"insert into plain_checks values ({', '.join('?' * len(CHECK_COLUMNS))})", checks)
+    if through_views:  # what SQL written against the published tables does (INSTEAD OF triggers)
+        db.executemany(f"insert into report_cells ({', '.join(CELL_COLUMNS)}) values "
+                       f"({', '.join('?' * len(CELL_COLUMNS))})", cells)
+        db.executemany(f"insert into report_checks ({', '.join(CHECK_COLUMNS)}) values "
+                       f"({', '.join('?' * len(CHECK_COLUMNS))})", checks)
+    else:
+        archive.rows.write_cells(cells)
+        archive.rows.write_checks(checks)
+    assert _rows(db, "report_cells", CELL_COLUMNS) == _rows(db, "plain_cells", CELL_COLUMNS)
+    assert _rows(db, "report_checks", CHECK_COLUMNS) == _rows(db, "plain_checks", CHECK_COLUMNS)
+    # Updates and deletes through the views act on exactly the rows named.
+    for table, plain in (("report_cells", "plain_cells"), ("report_checks", "plain_checks")):
+        for name in (table, plain):
+            db.execute(f"update {name} set {'value' if name.endswith('cells') else 'difference'} = 5 "
+                       "where report_id = 1")
+            db.execute(f"delete from {name} where report_id = 2")
+    assert _rows(db, "report_cells", CELL_COLUMNS) == _rows(db, "plain_cells", CELL_COLUMNS)
+    assert _rows(db, "report_checks", CHECK_COLUMNS) == _rows(db, "plain_checks", CHECK_COLUMNS)
+
+
+def test_a_cell_printed_as_its_value_keeps_no_raw_text_and_repeated_forms_are_stored_once(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    archive.rows.write_cells([(1, "requests", "granted", "total", "12", 12, None, "ok", "2021"),
+                              (1, "requests", "granted", "natural_person", "", None, None, "blank", "2021"),
+                              (2, "requests", "granted", "total", "1,2", 12, None, "ok", "2021"),
+                              (2, "requests", "granted", "natural_person", "/", None, None, "not_applicable", "2021")])
+    db = archive.db
+    assert db.execute("select report_id, key_id, raw_text from report_cell_values order by 1, 2").fetchall() == [
+        (1, 1, None), (1, 2, None), (2, 1, "1,2"), (2, 2, "/")]
+    assert db.execute("select count(*) from cell_keys").fetchone() == (2,)
+    assert db.execute("select status from cell_forms order by id").fetchall() == [("ok",), ("blank",),
+                                                                                  ("not_applicable",)]
+    assert db.execute("select raw_text from report_cells order by report_id, col_key").fetchall() == [
+        ("",), ("12",), ("/",), ("1,2",)]
+    archive.close()
+
+
+def test_cells_and_checks_are_keyed_without_rowids_and_have_one_secondary_index_each(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    db = archive.db
+    assert {name: sql.endswith("without rowid") for name, sql in db.execute(
+        "select name, sql from sqlite_master where name in ('report_cell_values', 'report_check_values')")} == {
+        "report_cell_values": True, "report_check_values": True}
+    assert sorted(db.execute("select tbl_name, name from sqlite_master where type = 'index' and tbl_name in "
+                             "('report_cell_values', 'report_check_values') and sql is not null")) == [
+        ("report_cell_values", "report_cell_values_key"), ("report_check_values", "report_check_values_identity")]
+    assert db.execute("select type from sqlite_master where name in ('report_cells', 'report_checks')").fetchall() == [
+        ("view",), ("view",)]
+    archive.close()
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(max_size=400), body=st.binary(max_size=600) | st.text(max_size=600).map(str.encode),
+       encoding=st.sampled_from([None, "utf-8", "gb18030", "big5", "no-such-codec"]))
+def test_report_texts_round_trip_against_any_body(text, body, encoding):
+    basis = text_basis(body + text.encode("utf-8"), encoding)
+    assert decompress_text(compress_text(text, basis), lambda: basis) == text
+
+
+ALPHABET = "行政复议诉讼公开復議 aAb_1，"
+
+
+def _phrase_reference(db: sqlite3.Connection, query: str) -> set[int]:
+    """What the positional index (detail=full, each term a phrase) answered before."""
+    expression = " ".join('"' + " ".join(t.tokens) + '"' + ("*" if t.prefix else "") for t in terms(query))
+    if not expression:
+        return set()
+    db.execute("create virtual table if not exists reference using fts5(title, text, "
+               "tokenize='unicode61 remove_diacritics 0')")
+    if not db.execute("select count(*) from reference").fetchone()[0]:
+        db.executemany("insert into reference (rowid, title, text) values (?, ?, ?)",
+                       [(i, grams(title or ""), grams(text or "")) for i, title, text in
+                        db.execute("select id, title, text from reports").fetchall()])
+    return {row[0] for row in db.execute("select rowid from reference where reference match ?", [expression])}
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.text(ALPHABET, max_size=30), min_size=1, max_size=8),
+       queries=st.lists(st.text(ALPHABET, min_size=1, max_size=5), min_size=1, max_size=6))
+def test_search_answers_exactly_what_the_phrase_index_did(tmp_path_factory, texts, queries):
+    archive = Archive(tmp_path_factory.mktemp("search") / "a.db")
+    for n, text in enumerate(texts):
+        snapshot = archive.store_snapshot(url=f"http://x/{n}", body=(text * 2).encode(), status=200,
+                                          content_type="text/plain; charset=utf-8")
+        report_id = archive.record_report(snapshot=snapshot, source=None, kind="page", title=text[:3], year=None)
+        archive.set_report_text(report_id, text)
+    archive.commit()
+    build_search_index(archive.db)
+    for query in queries:
+        found = search_ids(archive.db, query)
+        assert len(found) == len(set(found))
+        assert set(found) == _phrase_reference(archive.db.conn, query), query
+        if query.strip() and all("\u4e00" <= c <= "\u9fff" for c in query) and len(query) > 1:
+            # a Chinese query without spaces: exactly the reports whose title or text holds it
+            wanted = normalize_text(query)
+            assert set(found) == {i for i, title, text in archive.db.execute("select id, title, text from reports")
+                                  if any(wanted in normalize_text(x or "") for x in (title, text))}, query
+    archive.close()
