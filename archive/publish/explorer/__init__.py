@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from archive.publish.citation import capture_citation
 from archive.publish.explorer.columns import PLUGIN_NAME, ColumnLayout, column_layout
 from archive.publish.explorer.excel_csv import with_bom
+from archive.publish.explorer.facets import CountedFacet
 from archive.publish.explorer.home import archive_summary
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
@@ -87,14 +88,17 @@ def get_metadata(datasette, key, database, table):
 
 
 async def _coverage_sql(datasette, database: str) -> str:
+    # Every table page asks for the canned queries: the years come from the small report_counts table.
     rows = await datasette.get_database(database).execute(
-        "select distinct year from reports where year is not null order by year")
+        "select distinct year from report_counts where year is not null order by year")
     years = [int(row[0]) for row in rows]
-    columns = "".join(f",\n  case when sum(year = {y}) > 0 then '✓' else '' end as [{y}]" for y in years)
-    return ("select coalesce(agency, '(' || url || ')') as 发布机构, province as 省份, level as 层级,\n"
-            f"  count(distinct year) as 年数{columns}\n"
-            "from current_reports\nwhere (:province = '' or province = :province)\n"
-            "group by 1 order by 省份, 发布机构")
+    columns = "".join(f",\n  case when instr(years, ',{y},') > 0 then '✓' else '' end as [{y}]" for y in years)
+    # agency_coverage (summaries.py): current_reports grouped per agency, for all provinces (scope '')
+    # and for each one.
+    return ("select agency_key as 发布机构, province as 省份, level as 层级,\n"
+            f"  year_count as 年数{columns}\n"
+            "from agency_coverage\nwhere scope = :province\n"
+            "order by 省份, 发布机构")
 
 
 @hookimpl
@@ -116,6 +120,11 @@ def canned_queries(datasette, database):
         return queries
 
     return inner
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
 
 
 @hookimpl
