@@ -77,8 +77,14 @@ def startup(datasette):
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
+    # Asked for every rendered cell (plugins read their configuration through it): built once per
+    # set of databases served.
+    return _metadata(tuple(archive_databases(datasette)))
+
+
+@lru_cache(maxsize=8)
+def _metadata(names: tuple[str, ...]) -> dict:
     metadata = copy.deepcopy(_yaml("metadata.yaml"))
-    names = archive_databases(datasette)
     template = metadata["databases"].pop(TEMPLATE_DATABASE)
     metadata["databases"] = {name: copy.deepcopy(template) for name in names}
     for dashboard in metadata["plugins"]["datasette-dashboards"].values():
