@@ -176,7 +176,7 @@ def test_coverage_matrix_returns_the_original_rows(generated):
                                                  "order by year")]
     for params in _params(generated)["coverage_matrix"]:
         original = _rows(generated, _original_coverage_sql(years), params)
-        assert len(original) > 100
+        assert len(original) > 20
         _same(original, _rows(generated, sql, params), ORDER_KEYS["coverage_matrix"])
 
 
@@ -213,4 +213,4 @@ def test_charts_home_counts_and_facets_match_counting_the_views(generated):
         for column in ("year", "province", "level", "format", "parse_status", "identities"):
             counted = f"select {column}, sum(reports) from report_counts where {scope} group by 1 order by 1"
             direct = f"select {column}, count(*) from {view} group by 1 order by 1"
-            assert generated.execute(counted).fetchall() == generated.execute(direct).fetchall()
+            assert list(map(tuple, generated.execute(counted))) == list(map(tuple, generated.execute(direct)))

@@ -28,6 +28,7 @@ from archive.publish.explorer.columns import PLUGIN_NAME, ColumnLayout, column_l
 from archive.publish.explorer.excel_csv import with_bom
 from archive.publish.explorer.facets import CountedFacet
 from archive.publish.explorer.home import archive_summary
+from archive.publish.explorer.search_page import COUNT_ARG, capped_count, without_full_count
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
 from archive.publish.search import FTS_TABLE, fts_query, highlight, snippet
@@ -170,6 +171,12 @@ def extra_template_vars(template, database, table, request, view_name, datasette
     if table in SEARCHABLE:
         # The bigram index sits beside these tables, so Datasette cannot detect it: show its search box.
         extra.update(supports_search=True, search=(request.args.get("_search") or "") if request else "")
+        if view_name == "table" and request is not None and COUNT_ARG not in request.args:
+            async def counted():
+                found = await capped_count(datasette.get_database(database), table, request)
+                return {**extra, "search_count": found}
+
+            return counted
     return extra
 
 
@@ -198,7 +205,7 @@ async def style_sheet(request, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return with_bom
+    return lambda app: with_bom(without_full_count(SEARCHABLE)(app))
 
 
 @hookimpl

@@ -1,0 +1,58 @@
+"""A search over the report tables (`?_search=` on reports and its views) that stays fast on a million
+reports: the page is not counted in full nor faceted (both read every match of a common term), and
+shows instead how many reports match, counted up to SEARCH_COUNT_CAP ("at least N" beyond).
+
+`_count=1` brings back Datasette's exact count and facets.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from datasette.filters import Filters
+
+from archive.publish.search import FTS_TABLE, fts_query
+
+SEARCH_COUNT_CAP = 1000
+COUNT_ARG = "_count"
+
+
+def _args(scope: dict) -> list[tuple[str, str]]:
+    return parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+
+
+def without_full_count(searchable: tuple[str, ...]):
+    """ASGI middleware: a search page of a searchable table, unless `_count` is given, skips the
+    count and the facets Datasette would compute over every match."""
+
+    def wrap(app):
+        async def wrapped(scope, receive, send):
+            if scope.get("type") == "http":
+                parts = scope.get("path", "").rstrip("/").split("/")
+                names = dict(_args(scope))
+                table = parts[-1].removesuffix(".json") if len(parts) == 3 else None
+                if table in searchable and names.get("_search") and COUNT_ARG not in names:
+                    extra = b"&_nocount=1&_nofacet=1"
+                    scope = {**scope, "query_string": scope.get("query_string", b"") + extra}
+            return await app(scope, receive, send)
+
+        return wrapped
+
+    return wrap
+
+
+async def capped_count(db, table: str, request) -> tuple[int, bool] | None:
+    """(matches, capped) of a search page: its filters and search, counted up to the cap."""
+    expression = fts_query(request.args.get("_search") or "")
+    if not expression:
+        return None
+    pairs = [(k, v) for k, v in _args(request.scope) if not (k.startswith("_") and "__" not in k)]
+    where, params = Filters(sorted(pairs)).build_where_clauses(table)
+    condition = "".join(f" and {clause}" for clause in where)
+    key = "id" if table != "request_outcomes" else "report_id"
+    rows = await db.execute(
+        f"select count(*) from (select 1 from {FTS_TABLE} f join [{table}] t on t.{key} = f.rowid "
+        f"where {FTS_TABLE} match :cjk_search{condition} limit {SEARCH_COUNT_CAP + 1})",
+        {**params, "cjk_search": expression})
+    found = rows.first()[0]
+    return min(found, SEARCH_COUNT_CAP), found > SEARCH_COUNT_CAP
