@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from archive.publish.citation import capture_citation
 from archive.publish.explorer.columns import PLUGIN_NAME, ColumnLayout, column_layout
+from archive.publish.explorer.csv_stream import streamed_exports
 from archive.publish.explorer.excel_csv import with_bom
 from archive.publish.explorer.facets import CountedFacet
 from archive.publish.explorer.home import archive_summary
@@ -205,7 +206,8 @@ async def style_sheet(request, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return lambda app: with_bom(without_full_count(SEARCHABLE)(app))
+    exports = streamed_exports(datasette, lambda: archive_databases(datasette))
+    return lambda app: with_bom(exports(without_full_count(SEARCHABLE)(app)))
 
 
 @hookimpl

@@ -1,6 +1,7 @@
 """A search over the report tables (`?_search=` on reports and its views) that stays fast on a million
 reports: the page is not counted in full nor faceted (both read every match of a common term), and
-shows instead how many reports match, counted up to SEARCH_COUNT_CAP ("at least N" beyond).
+shows instead how many reports match, counted up to SEARCH_COUNT_CAP ("at least N" beyond), and
+lists the latest matches first unless another order is asked for.
 
 `_count=1` brings back Datasette's exact count and facets.
 """
@@ -31,8 +32,12 @@ def without_full_count(searchable: tuple[str, ...]):
                 parts = scope.get("path", "").rstrip("/").split("/")
                 names = dict(_args(scope))
                 table = parts[-1].removesuffix(".json") if len(parts) == 3 else None
-                if table in searchable and names.get("_search") and COUNT_ARG not in names:
-                    extra = b"&_nocount=1&_nofacet=1"
+                if table in searchable and names.get("_search"):
+                    extra = b"" if COUNT_ARG in names else b"&_nocount=1&_nofacet=1"
+                    if not {"_sort", "_sort_desc"} & names.keys():
+                        # The latest first: the rows of any page are the index's next entries, where
+                        # the table's default order (year) would sort every match first.
+                        extra += b"&_sort_desc=id"
                     scope = {**scope, "query_string": scope.get("query_string", b"") + extra}
             return await app(scope, receive, send)
 
