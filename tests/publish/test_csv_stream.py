@@ -75,3 +75,4 @@ def test_other_exports_are_left_to_datasette(client):
     assert csv_stream._target({"type": "http", "path": "/gov/report_cells.csv",
                                "query_string": b"_stream=1&value__gt=3"}, ["gov"]) == (
         "gov", "report_cells", [("_stream", "1"), ("value__gt", "3")])
+

@@ -29,6 +29,7 @@ from archive.publish.explorer.csv_stream import streamed_exports
 from archive.publish.explorer.excel_csv import with_bom
 from archive.publish.explorer.facets import CountedFacet
 from archive.publish.explorer.home import archive_summary
+from archive.publish.explorer.query_preview import marks_html_pages, previewed
 from archive.publish.explorer.search_page import COUNT_ARG, capped_count, without_full_count
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
@@ -80,8 +81,10 @@ def startup(datasette):
 @hookimpl
 def get_metadata(datasette, key, database, table):
     # Asked for every rendered cell (plugins read their configuration through it): built once per
-    # set of databases served.
-    return _metadata(tuple(archive_databases(datasette)))
+    # set of databases served. The table permission check asks for "tables" once per table listed
+    # and deep-copies the answer: it gets only the table settings read under that key.
+    names = tuple(archive_databases(datasette))
+    return _table_settings(names) if key == "tables" else _metadata(names)
 
 
 @lru_cache(maxsize=8)
@@ -93,6 +96,20 @@ def _metadata(names: tuple[str, ...]) -> dict:
         for chart in dashboard["charts"].values():
             chart["db"] = names[0] if names else TEMPLATE_DATABASE
     return metadata
+
+
+# What Datasette reads of a table's metadata under the "tables" key: permissions and facet size.
+TABLE_SETTING_KEYS = ("allow", "facet_size")
+
+
+@lru_cache(maxsize=8)
+def _table_settings(names: tuple[str, ...]) -> dict:
+    databases = {}
+    for name, database in _metadata(names)["databases"].items():
+        tables = {table: {key: config[key] for key in TABLE_SETTING_KEYS if key in config}
+                  for table, config in (database.get("tables") or {}).items()}
+        databases[name] = {"tables": {table: config for table, config in tables.items() if config}}
+    return {"databases": databases}
 
 
 async def _coverage_sql(datasette, database: str) -> str:
@@ -125,7 +142,7 @@ def canned_queries(datasette, database):
             "description_html": "One row per agency, one column per data year (✓ = a report is archived).",
             "sql": sql,
         }
-        return queries
+        return previewed(queries)
 
     return inner
 
@@ -207,7 +224,7 @@ async def style_sheet(request, datasette):
 @hookimpl
 def asgi_wrapper(datasette):
     exports = streamed_exports(datasette, lambda: archive_databases(datasette))
-    return lambda app: with_bom(exports(without_full_count(SEARCHABLE)(app)))
+    return lambda app: with_bom(exports(marks_html_pages(without_full_count(SEARCHABLE)(app))))
 
 
 @hookimpl
