@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-PREVIEW_ROWS = 100
+PREVIEW_ROWS = 50  # as a table page (default_page_size)
 NOTE = ("<p class=\"query-preview\">This page shows the first {rows} rows: the .json and .csv links give "
         "every row.</p>")
 _HTML_PAGE: ContextVar[bool] = ContextVar("html_page", default=False)
