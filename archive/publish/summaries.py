@@ -84,6 +84,13 @@ def _rollup(source: str, sums: tuple[str, ...]) -> str:
             + f" from {source} group by province, region, year")
 
 
+def _region_sums(source: str) -> str:
+    """The reports and the review/litigation sums of `source` per province and region."""
+    return ("province, region, sum(reports) as reports, "
+            + ", ".join(f"sum({column}) as {column}" for column in _REVIEW_SUMS)
+            + f" from {source} group by province, region")
+
+
 AGENCY = "coalesce(agency, '(' || url || ')')"
 # The coverage matrix (explorer's coverage_matrix query): one row per agency and scope, the scope
 # being '' (every province) or the one province the query is filtered on; `years` lists the data
@@ -115,6 +122,11 @@ from identity_failure_summary group by result, report_id
 """, (("result_filter", "year desc", "failures desc", "report_id"),)),
     Summary("review_litigation_summary", REVIEW_LITIGATION_SQL, (("report_id",), ("year",))),
     Summary("review_litigation_rollup", _rollup("review_litigation_summary", _REVIEW_SUMS), (("year",),)),
+    # The rollup per province and region, over every year (year_filter null) and for each year
+    # (litigation_correction_rate's :year): one indexed read per page.
+    Summary("review_litigation_regions", "select null as year_filter, " + _region_sums("review_litigation_rollup")
+            + " union all select year, " + _region_sums("review_litigation_rollup").replace(
+                " group by province, region", " where year is not null group by year, province, region"), (("year_filter",),)),
     Summary("request_outcome_rollup", _rollup("request_outcome_summary", _OUTCOME_SUMS),
             (("year", "province"),)),
     Summary("changed_url_summary", CHANGED_URLS_SQL, (("last_fetched",),)),
