@@ -166,12 +166,40 @@ def filters_from_request(request, database, table, datasette):
         return None
     expression = fts_query(query)
     key = "id" if table != "request_outcomes" else "report_id"
+    bound = _page_bound(request, table, key, datasette)
+    # A plain search page reads only the index entries it shows; any other reads every match.
+    matches = (f"select rowid from {FTS_TABLE} where {FTS_TABLE} match :cjk_search"
+               + (" and rowid < :cjk_below order by rowid desc limit :cjk_rows" if bound else ""))
     return FilterArguments(
-        [f"{key} in (select rowid from {FTS_TABLE} where {FTS_TABLE} match :cjk_search)"],
-        {"cjk_search": expression or '""'},
+        [f"{key} in ({matches})"],
+        {"cjk_search": expression or '""', **(bound or {})},
         [f'text contains "{query}"'],
         {"search": query},
     )
+
+
+# Tables with one row per report (every index entry is a row), and the arguments of a plain search
+# page of one: the latest matches, not counted or faceted (search_page.py), maybe a page further on.
+ONE_ROW_PER_REPORT = ("reports", "report_overview")
+# Datasette pages a table after its last key (`_next` = id), a view by offset.
+KEYSET_PAGED = ("reports",)
+PLAIN_PAGE_ARGS = {"_search", "_sort_desc", "_nocount", "_nofacet", "_next", "_size", "_labels", "_shape"}
+
+
+def _page_bound(request, table: str, key: str, datasette) -> dict | None:
+    """For a plain search page: the matches it can show (ids below `_next`, a page and one more),
+    else None (filters, counts, facets or another order read every match)."""
+    args = request.args
+    if (table not in ONE_ROW_PER_REPORT or args.get("_sort_desc") != key or not args.get("_nocount")
+            or not args.get("_nofacet") or not set(args.keys()) <= PLAIN_PAGE_ARGS
+            or (args.get("_next") and table not in KEYSET_PAGED)):
+        return None
+    size = args.get("_size") or str(datasette.setting("default_page_size"))
+    size = str(datasette.setting("max_returned_rows")) if size == "max" else size
+    below = (args.get("_next") or "").split(",")[0] or str(2 ** 62)
+    if not (size.isdigit() and below.isdigit()):
+        return None
+    return {"cjk_below": int(below), "cjk_rows": int(size) + 1}
 
 
 @hookimpl
