@@ -5,7 +5,7 @@ Run: python benchmarks/bench_datasette.py ARCHIVE.db [--runs N] [--json OUT]
 Serves the archive as `gov-reports serve` does (immutable, the project's plugin and settings) on a
 free loopback port and requests each page N times: the home page, `report_overview` with its default
 facets, a two-character Chinese search, the report view, each canned query, each dashboard chart's
-query, and a CSV export of 100,000 cells. Printed as `name: p50 / p95 ms (target …)`, then JSON.
+query (HTML, and JSON: the same rows without the HTML), and a CSV export of 100,000 cells. Printed as `name: p50 / p95 ms (target …)`, then JSON.
 """
 
 from __future__ import annotations
@@ -45,13 +45,16 @@ def pages(db: Path) -> dict[str, str]:
     cells_below = connection.execute("select report_id from report_cells order by report_id "
                                      "limit 1 offset 100000").fetchone()
     connection.close()
-    found = {"home": "/", "report_overview (default facets)": f"/{name}/report_overview",
+    # A page that reads no data: how loaded the machine is during this run (compare the others to it).
+    found = {"baseline /-/versions.json": "/-/versions.json", "home": "/", "report_overview (default facets)": f"/{name}/report_overview",
              "search 复议": f"/{name}/reports?_search=" + urllib.parse.quote("复议"),
              "report view": f"/{name}/-/report/{report_id}"}
     queries = yaml.safe_load((PUBLISH / "queries.yaml").read_text(encoding="utf-8"))
     for query in [*queries, "coverage_matrix"]:
         args = {k: v.format(agency=agency, province=province) for k, v in QUERY_ARGS.get(query, {}).items()}
         found[f"query {query}"] = f"/{name}/{query}?" + urllib.parse.urlencode(args)
+        # The same rows as JSON: the query without Datasette's HTML rendering of up to 1,000 rows.
+        found[f"query {query} (json)"] = f"/{name}/{query}.json?" + urllib.parse.urlencode(args)
     metadata = yaml.safe_load((PUBLISH / "metadata.yaml").read_text(encoding="utf-8"))
     for chart, spec in metadata["plugins"]["datasette-dashboards"]["overview"]["charts"].items():
         found[f"chart {chart}"] = f"/{name}.json?" + urllib.parse.urlencode({"sql": spec["query"]})

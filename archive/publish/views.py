@@ -7,13 +7,12 @@ wins; `key_labels` is rewritten from layout.yaml.
 from __future__ import annotations
 
 import sqlite_utils
-from sqlite_utils.db import DescIndex
 
 from archive.publish.coverage_views import ensure_coverage_views
 from archive.parsing import forms
 from archive.publish.layout import key_labels
+from archive.publish.summaries import FAILING, SUMMARIES, build_summaries, create_index
 
-FAILING = "('fail', 'fail_total_blank', 'fail_parts_blank')"
 FAMILIES = "('I1', 'I2', 'I3', 'review_litigation_totals')"
 # Worst first, as the parser's family summaries rank them.
 RESULT_RANK = ("case {col} when 'fail' then 0 when 'fail_total_blank' then 1 when 'fail_parts_blank' "
@@ -85,7 +84,12 @@ select id from (
 CURRENT_COLUMNS = ("id", "title", "agency", "region", "province", "level", "year", "published", "format",
                    "parse_status", "kind", "identities", "after_jan31", "days_after_jan31", "source", "url")
 SUMMARY_INDEXES = (("current_version", "year"), ("current_version", "province"), ("current_version", "agency"),
-                   ("province",), ("level",), ("format",), ("parse_status",), ("identities",))
+                   ("province",), ("level",), ("format",), ("parse_status",), ("identities",),
+                   # late_reports reads the latest first; the home page the latest published.
+                   ("current_version", "after_jan31", "days_after_jan31 desc"),
+                   ("current_version", "published is null", "published desc", "year desc", "id desc"),
+                   # The default sort (year, newest first: metadata.yaml) keeps a year's reports in id order.
+                   ("year desc", "id"))
 # What the summary was built from: rebuilt when any of these changed.
 SOURCE_STATE_SQL = ("select (select count(*) from reports), (select max(id) from reports), "
                     "(select max(parsed_at) from reports), (select count(*) from snapshots), "
@@ -131,38 +135,13 @@ VIEWS: dict[str, str] = {
     "request_row_totals": ROW_TOTALS_SQL,
     # Per current report (a summary table, see REQUEST_OUTCOMES_SQL).
     "request_outcomes": f"select * from {OUTCOMES_TABLE}",
-    "review_litigation_outcomes": """
-select r.id as report_id, r.agency, r.region, r.province, r.level, r.year,
-  sum(case when c.row_key = 'review' and c.col_key = 'upheld' then c.value end) as review_upheld,
-  sum(case when c.row_key = 'review' and c.col_key = 'corrected' then c.value end) as review_corrected,
-  sum(case when c.row_key = 'review' and c.col_key = 'other' then c.value end) as review_other,
-  sum(case when c.row_key = 'review' and c.col_key = 'pending' then c.value end) as review_pending,
-  sum(case when c.row_key = 'review' and c.col_key = 'total' then c.value end) as review_total,
-  sum(case when c.row_key like 'litigation%' and c.col_key = 'upheld' then c.value end) as litigation_upheld,
-  sum(case when c.row_key like 'litigation%' and c.col_key = 'corrected' then c.value end) as litigation_corrected,
-  sum(case when c.row_key like 'litigation%' and c.col_key = 'other' then c.value end) as litigation_other,
-  sum(case when c.row_key like 'litigation%' and c.col_key = 'pending' then c.value end) as litigation_pending,
-  sum(case when c.row_key like 'litigation%' and c.col_key = 'total' then c.value end) as litigation_total
-from current_reports r join report_cells c on c.report_id = r.id
-where c.table_key = 'review_litigation' and c.status != 'derived'
-group by r.id
-""",
-    "identity_failures": f"""
-select c.report_id, o.title, o.agency, o.region, o.level, o.year, o.format,
-       c.identity, c.result, c.difference, c.detail
-from report_checks c join report_overview o on o.id = c.report_id
-where c.severity = 'hard' and c.identity like '%:%' and c.result in {FAILING}
-""",
-    # A report URL archived more than once with different bytes: its content changed after publication.
-    "changed_urls": """
-select s.url, count(*) as snapshots, min(s.fetched_at) as first_fetched, max(s.fetched_at) as last_fetched,
-       group_concat(s.id, ' ') as snapshot_ids,
-       (select group_concat(r.id, ' ') from reports r where r.url = s.url) as report_ids,
-       (select r.title from reports r where r.url = s.url order by r.id desc limit 1) as title
-from snapshots s
-where s.url in (select url from reports)
-group by s.url having count(*) > 1
-""",
+    # Per current report, and each failing hard identity with its report; report URLs archived more
+    # than once with different bytes (changed after publication): summary tables (summaries.py).
+    "review_litigation_outcomes": "select * from review_litigation_summary",
+    "identity_failures": ("select report_id, title, agency, region, level, year, format, identity, result, "
+                          "difference, detail from identity_failure_summary"),
+    "changed_urls": ("select url, snapshots, first_fetched, last_fetched, snapshot_ids, report_ids, title "
+                     "from changed_url_summary"),
     # Cross-year checks (format-spec §7.3, soft): report N against report N-1 of the same agency.
     # X1 carried over = last year's carried forward; X2 (2021) in force ≈ last year's in force +
     # issued − repealed; X3 (2019) last year's items + last year's change = this year's previous items.
@@ -199,7 +178,8 @@ def build_report_summary(db: sqlite_utils.Database) -> bool:
     if not db["publish_state"].exists():
         db["publish_state"].create({"name": str, "state": str}, pk="name")
     built = db.execute("select state from publish_state where name = ?", [SUMMARY_TABLE]).fetchone()
-    if built is not None and built[0] == state and db[SUMMARY_TABLE].exists() and db[OUTCOMES_TABLE].exists():
+    tables = (SUMMARY_TABLE, OUTCOMES_TABLE, *(summary.table for summary in SUMMARIES))
+    if built is not None and built[0] == state and all(db[table].exists() for table in tables):
         return False
     fresh = f"{SUMMARY_TABLE}_building"
     with db.atomic():
@@ -218,9 +198,8 @@ def build_report_summary(db: sqlite_utils.Database) -> bool:
             db[OUTCOMES_TABLE].create_index(list(columns), if_not_exists=True)
         db.execute(f"create unique index idx_{SUMMARY_TABLE}_id on [{SUMMARY_TABLE}] (id)")
         for columns in SUMMARY_INDEXES:
-            db[SUMMARY_TABLE].create_index(list(columns), if_not_exists=True)
-        # The default sort (year, newest first: metadata.yaml) keeps a year's reports in id order.
-        db[SUMMARY_TABLE].create_index([DescIndex("year"), "id"], if_not_exists=True)
+            create_index(db, SUMMARY_TABLE, columns)
+        build_summaries(db)
         db["publish_state"].upsert({"name": SUMMARY_TABLE, "state": state}, pk="name")
     return True
 

@@ -97,7 +97,8 @@ def test_faceted_table(server, canary):
 
 def test_search_for_fuyi(server, canary):
     dom = browse(server + "/gov/reports?_search=%E5%A4%8D%E8%AE%AE", canary.port, screenshot="search_fuyi.png")
-    assert '8 rows where text contains "复议"' in _text(dom)
+    # Counted by the explorer up to its cap (search_page.py), not by Datasette's full count.
+    assert "8 matching reports" in _text(dom)
     assert len(_page(dom).find_class("report-link")) == 8
 
 

@@ -9,6 +9,7 @@ import re
 import lxml.html
 import pytest
 
+from archive.publish.explorer import search_page
 from archive.publish.replay import REPLAY_CSP
 from tests.publish.fixture_archive import SHANGHAI_URL
 
@@ -96,7 +97,20 @@ def test_search_longer_and_multi_term_queries(client, fixture_archive):
 def test_search_box_is_shown_and_keeps_the_query(client):
     page = _html(client.get("/gov/reports", params={"_search": "复议"}))
     assert page.get_element_by_id("_search").get("value") == "复议"
+    text = " ".join(page.text_content().split())
+    # Counted up to SEARCH_COUNT_CAP by the explorer (Datasette's full count and facets on _count=1).
+    assert "8 matching reports" in text and "8 rows where" not in text
+    page = _html(client.get("/gov/reports", params={"_search": "复议", "_count": "1"}))
     assert "8 rows where text contains \"复议\"" in " ".join(page.text_content().split())
+
+
+def test_search_count_beyond_the_cap_says_at_least(client, monkeypatch):
+    monkeypatch.setattr(search_page, "SEARCH_COUNT_CAP", 5)
+    page = _html(client.get("/gov/reports", params={"_search": "复议"}))
+    assert "At least 5 matching reports" in " ".join(page.text_content().split())
+    page = _html(client.get("/gov/reports", params={"_search": "复议", "year": "2019"}))
+    expected = client.get("/gov/reports.json", params={"_search": "复议", "year": "2019", "_count": "1"}).json()
+    assert f"{expected['filtered_table_rows_count']} matching report" in " ".join(page.text_content().split())
 
 
 def test_report_titles_link_to_the_report_view(client, fixture_archive):

@@ -25,8 +25,12 @@ from markupsafe import Markup, escape
 
 from archive.publish.citation import capture_citation
 from archive.publish.explorer.columns import PLUGIN_NAME, ColumnLayout, column_layout
+from archive.publish.explorer.csv_stream import streamed_exports
 from archive.publish.explorer.excel_csv import with_bom
+from archive.publish.explorer.facets import CountedFacet
 from archive.publish.explorer.home import archive_summary
+from archive.publish.explorer.query_preview import marks_html_pages, previewed
+from archive.publish.explorer.search_page import COUNT_ARG, capped_count, without_full_count
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
 from archive.publish.search import FTS_TABLE, fts_query, highlight, register_search_functions, search_condition
@@ -76,8 +80,16 @@ def startup(datasette):
 
 @hookimpl
 def get_metadata(datasette, key, database, table):
+    # Asked for every rendered cell (plugins read their configuration through it): built once per
+    # set of databases served. The table permission check asks for "tables" once per table listed
+    # and deep-copies the answer: it gets only the table settings read under that key.
+    names = tuple(archive_databases(datasette))
+    return _table_settings(names) if key == "tables" else _metadata(names)
+
+
+@lru_cache(maxsize=8)
+def _metadata(names: tuple[str, ...]) -> dict:
     metadata = copy.deepcopy(_yaml("metadata.yaml"))
-    names = archive_databases(datasette)
     template = metadata["databases"].pop(TEMPLATE_DATABASE)
     metadata["databases"] = {name: copy.deepcopy(template) for name in names}
     for dashboard in metadata["plugins"]["datasette-dashboards"].values():
@@ -86,15 +98,32 @@ def get_metadata(datasette, key, database, table):
     return metadata
 
 
+# What Datasette reads of a table's metadata under the "tables" key: permissions and facet size.
+TABLE_SETTING_KEYS = ("allow", "facet_size")
+
+
+@lru_cache(maxsize=8)
+def _table_settings(names: tuple[str, ...]) -> dict:
+    databases = {}
+    for name, database in _metadata(names)["databases"].items():
+        tables = {table: {key: config[key] for key in TABLE_SETTING_KEYS if key in config}
+                  for table, config in (database.get("tables") or {}).items()}
+        databases[name] = {"tables": {table: config for table, config in tables.items() if config}}
+    return {"databases": databases}
+
+
 async def _coverage_sql(datasette, database: str) -> str:
+    # Every table page asks for the canned queries: the years come from the small report_counts table.
     rows = await datasette.get_database(database).execute(
-        "select distinct year from reports where year is not null order by year")
+        "select distinct year from report_counts where year is not null order by year")
     years = [int(row[0]) for row in rows]
-    columns = "".join(f",\n  case when sum(year = {y}) > 0 then '✓' else '' end as [{y}]" for y in years)
-    return ("select coalesce(agency, '(' || url || ')') as 发布机构, province as 省份, level as 层级,\n"
-            f"  count(distinct year) as 年数{columns}\n"
-            "from current_reports\nwhere (:province = '' or province = :province)\n"
-            "group by 1 order by 省份, 发布机构")
+    columns = "".join(f",\n  case when instr(years, ',{y},') > 0 then '✓' else '' end as [{y}]" for y in years)
+    # agency_coverage (summaries.py): current_reports grouped per agency, for all provinces (scope '')
+    # and for each one.
+    return ("select agency_key as 发布机构, province as 省份, level as 层级,\n"
+            f"  year_count as 年数{columns}\n"
+            "from agency_coverage\nwhere scope = :province\n"
+            "order by 省份, 发布机构")
 
 
 @hookimpl
@@ -113,9 +142,14 @@ def canned_queries(datasette, database):
             "description_html": "One row per agency, one column per data year (✓ = a report is archived).",
             "sql": sql,
         }
-        return queries
+        return previewed(queries)
 
     return inner
+
+
+@hookimpl
+def register_facet_classes():
+    return [CountedFacet]
 
 
 @hookimpl
@@ -131,13 +165,41 @@ def filters_from_request(request, database, table, datasette):
         return None
     expression = fts_query(query)
     key = "id" if table != "request_outcomes" else "report_id"
+    bound = _page_bound(request, table, key, datasette)
+    # A plain search page reads only the index entries it shows; any other reads every match.
+    matches = (f"select f.rowid from {FTS_TABLE} f join reports r on r.id = f.rowid "
+               f"where {search_condition('cjk_search')}"
+               + (" and f.rowid < :cjk_below order by f.rowid desc limit :cjk_rows" if bound else ""))
     return FilterArguments(
-        [f"{key} in (select f.rowid from {FTS_TABLE} f join reports r on r.id = f.rowid "
-         f"where {search_condition('cjk_search')})" if expression else "0"],
-        {"cjk_search": query},
+        [f"{key} in ({matches})" if expression else "0"],
+        {"cjk_search": query, **(bound or {})},
         [f'text contains "{query}"'],
         {"search": query},
     )
+
+
+# Tables with one row per report (every index entry is a row), and the arguments of a plain search
+# page of one: the latest matches, not counted or faceted (search_page.py), maybe a page further on.
+ONE_ROW_PER_REPORT = ("reports", "report_overview")
+# Datasette pages a table after its last key (`_next` = id), a view by offset.
+KEYSET_PAGED = ("reports",)
+PLAIN_PAGE_ARGS = {"_search", "_sort_desc", "_nocount", "_nofacet", "_next", "_size", "_labels", "_shape"}
+
+
+def _page_bound(request, table: str, key: str, datasette) -> dict | None:
+    """For a plain search page: the matches it can show (ids below `_next`, a page and one more),
+    else None (filters, counts, facets or another order read every match)."""
+    args = request.args
+    if (table not in ONE_ROW_PER_REPORT or args.get("_sort_desc") != key or not args.get("_nocount")
+            or not args.get("_nofacet") or not set(args.keys()) <= PLAIN_PAGE_ARGS
+            or (args.get("_next") and table not in KEYSET_PAGED)):
+        return None
+    size = args.get("_size") or str(datasette.setting("default_page_size"))
+    size = str(datasette.setting("max_returned_rows")) if size == "max" else size
+    below = (args.get("_next") or "").split(",")[0] or str(2 ** 62)
+    if not (size.isdigit() and below.isdigit()):
+        return None
+    return {"cjk_below": int(below), "cjk_rows": int(size) + 1}
 
 
 @hookimpl
@@ -155,6 +217,12 @@ def extra_template_vars(template, database, table, request, view_name, datasette
     if table in SEARCHABLE:
         # The bigram index sits beside these tables, so Datasette cannot detect it: show its search box.
         extra.update(supports_search=True, search=(request.args.get("_search") or "") if request else "")
+        if view_name == "table" and request is not None and COUNT_ARG not in request.args:
+            async def counted():
+                found = await capped_count(datasette.get_database(database), table, request)
+                return {**extra, "search_count": found}
+
+            return counted
     return extra
 
 
@@ -183,7 +251,8 @@ async def style_sheet(request, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return with_bom
+    exports = streamed_exports(datasette, lambda: archive_databases(datasette))
+    return lambda app: with_bom(exports(marks_html_pages(without_full_count(SEARCHABLE)(app))))
 
 
 @hookimpl

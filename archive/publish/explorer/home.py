@@ -8,7 +8,9 @@ LATEST_REPORTS = 12
 _LATEST_SQL = f"""
 select id, title, agency, year, format, identities from current_reports
 order by published is null, published desc, year desc, id desc limit {LATEST_REPORTS}"""
-_COUNT_SQL = "select {column}, count(*) from current_reports group by 1 order by 1 {order}"
+# report_counts (summaries.py): current_reports counted by their faceted columns.
+_COUNT_SQL = ("select {column}, sum(reports) from report_counts where current_version = 1 "
+              "group by 1 order by 1 {order}")
 
 
 @dataclass
