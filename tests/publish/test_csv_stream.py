@@ -30,7 +30,18 @@ def test_streamed_export_equals_datasettes(client, fixture_archive, export, monk
     assert ours.status_code == theirs.status_code == 200
     assert ours.headers["content-type"] == theirs.headers["content-type"]
     assert ours.headers.get("content-disposition") == theirs.headers.get("content-disposition")
-    assert ours.text == theirs.text
+    # The tables are views over the compact rows (no key of their own): Datasette pages them in
+    # whatever order SQLite gives, this export in key order. Same rows, same header.
+    mine, datasettes = list(csv.reader(io.StringIO(ours.text))), list(csv.reader(io.StringIO(theirs.text)))
+    assert sorted(mine) == sorted(datasettes)
+    if "_header=off" not in export:
+        assert mine[0] == datasettes[0]
+        mine = mine[1:]
+    keys = csv_stream.STREAMED[export.split(".csv")[0]]
+    columns = datasettes[0] if "_header=off" not in export else None
+    if columns:
+        where = [columns.index(key) for key in keys]
+        assert mine == sorted(mine, key=lambda row: [int(row[i]) if i == where[0] else row[i] for i in where])
     assert ours.text.count("\n") > 7
 
 

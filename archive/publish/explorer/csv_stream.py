@@ -20,7 +20,10 @@ from datasette.filters import Filters
 from datasette.plugins import pm
 from datasette.utils import escape_sqlite, tilde_decode
 
-STREAMED = ("report_cells", "report_checks")
+# The exported tables and their keys: views over the compact rows (schema 3) have no primary key
+# of their own, and rows sharing a sort value are ordered by these, as Datasette orders a table's.
+STREAMED = {"report_cells": ("report_id", "table_key", "row_key", "col_key"),
+            "report_checks": ("report_id", "identity")}
 # Arguments with a leading underscore this export understands (filters have no underscore).
 KNOWN_ARGS = {"_stream", "_size", "_dl", "_bom", "_header", "_sort", "_sort_desc", "_nofacet", "_nocount"}
 CHUNK_ROWS = 2000
@@ -45,7 +48,7 @@ def _target(scope: dict, databases: list[str]) -> tuple[str, str, list[tuple[str
 async def _select(db, table: str, args: list[tuple[str, str]], metadata: dict) -> tuple[str, dict, list[str]]:
     """The SQL, parameters and columns Datasette's table page would page through, as one query."""
     columns = await db.table_columns(table)
-    keys = await db.primary_keys(table)
+    keys = await db.primary_keys(table) or list(STREAMED[table])
     given = dict(args)
     pairs = [(k, v) for k, v in args if not (k.startswith("_") and "__" not in k)]
     where, params = Filters(sorted(pairs)).build_where_clauses(table)
