@@ -7,7 +7,7 @@ are ready, which also hands each idle worker its next task (the pool sends a wor
 time, so collecting only once a second would parse one report a second per worker and leave the
 rest to the drain). At spider_closed it drains the pool, so `scrapy crawl gov_reports` still ends
 with every report parsed, and then prepares the database for publishing (views, search index:
-archive/publish). Results are written in batches, one commit for many.
+archive/publish). Each result is written as one unit, committed with the batch it falls in.
 """
 
 from __future__ import annotations
