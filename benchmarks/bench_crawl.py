@@ -192,6 +192,7 @@ def growth_figures(sizes: tuple[int, ...] = GROWTH_SIZES) -> dict[str, float]:
                         f"{reports}_peak_rss_mib": ours.largest_kib / 1024,
                         f"{reports}_tree_peak_rss_mib": ours.tree_kib / 1024,
                         f"{reports}_bare_peak_rss_mib": bare.largest_kib / 1024})
+        print_size(figures, reports)  # as it comes: the largest crawl takes long on a shared machine
     small, large = sizes[0], sizes[-1]
     for name in ("peak_rss_mib", "tree_peak_rss_mib", "bare_peak_rss_mib"):
         figures[f"growth_{name}"] = figures[f"{large}_{name}"] - figures[f"{small}_{name}"]
@@ -199,15 +200,17 @@ def growth_figures(sizes: tuple[int, ...] = GROWTH_SIZES) -> dict[str, float]:
     return figures
 
 
+def print_size(f: dict[str, float], reports: int) -> None:
+    print(f"{reports:,} reports: {f[f'{reports}_requests']} requests, parsed ok {f[f'{reports}_parsed_ok']}, "
+          f"{f[f'{reports}_seconds']:.0f} s")
+    print(f"peak RSS, {reports:,} reports, largest process: {f[f'{reports}_peak_rss_mib']:.0f} MiB "
+          f"(bare spider {f[f'{reports}_bare_peak_rss_mib']:.0f} MiB) (target <= 400 MB at 5,000)")
+    print(f"peak RSS, {reports:,} reports, process tree: {f[f'{reports}_tree_peak_rss_mib']:.0f} MiB "
+          f"(target <= 400 MB at 5,000)", flush=True)
+
+
 def print_growth(f: dict[str, float], sizes: tuple[int, ...] = GROWTH_SIZES) -> None:
     small, large = sizes[0], sizes[-1]
-    for reports in sizes:
-        print(f"{reports:,} reports: {f[f'{reports}_requests']} requests, parsed ok {f[f'{reports}_parsed_ok']}, "
-              f"{f[f'{reports}_seconds']:.0f} s")
-        print(f"peak RSS, {reports:,} reports, largest process: {f[f'{reports}_peak_rss_mib']:.0f} MiB "
-              f"(bare spider {f[f'{reports}_bare_peak_rss_mib']:.0f} MiB) (target <= 400 MB at 5,000)")
-        print(f"peak RSS, {reports:,} reports, process tree: {f[f'{reports}_tree_peak_rss_mib']:.0f} MiB "
-              f"(target <= 400 MB at 5,000)")
     for name, label in (("peak_rss_mib", "largest process"), ("tree_peak_rss_mib", "process tree"),
                         ("bare_peak_rss_mib", "bare spider")):
         print(f"RSS growth {small:,} -> {large:,} reports, {label}: {f[f'growth_{name}']:+.1f} MiB "
