@@ -123,11 +123,22 @@ def bare_command(portal: PortalServer) -> list[str]:
 def ours_command(portal: PortalServer, site: PortalSite, db: Path) -> list[str]:
     """gov_reports with politeness off and the portal's one source allowed every page: its
     default budget (GOV_REPORTS_SOURCE_PAGES, 400) is raised as a registry source with thousands
-    of reports raises its own budget_pages, and the column's pager of reports/20 pages (250 at
-    5,000 reports) is not taken for an endless one (GOV_REPORTS_LIST_MAX_CHAIN, 200)."""
+    of reports raises its own budget_pages, the column's pager of reports/20 pages (250 at
+    5,000 reports) is not taken for an endless one (GOV_REPORTS_LIST_MAX_CHAIN, 200), and its
+    report URLs, all of one shape, are not taken for a trap (GOV_REPORTS_SHAPE_MAX_URLS, 2,000:
+    it had cut the 5,000-report crawl at 2,000 reports)."""
+    pages = len(site.pages)
     return [sys.executable, "-m", "scrapy", "crawl", "gov_reports", "-a", f"start_url={portal.url}",
-            "-s", f"ARCHIVE_DB={db}", "-s", f"GOV_REPORTS_SOURCE_PAGES={2 * len(site.pages)}",
-            "-s", f"GOV_REPORTS_LIST_MAX_CHAIN={len(site.pages)}", *FAST]
+            "-s", f"ARCHIVE_DB={db}", "-s", f"GOV_REPORTS_SOURCE_PAGES={2 * pages}",
+            "-s", f"GOV_REPORTS_LIST_MAX_CHAIN={pages}", "-s", f"GOV_REPORTS_SHAPE_MAX_URLS={2 * pages}", *FAST]
+
+
+def parsed_every_report(db: Path, reports: int) -> int:
+    """Reports parsed ok; a crawl cut short by a limit is no figure (exit with why)."""
+    parsed = _one(db, "select count(*) from reports where parse_status = 'ok'")
+    if parsed != reports:
+        sys.exit(f"the crawl parsed {parsed} of {reports} reports: a limit cut it short")
+    return parsed
 
 
 def crawl_figures(reports: int, recrawl: bool = True) -> dict[str, float]:
@@ -140,7 +151,7 @@ def crawl_figures(reports: int, recrawl: bool = True) -> dict[str, float]:
         ours = run(ours_command(portal, site, db), portal)
         figures = {
             "reports": reports, "pages": len(site.pages),
-            "parsed_ok": _one(db, "select count(*) from reports where parse_status = 'ok'"),
+            "parsed_ok": parsed_every_report(db, reports),
             "bare_requests": bare.requests, "requests": ours.requests,
             "bare_seconds": bare.seconds, "seconds": ours.seconds,
             "bare_pages_per_second": bare.requests / bare.seconds, "pages_per_second": ours.requests / ours.seconds,
@@ -186,7 +197,7 @@ def growth_figures(sizes: tuple[int, ...] = GROWTH_SIZES) -> dict[str, float]:
             bare = run(bare_command(portal), portal)
             db = Path(tmp) / "growth.db"
             ours = run(ours_command(portal, site, db), portal)
-            parsed = _one(db, "select count(*) from reports where parse_status = 'ok'")
+            parsed = parsed_every_report(db, reports)
         figures.update({f"{reports}_parsed_ok": parsed, f"{reports}_requests": ours.requests,
                         f"{reports}_seconds": ours.seconds,
                         f"{reports}_peak_rss_mib": ours.largest_kib / 1024,
