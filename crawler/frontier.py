@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from scrapy.core.scheduler import Scheduler
 
@@ -50,10 +50,11 @@ class SourceTally:
     # The archive already holds reports of this source: a resumed (JOBDIR) or repeated crawl needs
     # no last resorts either, whatever this process has found so far.
     archived_reports: bool = False
+    exhausted: bool = False  # the budget shared with other processes (Redis) is spent
 
     @property
     def spent(self) -> bool:
-        return self.pages >= self.budget.pages
+        return self.exhausted or self.pages >= self.budget.pages
 
     @property
     def frontier_left(self) -> int:
@@ -77,6 +78,9 @@ class Frontier:
         self.min_score = min_score
         self.tallies: dict[str, SourceTally] = {}
         self._order = itertools.count()
+        # With a shared frontier: charges one page to a budget key for every process and returns
+        # the pages charged to it so far by all of them (crawler/shared_frontier.py).
+        self.shared_charge: Callable[[str], int] | None = None
 
     def open(self, key: str, budget: Budget) -> SourceTally:
         """The tally of a source or sub-source, created with its budget the first time."""
@@ -100,15 +104,23 @@ class Frontier:
     def admit(self, meta: dict) -> bool:
         """Charge a request about to be downloaded to its budget; False once the budget is spent."""
         key = meta.get(BUDGET)
-        if key is None or key not in self.tallies or meta.get(_CHARGED):
+        if key is None or meta.get(_CHARGED) or (tally := self._tally_of(key)) is None:
             return True
-        tally = self.tallies[key]
-        if tally.spent:
+        if tally.spent or (self.shared_charge is not None and self.shared_charge(key) > tally.budget.pages):
+            tally.exhausted = self.shared_charge is not None
             tally.refused += 1
             return False
         tally.pages += 1
         meta[_CHARGED] = True
         return True
+
+    def _tally_of(self, key: str) -> SourceTally | None:
+        """A key's tally; with a shared frontier, a sub-source another process found is opened
+        here with its source's budget, as that process opened it."""
+        root = self.tallies.get(key.split(SUB_SOURCE)[0])
+        if key not in self.tallies and self.shared_charge is not None and root is not None:
+            return self.open(key, root.budget)
+        return self.tallies.get(key)
 
     def release(self, limit: int) -> list[Any]:
         """Up to `limit` parked requests, best first, of sources that found nothing and have budget

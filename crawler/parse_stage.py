@@ -1,10 +1,13 @@
 """The crawl's parse stage: pending reports go to a pool of parser processes, off the reactor.
 
 The pipeline only archives (snapshots, fetches, pending reports and documents). Every
-`ARCHIVE_COMMIT_SECONDS` this extension commits the archive, hands what is pending to the workers
-(archive/parse_pool.py) and writes back the results that are ready; at spider_closed it drains the
-pool, so `scrapy crawl gov_reports` still ends with every report parsed, and then prepares the
-database for publishing (views, search index: archive/publish).
+`ARCHIVE_COMMIT_SECONDS` this extension commits the archive and hands what is pending to the workers
+(archive/parse_pool.py); every `GOV_REPORTS_PARSE_POLL_SECONDS` it writes back the results that
+are ready, which also hands each idle worker its next task (the pool sends a worker one task at a
+time, so collecting only once a second would parse one report a second per worker and leave the
+rest to the drain). At spider_closed it drains the pool, so `scrapy crawl gov_reports` still ends
+with every report parsed, and then prepares the database for publishing (views, search index:
+archive/publish). Each result is written as one unit, committed with the batch it falls in.
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ class ParseStage:
         self.task_seconds = settings.getfloat("GOV_REPORTS_PARSE_SECONDS") or None
         self.delay = settings.getfloat("GOV_REPORTS_PARSE_DELAY")
         self.interval = settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
+        self.poll = settings.getfloat("GOV_REPORTS_PARSE_POLL_SECONDS", 0.05)
         self.prepare = settings.getbool("GOV_REPORTS_PREPARE_PUBLISH")
         self.pool: ParsePool | None = None
-        self._loop: task.LoopingCall | None = None
+        self._loops: list[task.LoopingCall] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -59,22 +63,28 @@ class ParseStage:
         archive_extension.closing_hooks.append(self.drain)
         if self.prepare:
             archive_extension.closed_hooks.append(self.publish)
-        self._loop = task.LoopingCall(self.pump, archive)
-        self._loop.start(self.interval, now=False)
+        self._loops = [task.LoopingCall(self.pump, archive)]
+        if self.jobs:  # inline parsing (0 jobs) waits for the drain, so the reactor never parses
+            self._loops.append(task.LoopingCall(self.collect, archive))
+        for loop, interval in zip(self._loops, (self.interval, self.poll)):
+            loop.start(interval, now=False)
         logger.info("Parse stage: %s worker process(es)", self.jobs)
 
     def pump(self, archive: Archive) -> None:
-        """Commit, queue what is pending, write back what is parsed; never blocks on a parse."""
+        """Commit (the workers read committed rows only) and queue what is pending."""
         archive.commit()
         for pending in pending_tasks(archive):
             self.pool.submit(pending)
-        if self.jobs:  # inline parsing (0 jobs) waits for the drain, so the reactor never parses
-            self._store(archive, self.pool.results(timeout=0))
+
+    def collect(self, archive: Archive) -> None:
+        """Write back what is parsed and keep the workers busy; never blocks on a parse."""
+        self._store(archive, self.pool.results(timeout=0))
 
     def drain(self, archive: Archive) -> None:
         """Parse everything still pending (the crawl is over), then stop the workers."""
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
+        for loop in self._loops:
+            if loop.running:
+                loop.stop()
         archive.commit()
         for pending in pending_tasks(archive):
             self.pool.submit(pending)
@@ -91,8 +101,8 @@ class ParseStage:
     def _store(self, archive: Archive, results) -> None:
         stats = self.crawler.stats
         for pending, parsed in results:
-            self._store_one(archive, pending, parsed, stats)
-        archive.commit_if_due()
+            with archive.unit():  # each result whole or not at all; commits when due
+                self._store_one(archive, pending, parsed, stats)
 
     def _store_one(self, archive: Archive, pending: ParseTask, parsed: ParsedReport, stats) -> None:
         try:

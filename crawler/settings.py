@@ -98,6 +98,9 @@ GOV_REPORTS_CELL_MAX_SPAN = limits.READ_LIMITS.cell_span  # 200
 # worker killed and is recorded as parse_error:timeout (0: no limit).
 GOV_REPORTS_PARSE_JOBS = max(1, (os.cpu_count() or 2) - 1)
 GOV_REPORTS_PARSE_SECONDS = 300
+# How often the crawl writes back the results its parser processes have ready and hands each idle
+# one its next report (a worker holds one task at a time, so this bounds how fast it is fed).
+GOV_REPORTS_PARSE_POLL_SECONDS = 0.05
 # Testing and benchmarking aid: each parse first sleeps this many seconds (a slowed parser).
 GOV_REPORTS_PARSE_DELAY = 0.0
 # Views and the search index brought up to date when the crawl closes (archive/publish/prepare.py).

@@ -3,8 +3,13 @@ scheduler's queue and the seen-requests set live in Redis (scrapy-redis), so pro
 machines split one crawl between them, each fetching what it pops and writing its own archive
 (`gov-reports merge` combines them).
 
-The queue and the seen-set persist when a process closes (SCHEDULER_PERSIST), since the others may
-still be crawling; clear the keys (`gov_reports:requests`, `gov_reports:dupefilter`) to start afresh.
+Each source's page budget is shared too: a process charges every page it admits with an atomic
+INCR of the source's key (`gov_reports:budget:<source>`), so N processes together spend one budget,
+not N (the depth budget needs no count: a request's depth travels with it).
+
+The queue, the seen-set and the budgets persist when a process closes (SCHEDULER_PERSIST), since the
+others may still be crawling; clear the keys (`gov_reports:requests`, `gov_reports:dupefilter`,
+`gov_reports:budget:*`) to start afresh (SCHEDULER_FLUSH_ON_START clears them all).
 """
 
 from __future__ import annotations
@@ -29,8 +34,25 @@ SHARED_SETTINGS = {
 
 
 class SharedBudgetScheduler(BudgetAdmission, RedisScheduler):
-    """scrapy-redis's scheduler (queue and seen-set in Redis) with the budgets' admission: each
-    process charges the requests it pops to the budgets it knows."""
+    """scrapy-redis's scheduler (queue and seen-set in Redis) with the budgets' admission, the
+    pages of each budget counted in Redis for all processes."""
+
+    def open(self, spider) -> None:
+        self.budget_prefix = f"{spider.name}:budget:"
+        super().open(spider)
+        frontier = getattr(spider, "frontier", None)
+        if frontier is not None:
+            frontier.shared_charge = self.charge
+
+    def charge(self, key: str) -> int:
+        """One page more on a budget, for every process: the pages it has been charged in all."""
+        return self.server.incr(self.budget_prefix + key)
+
+    def flush(self) -> None:
+        super().flush()
+        spent = list(self.server.scan_iter(match=self.budget_prefix + "*"))
+        if spent:
+            self.server.delete(*spent)
 
 
 def is_shared(settings: BaseSettings) -> bool:

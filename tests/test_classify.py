@@ -15,6 +15,8 @@ import lxml.html
 import pytest
 
 from archive.classify import (
+    _BODY_MARKERS,
+    body_looks_like_report,
     is_named_report,
     is_report,
     is_report_title,
@@ -24,7 +26,7 @@ from archive.classify import (
     title_year,
     year_in_title,
 )
-from archive.normalize import normalize_text
+from archive.normalize import normalize_label, normalize_text
 from archive.parsing import parse_report
 
 AGENCIES = ("福州市晋安区人民政府", "洪泽区人民政府办公室", "上海市科学技术委员会", "平潭综合实验区管委会",
@@ -90,3 +92,17 @@ def test_a_report_needs_a_body_or_an_attachment():
     assert is_report(title, "全文见附件", True)
     assert is_report(title, "一、总体情况 主动公开 依申请公开 行政复议 行政诉讼", False)
     assert not is_report(None, "一、总体情况 主动公开 依申请公开 行政复议 行政诉讼", True)
+
+
+_MARKER_PIECES = ("主动公开", "依申请", "行政复议", "行政诉讼", "申请", "存在的主要问题", "改进",
+                  "主動公開", "依申請", "行政復議", "行政訴訟", "申請", "存在的主要問題", "改進",
+                  "申 请", "主动\u3000公开", "改(gai)进", "行政复(fù)议", "规范性檔案", "（一）", "—2",
+                  "政府信息", "的", " ", "\n", "年", "2023")
+
+
+def test_the_raw_text_shortcut_reads_every_body_as_its_normalized_label_does():
+    rng = random.Random(13)
+    for _ in range(3000):
+        text = "".join(rng.choice(_MARKER_PIECES) for _ in range(rng.randint(0, 12)))
+        label = normalize_label(text)
+        assert body_looks_like_report(text) == (sum(m in label for m in _BODY_MARKERS) >= 3), text

@@ -1,12 +1,8 @@
-"""Two crawl processes sharing one frontier in Redis (scrapy-redis): every page is fetched once
-across both, and their merged archives equal a one-process crawl of the same portal."""
+"""Crawl processes sharing one frontier in Redis (scrapy-redis): every page is fetched once across
+them, their merged archives equal a one-process crawl of the same portal, and they spend one page budget."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from collections import Counter
 
 import pytest
@@ -15,33 +11,16 @@ from click.testing import CliRunner
 from archive.cli import cli
 from demo_portal.bulk import build_bulk_site
 from demo_portal.server import PortalServer
-from tests.support.crawls import query_rows, run_crawl, start_crawl
+from tests.support.crawls import query_rows, run_crawl
+from tests.support.shared_crawls import redis_server, run_shared_crawls
 
 pytestmark = [pytest.mark.slow, pytest.mark.crawl]
-
-REDIS = shutil.which("redis-server")
 
 
 @pytest.fixture
 def redis_url(tmp_path):
-    """A throwaway redis-server on a free loopback port (.ci/run installs Debian's redis-server)."""
-    if REDIS is None:
-        pytest.fail("redis-server is not installed (apt-get install redis-server; .ci/run does)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            with socket.socket() as client:
-                if client.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def _content(db) -> dict:
@@ -57,13 +36,8 @@ def _content(db) -> dict:
 
 def test_two_processes_share_one_frontier_and_merge_into_one_crawl(tmp_path, redis_url):
     site = build_bulk_site(40, per_page=5)
-    # Paced, so that the second process (idle until requests appear) takes its share.
-    settings = {"ROBOTSTXT_OBEY": "False", "REDIS_URL": redis_url, "CONCURRENT_REQUESTS": "2",
-                "DOWNLOAD_DELAY": "0.1"}
     with PortalServer(site) as portal:
-        crawls = [start_crawl(portal.url, tmp_path / f"part{n}.db", **settings) for n in (1, 2)]
-        logs = [process.communicate(timeout=180)[0] for process in crawls]
-        assert [process.returncode for process in crawls] == [0, 0], logs
+        run_shared_crawls(portal.url, [tmp_path / f"part{n}.db" for n in (1, 2)], redis_url)
         shared = Counter((method, target) for method, target, _ in portal.requests)
         portal.requests.clear()
         run_crawl(portal.url, tmp_path / "single.db", ROBOTSTXT_OBEY="False")
@@ -76,3 +50,16 @@ def test_two_processes_share_one_frontier_and_merge_into_one_crawl(tmp_path, red
                                       str(tmp_path / "part2.db")])
     assert result.exit_code == 0, result.output
     assert _content(tmp_path / "merged.db") == _content(tmp_path / "single.db")
+
+
+@pytest.mark.parametrize("budget", [9, 14])
+def test_two_processes_spend_one_shared_page_budget(tmp_path, redis_url, budget):
+    site = build_bulk_site(40, per_page=5)
+    parts = [tmp_path / f"part{n}.db" for n in (1, 2)]
+    with PortalServer(site) as portal:
+        run_shared_crawls(portal.url, parts, redis_url, GOV_REPORTS_SOURCE_PAGES=str(budget))
+        served = len(portal.requests)
+    fetched = [query_rows(db, "select count(*) as n from fetches")[0]["n"] for db in parts]
+    assert served == budget
+    assert sum(fetched) == budget
+    assert all(fetched), fetched  # both processes spent some of it
