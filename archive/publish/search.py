@@ -114,6 +114,15 @@ def register_search_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("cjk_snippet", 2, lambda text, q: snippet(text, q or ""), deterministic=True)
 
 
+def matching_ids(parameter: str, query: str) -> str:
+    """SQL of the ids of the reports matching the query in :parameter. A query whose every term is
+    one token needs no check against the text, so it reads the index alone."""
+    if not needs_check(query):
+        return f"select rowid from {FTS_TABLE} where {FTS_TABLE} match cjk_fts_query(:{parameter})"
+    return (f"select f.rowid from {FTS_TABLE} f join reports r on r.id = f.rowid "
+            f"where {search_condition(parameter)}")
+
+
 def search_condition(parameter: str = "q") -> str:
     """The search as SQL over `report_search_fts f join reports r on r.id = f.rowid`, the user's query
     in :parameter; the text is read (decompressed) only for a query with a term of several tokens."""

@@ -33,7 +33,7 @@ from archive.publish.explorer.query_preview import marks_html_pages, previewed
 from archive.publish.explorer.search_page import COUNT_ARG, capped_count, without_full_count
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
-from archive.publish.search import FTS_TABLE, fts_query, highlight, register_search_functions, search_condition
+from archive.publish.search import fts_query, highlight, matching_ids, register_search_functions
 from archive.publish.settings import SETTINGS
 from archive.store import register_body_function, snapshot_body
 
@@ -167,9 +167,8 @@ def filters_from_request(request, database, table, datasette):
     key = "id" if table != "request_outcomes" else "report_id"
     bound = _page_bound(request, table, key, datasette)
     # A plain search page reads only the index entries it shows; any other reads every match.
-    matches = (f"select f.rowid from {FTS_TABLE} f join reports r on r.id = f.rowid "
-               f"where {search_condition('cjk_search')}"
-               + (" and f.rowid < :cjk_below order by f.rowid desc limit :cjk_rows" if bound else ""))
+    matches = (f"select * from ({matching_ids('cjk_search', query)})"
+               + (" where rowid < :cjk_below order by rowid desc limit :cjk_rows" if bound else ""))
     return FilterArguments(
         [f"{key} in ({matches})" if expression else "0"],
         {"cjk_search": query, **(bound or {})},

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from datasette.filters import Filters
 
-from archive.publish.search import FTS_TABLE, fts_query, search_condition
+from archive.publish.search import fts_query, matching_ids
 
 SEARCH_COUNT_CAP = 1000
 COUNT_ARG = "_count"
@@ -56,8 +56,8 @@ async def capped_count(db, table: str, request) -> tuple[int, bool] | None:
     condition = "".join(f" and {clause}" for clause in where)
     key = "id" if table != "request_outcomes" else "report_id"
     rows = await db.execute(
-        f"select count(*) from (select 1 from [{table}] where {key} in (select f.rowid from {FTS_TABLE} f "
-        f"join reports r on r.id = f.rowid where {search_condition('cjk_search')}){condition} "
+        f"select count(*) from (select 1 from [{table}] where {key} in "
+        f"({matching_ids('cjk_search', request.args.get('_search') or '')}){condition} "
         f"limit {SEARCH_COUNT_CAP + 1})",
         {**params, "cjk_search": request.args.get("_search") or ""})
     found = rows.first()[0]
