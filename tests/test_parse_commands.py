@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from archive.cli import cli
@@ -44,6 +45,7 @@ def _archive_with_report(path: Path, body: bytes) -> tuple[Archive, int]:
     return archive, report_id
 
 
+@pytest.mark.slow  # spawns the parser worker processes
 def test_reparse_replaces_results_and_never_touches_snapshots(tmp_path):
     body = fixture_path("corpus_021.html").read_bytes()
     db = tmp_path / "a.db"
@@ -71,6 +73,7 @@ def test_reparse_replaces_results_and_never_touches_snapshots(tmp_path):
     assert archive.db["reports"].get(report_id)["parse_status"] == "ok"
 
 
+@pytest.mark.slow  # spawns the parser worker processes
 def test_reparse_pending_parses_only_the_reports_never_parsed(tmp_path):
     body = fixture_path("corpus_021.html").read_bytes()
     db = tmp_path / "a.db"

@@ -142,6 +142,7 @@ def _params(connection) -> dict[str, list[dict]]:
             "coverage_matrix": [{"province": ""}, {"province": province}]}
 
 
+@pytest.mark.slow
 def test_generated_archive_has_failures_and_changed_reports(generated):
     assert generated.execute("select count(*) from identity_failures").fetchone()[0] > 20
     assert generated.execute("select count(*) from changed_urls").fetchone()[0] > 3
