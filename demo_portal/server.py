@@ -83,6 +83,8 @@ class PortalServer:
         self._pages: dict[str, Page] = dict(site.pages)
         self._failures: dict[str, list[int]] = {path: [status] for path, status in site.flaky.items()}
         self._delays: dict[str, float] = {}
+        self._open = threading.Event()  # cleared by hold(): requests wait until release()
+        self._open.set()
         self._lock = threading.Lock()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -152,6 +154,13 @@ class PortalServer:
             else:
                 self._delays.pop(path, None)
 
+    def hold(self) -> None:
+        """Requests wait unanswered from now until release() (so crawlers started together begin together)."""
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
     def page(self, path: str) -> Page | None:
         """The page currently served at a request path (directory paths serve index.html)."""
         with self._lock:
@@ -178,6 +187,7 @@ class PortalServer:
         return self._pages.get(path)
 
     def _pause(self, target: str) -> None:
+        self._open.wait(60)  # a held portal never hangs a test for ever
         with self._lock:
             delay = self._delays.get(urlsplit(target).path, 0)
         if delay:

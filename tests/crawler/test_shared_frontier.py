@@ -37,7 +37,7 @@ def _content(db) -> dict:
 def test_two_processes_share_one_frontier_and_merge_into_one_crawl(tmp_path, redis_url):
     site = build_bulk_site(40, per_page=5)
     with PortalServer(site) as portal:
-        run_shared_crawls(portal.url, [tmp_path / f"part{n}.db" for n in (1, 2)], redis_url)
+        run_shared_crawls(portal, [tmp_path / f"part{n}.db" for n in (1, 2)], redis_url)
         shared = Counter((method, target) for method, target, _ in portal.requests)
         portal.requests.clear()
         run_crawl(portal.url, tmp_path / "single.db", ROBOTSTXT_OBEY="False")
@@ -57,7 +57,7 @@ def test_two_processes_spend_one_shared_page_budget(tmp_path, redis_url, budget)
     site = build_bulk_site(40, per_page=5)
     parts = [tmp_path / f"part{n}.db" for n in (1, 2)]
     with PortalServer(site) as portal:
-        run_shared_crawls(portal.url, parts, redis_url, GOV_REPORTS_SOURCE_PAGES=str(budget))
+        run_shared_crawls(portal, parts, redis_url, GOV_REPORTS_SOURCE_PAGES=str(budget))
         served = len(portal.requests)
     fetched = [query_rows(db, "select count(*) as n from fetches")[0]["n"] for db in parts]
     assert served == budget

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from demo_portal.server import PortalServer
 from tests.support.crawls import start_crawl
 
 REDIS = shutil.which("redis-server")
@@ -37,12 +38,29 @@ def redis_server(directory: Path) -> Iterator[str]:
         server.wait(10)
 
 
-def run_shared_crawls(start_url: str, dbs: list[Path], redis_url: str, **settings: str) -> list[str]:
-    """Crawl processes started together on one shared frontier, one archive each; their logs.
-    Paced, so that a process idle until requests appear still takes its share."""
+def run_shared_crawls(portal: PortalServer, dbs: list[Path], redis_url: str, **settings: str) -> list[str]:
+    """Crawl processes on one shared frontier, one archive each; their logs. The portal answers
+    nothing until every process has opened its spider, and answers at a pace (DOWNLOAD_DELAY), so
+    a process slower to start or idle until requests appear still takes its share."""
     shared = {"ROBOTSTXT_OBEY": "False", "REDIS_URL": redis_url, "CONCURRENT_REQUESTS": "2",
-              "DOWNLOAD_DELAY": "0.1", **settings}
-    crawls = [start_crawl(start_url, db, **shared) for db in dbs]
-    logs = [process.communicate(timeout=180)[0] for process in crawls]
+              "DOWNLOAD_DELAY": "0.2",
+              "GOV_REPORTS_SHARED_IDLE_SECONDS": "4", **settings}
+    portal.hold()
+    try:
+        crawls = [start_crawl(portal.url, db, **shared) for db in dbs]
+        starts = [_until_opened(process) for process in crawls]
+    finally:
+        portal.release()
+    logs = [start + process.communicate(timeout=180)[0] for start, process in zip(starts, crawls)]
     assert [process.returncode for process in crawls] == [0] * len(crawls), logs
     return logs
+
+
+def _until_opened(process: subprocess.Popen) -> str:
+    """The log of a crawl process up to its "Spider opened" line (or its end, if it never opens)."""
+    lines = []
+    for line in iter(process.stdout.readline, ""):
+        lines.append(line)
+        if "Spider opened" in line:
+            break
+    return "".join(lines)
