@@ -1,4 +1,6 @@
-"""The Datasette settings the archive is published with (`gov-reports serve` and the plugin's defaults)."""
+"""The settings the archive is published with: Datasette's own (`gov-reports serve` and the plugin's
+defaults), and the explorer's limits, which plugin configuration overrides (`plugins: gov-reports:`
+in a metadata file given with `-m`)."""
 
 from __future__ import annotations
 
@@ -13,3 +15,17 @@ SETTINGS: dict[str, int | bool] = {
     "truncate_cells_html": 200,
     "default_page_size": 50,
 }
+
+PLUGIN_NAME = "gov-reports"
+
+EXPLORER_SETTINGS: dict[str, int] = {
+    # A search page counts its matches up to this many, "at least N" beyond: an exact count of a
+    # common term reads every match (`_count=1` asks for it).
+    "search_count_cap": 1000,
+}
+
+
+def explorer_setting(datasette, name: str) -> int:
+    """One of the explorer's limits: the plugin configuration's value, else the default."""
+    config = datasette.plugin_config(PLUGIN_NAME) or {}
+    return int(config.get(name, EXPLORER_SETTINGS[name]))

@@ -39,10 +39,31 @@ class Client:
         self._loop.close()
 
 
+def serve(fixture_archive: FixtureArchive, settings: dict | None = None, metadata: dict | None = None) -> Client:
+    """A client of the fixture archive served as `gov-reports serve` does, with these Datasette
+    settings and metadata (plugin configuration) on top."""
+    datasette = Datasette(immutables=[str(fixture_archive.path)], plugins_dir=str(PLUGINS_DIR),
+                          template_dir=str(TEMPLATES_DIR), settings={**SETTINGS, **(settings or {})},
+                          metadata=metadata)
+    return Client(datasette)
+
+
 @pytest.fixture(scope="session")
 def client(fixture_archive: FixtureArchive) -> Iterator[Client]:
-    datasette = Datasette(immutables=[str(fixture_archive.path)], plugins_dir=str(PLUGINS_DIR),
-                          template_dir=str(TEMPLATES_DIR), settings=dict(SETTINGS))
-    test_client = Client(datasette)
+    test_client = serve(fixture_archive)
     yield test_client
     test_client.close()
+
+
+@pytest.fixture
+def client_with(fixture_archive: FixtureArchive) -> Iterator:
+    """A function giving clients with their own settings and metadata (closed after the test)."""
+    made: list[Client] = []
+
+    def make(settings: dict | None = None, metadata: dict | None = None) -> Client:
+        made.append(serve(fixture_archive, settings, metadata))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each.close()

@@ -22,8 +22,8 @@ EXPORTS = [
 
 
 @pytest.mark.parametrize("export", EXPORTS)
-def test_streamed_export_equals_datasettes(client, fixture_archive, export, monkeypatch):
-    monkeypatch.setattr(csv_stream, "CHUNK_ROWS", 7)  # several chunks, and a last partial one
+def test_streamed_export_equals_datasettes(client_with, fixture_archive, export):
+    client = client_with(settings={"max_returned_rows": 7})  # several chunks, and a last partial one
     mid = sorted(fixture_archive.ids.values())[len(fixture_archive.ids) // 2]
     path = "/gov/" + export.format(mid=mid)
     ours, theirs = client.get(path), client.get(path + "&_labels=off")
@@ -57,8 +57,8 @@ SORTED = {
 
 
 @pytest.mark.parametrize("export", SORTED)
-def test_sorted_export_has_every_row_in_order(client, fixture_archive, export, monkeypatch):
-    monkeypatch.setattr(csv_stream, "CHUNK_ROWS", 7)
+def test_sorted_export_has_every_row_in_order(client_with, fixture_archive, export):
+    client = client_with(settings={"max_returned_rows": 7})
     connection = sqlite3.connect(fixture_archive.path)
     cursor = connection.execute(SORTED[export])
     expected = io.StringIO()

@@ -9,7 +9,6 @@ import re
 import lxml.html
 import pytest
 
-from archive.publish.explorer import search_page
 from archive.publish.replay import REPLAY_CSP
 from tests.publish.fixture_archive import SHANGHAI_URL
 
@@ -98,14 +97,14 @@ def test_search_box_is_shown_and_keeps_the_query(client):
     page = _html(client.get("/gov/reports", params={"_search": "复议"}))
     assert page.get_element_by_id("_search").get("value") == "复议"
     text = " ".join(page.text_content().split())
-    # Counted up to SEARCH_COUNT_CAP by the explorer (Datasette's full count and facets on _count=1).
+    # Counted up to search_count_cap by the explorer (Datasette's full count and facets on _count=1).
     assert "8 matching reports" in text and "8 rows where" not in text
     page = _html(client.get("/gov/reports", params={"_search": "复议", "_count": "1"}))
     assert "8 rows where text contains \"复议\"" in " ".join(page.text_content().split())
 
 
-def test_search_count_beyond_the_cap_says_at_least(client, monkeypatch):
-    monkeypatch.setattr(search_page, "SEARCH_COUNT_CAP", 5)
+def test_search_count_beyond_the_cap_says_at_least(client_with):
+    client = client_with(metadata={"plugins": {"gov-reports": {"search_count_cap": 5}}})
     page = _html(client.get("/gov/reports", params={"_search": "复议"}))
     assert "At least 5 matching reports" in " ".join(page.text_content().split())
     page = _html(client.get("/gov/reports", params={"_search": "复议", "year": "2019"}))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-from archive.publish.explorer import query_preview
 
-
-def test_canned_query_page_previews_its_first_rows(client, monkeypatch):
-    monkeypatch.setattr(query_preview, "PREVIEW_ROWS", 1)
+def test_canned_query_page_previews_its_first_rows(client_with):
+    client = client_with(settings={"default_page_size": 1})  # a page of a table or canned query: one row
     every = client.get("/gov/late_reports.json?_shape=array").json()
     assert len(every) > 1
     page = client.get("/gov/late_reports")

@@ -24,7 +24,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from archive.publish.citation import capture_citation
-from archive.publish.explorer.columns import PLUGIN_NAME, ColumnLayout, column_layout
+from archive.publish.explorer.columns import ColumnLayout, column_layout
 from archive.publish.explorer.csv_stream import streamed_exports
 from archive.publish.explorer.excel_csv import with_bom
 from archive.publish.explorer.facets import CountedFacet
@@ -34,7 +34,7 @@ from archive.publish.explorer.search_page import COUNT_ARG, capped_count, withou
 from archive.publish.replay import REPLAY_HEADERS, is_html, sanitize_html
 from archive.publish.report_page import archived_urls, report_context
 from archive.publish.search import fts_query, highlight, matching_ids, register_search_functions
-from archive.publish.settings import SETTINGS
+from archive.publish.settings import PLUGIN_NAME, SETTINGS, explorer_setting
 from archive.store import register_body_function, snapshot_body
 
 PUBLISH_DIR = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def canned_queries(datasette, database):
             "description_html": "One row per agency, one column per data year (✓ = a report is archived).",
             "sql": sql,
         }
-        return previewed(queries)
+        return previewed(queries, datasette.setting("default_page_size"))
 
     return inner
 
@@ -218,7 +218,8 @@ def extra_template_vars(template, database, table, request, view_name, datasette
         extra.update(supports_search=True, search=(request.args.get("_search") or "") if request else "")
         if view_name == "table" and request is not None and COUNT_ARG not in request.args:
             async def counted():
-                found = await capped_count(datasette.get_database(database), table, request)
+                found = await capped_count(datasette.get_database(database), table, request,
+                                           explorer_setting(datasette, "search_count_cap"))
                 return {**extra, "search_count": found}
 
             return counted

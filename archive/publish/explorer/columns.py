@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PLUGIN_NAME = "gov-reports"
 SHOW_ALL = "_all_columns"
 
 

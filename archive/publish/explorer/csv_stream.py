@@ -26,7 +26,6 @@ STREAMED = {"report_cells": ("report_id", "table_key", "row_key", "col_key"),
             "report_checks": ("report_id", "identity")}
 # Arguments with a leading underscore this export understands (filters have no underscore).
 KNOWN_ARGS = {"_stream", "_size", "_dl", "_bom", "_header", "_sort", "_sort_desc", "_nofacet", "_nocount"}
-CHUNK_ROWS = 2000
 
 
 def _target(scope: dict, databases: list[str]) -> tuple[str, str, list[tuple[str, str]]] | None:
@@ -67,11 +66,12 @@ async def _select(db, table: str, args: list[tuple[str, str]], metadata: dict) -
 
 def _rows(datasette, db, sql: str, params: dict):
     """A cursor over the export on a connection of its own, prepared as Datasette prepares its own
-    (the project's SQL functions), and a function giving the next chunk of rows within the SQL time
-    limit per chunk."""
+    (the project's SQL functions), and a function giving the next chunk of rows (as many as a page of
+    Datasette's own stream, `max_returned_rows`) within the SQL time limit per chunk."""
     conn = db.connect()
     pm.hook.prepare_connection(conn=conn, database=db.name, datasette=datasette)
     limit = datasette.setting("sql_time_limit_ms") / 1000
+    size = datasette.setting("max_returned_rows")
     deadline = [time.monotonic() + limit]
     conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline[0] else 0, 1000)
     try:
@@ -82,7 +82,7 @@ def _rows(datasette, db, sql: str, params: dict):
 
     def chunk() -> list:
         deadline[0] = time.monotonic() + limit
-        return cursor.fetchmany(CHUNK_ROWS)
+        return cursor.fetchmany(size)
 
     return conn, chunk
 
@@ -125,7 +125,7 @@ async def stream_csv(datasette, scope: dict, send, target: tuple) -> None:
                             "body": f"CSV contains more than {limit_bytes} bytes".encode()})
                 break
             await send({"type": "http.response.body", "body": body, "more_body": True})
-            if len(rows) < CHUNK_ROWS:
+            if len(rows) < datasette.setting("max_returned_rows"):
                 break
     except Exception as error:  # as Datasette does: the message ends the stream
         await send({"type": "http.response.body", "body": str(error).encode(), "more_body": True})

@@ -1,4 +1,4 @@
-"""The HTML page of a canned query shows its first PREVIEW_ROWS rows; its .json and .csv give every
+"""The HTML page of a canned query shows its first rows (a table page's `default_page_size`); its .json and .csv give every
 row (up to Datasette's max_returned_rows). Datasette renders each cell of an HTML page through every
 plugin's render_cell and the template, about a millisecond per row of fifteen columns on this
 machine, so a 1,000-row page took over a second whatever its SQL cost.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-PREVIEW_ROWS = 50  # as a table page (default_page_size)
 NOTE = ("<p class=\"query-preview\">This page shows the first {rows} rows: the .json and .csv links give "
         "every row.</p>")
 _HTML_PAGE: ContextVar[bool] = ContextVar("html_page", default=False)
@@ -31,10 +30,10 @@ def marks_html_pages(app):
     return wrapped
 
 
-def previewed(queries: dict) -> dict:
-    """The canned queries as this request should run them: capped on an HTML page."""
+def previewed(queries: dict, rows: int) -> dict:
+    """The canned queries as this request should run them: the first `rows` on an HTML page."""
     if not _HTML_PAGE.get():
         return queries
-    return {name: {**query, "sql": f"select * from (\n{query['sql']}\n) limit {PREVIEW_ROWS}",
-                   "description_html": query.get("description_html", "") + NOTE.format(rows=PREVIEW_ROWS)}
+    return {name: {**query, "sql": f"select * from (\n{query['sql']}\n) limit {int(rows)}",
+                   "description_html": query.get("description_html", "") + NOTE.format(rows=rows)}
             for name, query in queries.items()}

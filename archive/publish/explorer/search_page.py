@@ -1,6 +1,6 @@
 """A search over the report tables (`?_search=` on reports and its views) that stays fast on a million
 reports: the page is not counted in full nor faceted (both read every match of a common term), and
-shows instead how many reports match, counted up to SEARCH_COUNT_CAP ("at least N" beyond), and
+shows instead how many reports match, counted up to the `search_count_cap` setting ("at least N" beyond), and
 lists the latest matches first unless another order is asked for.
 
 `_count=1` brings back Datasette's exact count and facets.
@@ -14,7 +14,6 @@ from datasette.filters import Filters
 
 from archive.publish.search import fts_query, matching_ids
 
-SEARCH_COUNT_CAP = 1000
 COUNT_ARG = "_count"
 
 
@@ -46,8 +45,9 @@ def without_full_count(searchable: tuple[str, ...]):
     return wrap
 
 
-async def capped_count(db, table: str, request) -> tuple[int, bool] | None:
-    """(matches, capped) of a search page: its filters and search, counted up to the cap."""
+async def capped_count(db, table: str, request, cap: int) -> tuple[int, bool] | None:
+    """(matches, capped) of a search page: its filters and search, counted up to the cap. The index's
+    matches drive the count, so it stops after cap + 1 rows however common the term."""
     expression = fts_query(request.args.get("_search") or "")
     if not expression:
         return None
@@ -55,10 +55,11 @@ async def capped_count(db, table: str, request) -> tuple[int, bool] | None:
     where, params = Filters(sorted(pairs)).build_where_clauses(table)
     condition = "".join(f" and {clause}" for clause in where)
     key = "id" if table != "request_outcomes" else "report_id"
+    ids = matching_ids("cjk_search", request.args.get("_search") or "")
+    # CROSS JOIN keeps the matches as the outer loop (an IN list would be built from every match first).
     rows = await db.execute(
-        f"select count(*) from (select 1 from [{table}] where {key} in "
-        f"({matching_ids('cjk_search', request.args.get('_search') or '')}){condition} "
-        f"limit {SEARCH_COUNT_CAP + 1})",
+        f"select count(*) from (select 1 from (select rowid as match_id from ({ids})) "
+        f"cross join [{table}] on [{table}].{key} = match_id where 1{condition} limit {int(cap) + 1})",
         {**params, "cjk_search": request.args.get("_search") or ""})
     found = rows.first()[0]
-    return min(found, SEARCH_COUNT_CAP), found > SEARCH_COUNT_CAP
+    return min(found, cap), found > cap
