@@ -90,7 +90,7 @@ def generate(out: Path, reports: int, seed: int = 1, text_chars: int = 4000, bat
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA cache_size = -400000")
-    indexes = _drop_indexes(db, ("snapshots", "fetches", "reports", "report_cells", "report_checks",
+    indexes = _drop_indexes(db, ("snapshots", "fetches", "reports", "report_cell_values", "report_check_values",
                                  "report_sections"))
     db.executemany("insert or replace into sources (name, region, level, start_url) values (?, ?, ?, ?)",
                    [(f"{place}门户", place, LEVELS[min(len(place.split()), 3) - 1], f"http://portal{n}.example/")
