@@ -59,7 +59,8 @@ def test_every_fixture_round_trips_byte_for_byte_through_dictionary_compression(
         assert (sha256, size) == (hashlib.sha256(body).hexdigest(), len(body))
 
 
-@settings(max_examples=60, deadline=None)
+# A fresh archive per example (about 0.1 s): 30 examples of up to 12 bodies each.
+@settings(max_examples=30, deadline=None)
 @given(bodies=st.lists(st.binary(max_size=3000) | st.text(max_size=2000).map(str.encode), min_size=1,
                        max_size=12))
 def test_generated_bodies_round_trip(tmp_path_factory, bodies):
@@ -172,7 +173,7 @@ def test_every_fixture_text_round_trips_through_compression_against_its_page(tmp
     assert on_page > len(files) // 3  # most pages' texts are stored as a difference from the page
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(pages=st.lists(st.binary(max_size=400) | st.text(max_size=400).map(str.encode), min_size=1, max_size=6),
        texts=st.lists(st.text(max_size=300), min_size=6, max_size=6))
 def test_generated_texts_round_trip_against_generated_pages(tmp_path_factory, pages, texts):

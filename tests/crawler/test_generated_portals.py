@@ -14,7 +14,7 @@ from crawler.frontier import Budget
 from demo_portal.server import PortalServer
 from tests.support.crawls import query_rows, run_crawl
 from tests.support.crawl_simulation import simulate
-from tests.support.generated_portal import LIST_FORMS, generate_portal
+from tests.support.generated_portal import LIST_FORMS, generate_portal, list_form
 
 pytestmark = [pytest.mark.slow, pytest.mark.crawl]
 
@@ -112,7 +112,7 @@ def _one_seed_per_form() -> list[int]:
     """The first seed of each list form, as a one-host portal (loopback serves one host)."""
     firsts: dict[str, int] = {}
     for seed in SEEDS:
-        firsts.setdefault(generate_portal(seed, hosts=False).features[1], seed)
+        firsts.setdefault(list_form(seed, hosts=False), seed)
     return sorted(firsts.values())
 
 

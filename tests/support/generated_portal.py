@@ -358,12 +358,21 @@ def _column_items(b: _Builder, host: str, column: str, crumbs, form: str) -> lis
     return items
 
 
+def _shape(rng: random.Random) -> tuple[int, str]:
+    """The portal's first draws: its depth and its list form."""
+    return rng.randint(1, 5), rng.choice(LIST_FORMS)
+
+
+def list_form(seed: int, *, hosts: bool = True) -> str:
+    """The list form generate_portal(seed) draws, without building the portal."""
+    return _shape(_Builder(seed, hosts=hosts).rng)[1]
+
+
 def generate_portal(seed: int, *, hosts: bool = True) -> GeneratedPortal:
     """The portal of one seed; hosts=False keeps it on one host (for loopback crawls)."""
     b = _Builder(seed, hosts=hosts)
     rng = b.rng
-    depth = rng.randint(1, 5)
-    form = rng.choice(LIST_FORMS)
+    depth, form = _shape(rng)
     b.features += [f"depth:{depth}", f"form:{form}", f"menu:{b.menu_style}", "flat" if b.flat else "nested"]
     unrelated = rng.sample(_UNRELATED, rng.randint(2, 4))
     level_one = rng.choice(_LEVEL_ONE)
