@@ -6,9 +6,10 @@ three characters; ICU and jieba tokenizers are not available to every SQLite tha
 Bigrams need nothing but stock FTS5: every run of CJK characters is indexed as its overlapping
 two-character tokens (行政复议 → 行政 政复 复议). A query term matches the documents whose title or
 text holds the phrase of its own bigrams, so any query of two or more characters matches exactly the
-documents that contain it as a substring. A one-character query becomes a prefix query on the bigrams
-(复 → 复*), which misses only occurrences at the very end of a run. Text is normalized (NFKC,
-simplified script) on both sides so traditional-script reports are found by simplified queries.
+documents that contain it as a substring. The last character of a run is indexed on its own as well
+(行政复议 → … 复议 议), so a one-character query, a prefix query (复 → 复*), also finds a character
+that only ends a run. Text is normalized (NFKC, simplified script) on both sides so traditional-script
+reports are found by simplified queries.
 
 The index `report_search_fts` is contentless and keeps no positions (detail=none): it says which
 reports hold a bigram, in a seventh of the bytes of a positional index. A term of one token (a
@@ -43,17 +44,24 @@ def _bigrams(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
 
 
-def _tokens(text: str) -> list[str]:
-    """Index tokens of normalized text: CJK runs as bigrams, other words lowercased."""
+def _tokens(text: str, *, run_ends: bool = False) -> list[str]:
+    """Tokens of normalized text: CJK runs as bigrams (run_ends: then the run's last character),
+    other words lowercased."""
     tokens: list[str] = []
     for run in _TOKEN.findall(text):
-        tokens.extend(_bigrams(run) if _CJK_RUN.fullmatch(run) else [run.lower()])
+        if not _CJK_RUN.fullmatch(run):
+            tokens.append(run.lower())
+            continue
+        tokens.extend(_bigrams(run))
+        if run_ends and len(run) > 1:
+            tokens.append(run[-1])
     return tokens
 
 
 def grams(text: str) -> str:
-    """The text as space-separated index tokens: CJK runs as bigrams, other words as they are."""
-    return " ".join(_tokens(normalize_text(text)))
+    """The text as space-separated index tokens: CJK runs as bigrams and their last character, other
+    words as they are."""
+    return " ".join(_tokens(normalize_text(text), run_ends=True))
 
 
 @dataclass(frozen=True)
@@ -131,8 +139,12 @@ def search_condition(parameter: str = "q") -> str:
             f"case when cjk_needs_check({q}) then cjk_match(r.title, r.text, {q}) else 1 end")
 
 
+# Changes when the tokens of a text change, so that an index of older tokens is rebuilt.
+TOKENS_VERSION = "2"  # 2: the last character of every CJK run
+
+
 def _digest(title: str | None, text: str | None) -> str:
-    return hashlib.sha1(f"{title or ''}\0{text or ''}".encode("utf-8")).hexdigest()
+    return hashlib.sha1(f"{TOKENS_VERSION}\0{title or ''}\0{text or ''}".encode("utf-8")).hexdigest()
 
 
 def _create_index(db: sqlite_utils.Database) -> None:

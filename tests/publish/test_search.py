@@ -24,11 +24,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def test_grams_split_chinese_runs_into_overlapping_bigrams_and_keep_other_words():
-    assert grams("行政复议 2020年 PDF") == "行政 政复 复议 2020 年 pdf"
+    assert grams("行政复议 2020年 PDF") == "行政 政复 复议 议 2020 年 pdf"
 
 
 def test_grams_convert_traditional_script_to_simplified():
-    assert grams("行政復議") == "行政 政复 复议"
+    assert grams("行政復議") == "行政 政复 复议 议"
 
 
 def test_fts_query_is_the_and_of_the_bigrams_of_every_term():
@@ -39,6 +39,21 @@ def test_fts_query_is_the_and_of_the_bigrams_of_every_term():
 
 def test_fts_query_of_one_character_is_a_prefix_query():
     assert fts_query("复") == '"复"*'
+
+
+def test_one_character_query_finds_a_character_that_only_ends_a_run(tmp_path):
+    db = _archive_with_texts(tmp_path / "a.db", {"http://a/1": "行政复议，", "http://a/2": "議", "http://a/3": "行政"})
+    build_search_index(db)
+    assert sorted(search_ids(db, "议")) == [1, 2]
+    assert sorted(search_ids(db, "政")) == [1, 3]
+
+
+def test_an_index_of_older_tokens_is_rebuilt(tmp_path):
+    db = _archive_with_texts(tmp_path / "a.db", {"http://a/1": "行政复议", "http://a/2": "行政诉讼"})
+    assert build_search_index(db) == 2
+    db.execute("update report_search set digest = 'of an older tokenizer' where report_id = 1")
+    assert build_search_index(db) == 2  # every report: a contentless index is rebuilt whole
+    assert sorted(search_ids(db, "讼")) == [2]
 
 
 def test_fts_query_of_punctuation_only_is_none():
@@ -131,11 +146,12 @@ def test_search_finds_exactly_the_reports_containing_every_term(search_archive, 
     reports = db.execute("select id, text from reports").fetchall()
     # Also terms that surely occur: slices of the texts.
     queries += [[data.draw(st.sampled_from(texts))[start:start + 3]] for start in (0, 5)]
+    queries += [[character] for character in data.draw(st.lists(st.sampled_from(QUERY_ALPHABET), max_size=3))]
     for query in queries:
         wanted = sorted(report_id for report_id, text in reports
                         if all(normalize_text(term) in normalize_text(text) for term in query))
         if fts_query(" ".join(query)) is None:  # a slice without a Chinese character: nothing to search
             continue
-        if any(len(_CJK.findall(term)) < 2 or not _CJK.fullmatch(term) for term in query):
-            continue  # a term that is not two or more Chinese characters: not this property's concern
+        if any(not _CJK.fullmatch(term) for term in query):
+            continue  # a term that is not all Chinese characters: not this property's concern
         assert sorted(search_ids(db, " ".join(query))) == wanted, query
