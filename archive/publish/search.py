@@ -151,8 +151,9 @@ def _create_index(db: sqlite_utils.Database) -> None:
     """The digest table and a contentless FTS5 table: the bigrams are indexed, never stored (the
     text itself is reports.text)."""
     table = db[SEARCH_TABLE]
-    if table.exists() and ("title" in table.columns_dict or not _positionless(db)):
-        # an older index: one that stored the bigram text, or a positional one (seven times the bytes)
+    if table.exists() and ("title" in table.columns_dict or not _current_layout(db)):
+        # an older index: one that stored the bigram text, a positional one (seven times the bytes),
+        # or one without column sizes, which SQLite cannot scan (Datasette counts every table)
         db[FTS_TABLE].drop(ignore=True)
         for suffix in ("_data", "_idx", "_docsize", "_config", "_content"):
             db.execute(f"drop table if exists [{FTS_TABLE}{suffix}]")
@@ -161,12 +162,13 @@ def _create_index(db: sqlite_utils.Database) -> None:
         table.create({"report_id": int, "digest": str}, pk="report_id")
     if not db[FTS_TABLE].exists():
         db.execute(f"create virtual table [{FTS_TABLE}] using fts5(title, text, content='', "
-                   f"detail=none, columnsize=0, tokenize='{TOKENIZER}')")
+                   f"detail=none, tokenize='{TOKENIZER}')")
 
 
-def _positionless(db: sqlite_utils.Database) -> bool:
+def _current_layout(db: sqlite_utils.Database) -> bool:
+    """The FTS table is missing or of the current layout: positionless, with column sizes."""
     row = db.execute("select sql from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
-    return row is None or "detail=none" in row[0]
+    return row is None or ("detail=none" in row[0] and "columnsize=0" not in row[0])
 
 
 def build_search_index(db: sqlite_utils.Database) -> int:

@@ -56,6 +56,17 @@ def test_an_index_of_older_tokens_is_rebuilt(tmp_path):
     assert sorted(search_ids(db, "讼")) == [2]
 
 
+def test_the_index_can_be_counted_and_an_unscannable_one_is_rebuilt(tmp_path):
+    db = _archive_with_texts(tmp_path / "a.db", {"http://a/1": "行政复议", "http://a/2": "行政诉讼"})
+    # The layout of before: no column sizes, which SQLite refuses to scan (and Datasette counts tables).
+    db.execute("create virtual table report_search_fts using fts5(title, text, content='', detail=none, "
+               "columnsize=0)")
+    db["report_search"].create({"report_id": int, "digest": str}, pk="report_id")
+    assert build_search_index(db) == 2
+    assert db.execute("select count(*) from report_search_fts").fetchone()[0] == 2
+    assert sorted(search_ids(db, "诉讼")) == [2]
+
+
 def test_fts_query_of_punctuation_only_is_none():
     assert fts_query("，。 ") is None
 
