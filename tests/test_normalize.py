@@ -1,6 +1,7 @@
 """Normalization for matching (format-spec §8.8)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,10 +12,13 @@ from archive.normalize import (
     _PINYIN_LETTERS,
     _SPACE_RUN,
     CJK,
-    clear_caches,
     compact,
+    SPACE_IN_LINE,
     normalize_label,
+    normalize_labels,
     normalize_text,
+    normalize_texts,
+    one_document,
     strip_glued_pinyin,
     to_simplified,
 )
@@ -73,6 +77,58 @@ def test_rewritten_patterns_match_what_the_old_ones_matched(text: str) -> None:
     assert strip_glued_pinyin(text) == _OLD_GLUED_PINYIN.sub("", text)
     assert _DASH_IN_NUMBER.sub("-", text) == _OLD_DASH_IN_NUMBER.sub("-", text)
     assert compact(text) == _OLD_SPACE_NEAR_CJK.sub("", _SPACE_RUN.sub(" ", text).strip())
-    clear_caches()
-    assert normalize_text(text) == normalize_text.__wrapped__(text)  # remembered = read afresh
-    assert normalize_text(text) == normalize_text.__wrapped__(text)
+    with one_document():
+        assert normalize_text(text) == normalize_text.__wrapped__(text)  # remembered = read afresh
+        assert normalize_text(text) == normalize_text.__wrapped__(text)
+
+
+# Pieces of labels and cells as printed: traditional and simplified characters, Taiwan vocabulary,
+# glued pinyin, full-width forms, list markers, quotes, dashes, every kind of blank (a newline too:
+# the batch then reads text by text).
+_BATCH_PIECES = _PIECES + ("規範性檔案", "資訊", "專案", "（二）", "(3)", "1、", "2．", "“", "」", "'", "＂", "－1", "﹢",
+                           "，", "：", "\u200b", "\ufeff", "\t", "\r", "\x1c", "\u2028", "\x85", "ａ", "①", "㊟",
+                           "a\u0301", "\u0301", "¨", "其中:1、", "處理", "萬元", "10,000")
+
+
+_OLD_WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_OLD_QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂\"'‘’"})
+_OLD_LIST_MARKER = re.compile(r"(^|(?<=[):]))(?:\((\d{1,2})\)|(\d{1,2})[、,.．])")
+
+
+def _old_normalize_label(text: str) -> str:
+    """normalize_label as it was written, one text at a time (translate, no newline handling)."""
+    text = _OLD_WHITESPACE.sub("", normalize_text.__wrapped__(text)).translate(_OLD_QUOTES)
+    return _OLD_LIST_MARKER.sub(lambda m: f"{m.group(2) or m.group(3)}.", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map("".join), max_size=12))
+def test_batches_normalize_each_text_as_alone(texts: list[str]) -> None:
+    expected_texts = [normalize_text.__wrapped__(t) for t in texts]
+    expected_labels = [_old_normalize_label(t) for t in texts]
+    assert normalize_texts(texts) == expected_texts
+    assert normalize_labels(texts) == expected_labels
+    with one_document():
+        assert normalize_labels(texts) == expected_labels
+        assert [normalize_label(t) for t in texts] == expected_labels  # remembered from the batch
+        assert [normalize_text(t) for t in texts] == expected_texts
+
+
+def test_label_blanks_are_every_whitespace_but_the_newline() -> None:
+    import sys
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    in_line = set(re.findall(f"[{SPACE_IN_LINE}]", every))
+    blanks = set(re.findall(r"[\s\u200b\ufeff]", every))
+    assert in_line == blanks - {"\n"}
+
+
+
+_FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in _FIXTURES.rglob("*.txt")))
+def test_batches_of_every_line_of_the_fixture_texts(name: str) -> None:
+    lines = next(_FIXTURES.rglob(name)).read_text(encoding="utf-8").splitlines()
+    assert normalize_labels(lines) == [_old_normalize_label(line) for line in lines]
+    assert normalize_texts(lines) == [normalize_text.__wrapped__(line) for line in lines]

@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import combinations
 
 from archive.normalize import CJK
-from archive.normalize import normalize_label as _normalize_label
+from archive.normalize import normalize_label
 from archive.parsing import forms
 from archive.parsing.model import Cell
 from archive.parsing.values import clean_raw, is_value_like, parse_value
 
-normalize_label = lru_cache(maxsize=65536)(_normalize_label)  # header and row labels repeat across pages
 _SPLIT_LIMIT = 200_000  # glued digit strings: candidate splits examined at most
 _PURE_PIPES = re.compile(r"^\|+$")
 _SEPARATOR = re.compile(r"^(?=.*---)[\s|:\-]+$")

@@ -39,7 +39,7 @@ from archive.classify import is_report_title
 from archive.content import DocumentContent, DocumentOverLimit, HtmlHints, UnreadableDocument
 from archive.decoding import decode_body
 from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
-from archive.normalize import normalize_text
+from archive.normalize import normalize_text, one_document
 from archive.parsing.checks import report_checks
 from archive.parsing.completeness import with_partial_tables
 from archive.parsing.derived import derived_cells
@@ -55,9 +55,22 @@ _FORMAT_ORDER = ("pre2019", "2019", "2021")
 _TABLE_VOCABULARY = re.compile(r"第二十条第|本年新收|申请人情况|结果维持|统计指标|指标名称")
 
 
+# Whitespace runs that hold a line break (any str.splitlines() splits at), matched only from a
+# run's start (linear on long runs), and the runs left, which hold none.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAKING_RUN = re.compile(rf"(?<!\s)[^\S{_LINE_BREAKS}]*+[{_LINE_BREAKS}]\s*+")
+_SPACE_RUN = re.compile(rf"[^\S{_LINE_BREAKS}]+")
+
+
+def joined_lines(text: str) -> str:
+    """text_lines joined by newlines, read by two substitutions instead of a loop over the lines."""
+    return _SPACE_RUN.sub(" ", _BREAKING_RUN.sub("\n", text.strip()))
+
+
 def text_lines(text: str) -> list[str]:
     """Non-empty lines with runs of whitespace collapsed."""
-    return [" ".join(words) for line in text.splitlines() if (words := line.split())]
+    joined = joined_lines(text)
+    return joined.split("\n") if joined else []
 
 
 def _tables(root: etree._Element | None, raw_text: str):
@@ -174,13 +187,14 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
               attachments: int = 0, article: str | None = None) -> ParsedReport:
     """Metadata, sections, tables and checks of one document's text and table result; `article` is
     the page's report text without the site's chrome (sections and `text` use it)."""
-    raw_lines = text_lines(raw_text)
-    text = "\n".join(text_lines(normalize_text("\n".join(raw_lines))))
+    raw_joined = joined_lines(raw_text)
+    raw_lines = raw_joined.split("\n") if raw_joined else []
+    text = joined_lines(normalize_text(raw_joined))
     if not text:
         status = "image_only" if images else "empty_document"
         return ParsedReport(parse_status=status, title=title_hint)
     meta = extract_metadata(raw_lines, text, hints, title_hint)
-    body = "\n".join(text_lines(normalize_text(article))) if article else text
+    body = joined_lines(normalize_text(article)) if article else text
     sections = split_sections(body)
     tables = tables_of() if callable(tables_of) else tables_of
     found = set(tables.found) | set(tables.table_formats) | {c.table_key for c in tables.cells}
@@ -226,7 +240,8 @@ def parse_report(body: bytes, *, url: str | None = None, content_type: str | Non
     given, the text is decoded with it instead of being detected again. `limits` bound what the
     readers read of one document."""
     try:
-        return _parse(body, content_type, title_hint, encoding, limits)
+        with one_document():
+            return _parse(body, content_type, title_hint, encoding, limits)
     except Exception as error:  # noqa: BLE001 - the contract is to never raise
         return ParsedReport(parse_status=f"error:{type(error).__name__}", notes=[str(error)],
                             title=title_hint)

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from archive.content import Row
-from archive.normalize import normalize_label
+from archive.normalize import normalize_label, normalize_labels
 from archive.parsing import forms
 from archive.parsing.align import align_text
 from archive.parsing.completeness import STANDARD_TABLES, missing_cells, missing_problems, score
 from archive.parsing.model import Cell
 from archive.parsing.pre2019 import Pre2019Table, read_annex_text
 from archive.parsing.text_tables import text_rows
-from archive.parsing.values import MONEY_COLUMNS, clean_raw, is_blank, is_value_like, parse_value
+from archive.parsing.values import MONEY_COLUMNS, clean_raw, clean_raws, is_blank, is_value_like, parse_value
 from archive.readers.html import html_rows
 
 REQUEST_COLUMNS = forms.request_columns()
@@ -369,8 +369,8 @@ def _read_rows(rows: list[Row]) -> TableResult:
     started: list[str] = []
     notes: list[str] = []
     current: str | None = None
-    for row in rows:
-        norm = normalize_label(row.text)
+    clean_raws([cell for row in rows for cell in row.cells])  # remembered for the rows' value tests
+    for row, norm in zip(rows, normalize_labels([row.text for row in rows])):
         if not norm:
             continue
         if started and _NOTE.match(norm):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
-from archive.normalize import to_simplified
+from archive.normalize import SPACE_IN_LINE, one_per_line, remembered, to_simplified
 from archive.parsing import forms
 
 ParsedValue = tuple[int | Decimal | None, str | None, str]
@@ -28,14 +27,33 @@ _UNITS = "|".join(sorted((*_MONEY_UNITS, *_COUNT_UNITS), key=len, reverse=True))
 _NUMBER = re.compile(
     rf"^(?P<sign>[+\-]?)(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>{_UNITS})?$"
 )
-_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "﹢": "+"})
+_BLANK_IN_LINE = re.compile(f"[{SPACE_IN_LINE}]+")  # _BLANK but the newline
 
 
-@lru_cache(maxsize=65536)  # cell texts repeat (0, /, 1…): convert each once per process
+def _signs(text: str) -> str:
+    """Minus and plus signs and the full-width comma as ASCII."""
+    for sign, ascii_sign in (("−", "-"), ("－", "-"), ("—", "-"), ("–", "-"), ("﹢", "+"), ("，", ",")):
+        if sign in text:
+            text = text.replace(sign, ascii_sign)
+    return text
+
+
+@remembered  # cell texts repeat (0, /, 1…): each converted once per document
 def clean_raw(raw: str) -> str:
     """NFKC, simplified script, no whitespace: the form a value is parsed from."""
     text = unicodedata.normalize("NFKC", _BLANK.sub("", raw or ""))
-    return to_simplified(text).translate(_MINUS_SIGNS).replace("，", ",")
+    return _signs(to_simplified(text))
+
+
+def clean_raws(raws: list[str]) -> list[str]:
+    """clean_raw of each cell text, in one pass over them all (as normalize.normalize_texts)."""
+    joined = one_per_line(raws) if raws else None
+    if joined is None:
+        return [clean_raw(raw) for raw in raws]
+    text = unicodedata.normalize("NFKC", _BLANK_IN_LINE.sub("", joined))
+    results = _signs(to_simplified.__wrapped__(text)).split("\n")
+    clean_raw.remember(raws, results)
+    return results
 
 
 def is_blank(raw: str) -> bool:
