@@ -13,6 +13,7 @@ from archive.normalize import (
     _SPACE_RUN,
     CJK,
     compact,
+    nfkc,
     SPACE_IN_LINE,
     normalize_label,
     normalize_labels,
@@ -101,7 +102,7 @@ def _old_normalize_label(text: str) -> str:
     return _OLD_LIST_MARKER.sub(lambda m: f"{m.group(2) or m.group(3)}.", text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map("".join), max_size=12))
 def test_batches_normalize_each_text_as_alone(texts: list[str]) -> None:
     expected_texts = [normalize_text.__wrapped__(t) for t in texts]
@@ -132,3 +133,25 @@ def test_batches_of_every_line_of_the_fixture_texts(name: str) -> None:
     lines = next(_FIXTURES.rglob(name)).read_text(encoding="utf-8").splitlines()
     assert normalize_labels(lines) == [_old_normalize_label(line) for line in lines]
     assert normalize_texts(lines) == [normalize_text.__wrapped__(line) for line in lines]
+
+
+def test_nfkc_is_unicodedata_nfkc_for_every_code_point() -> None:
+    import sys
+    import unicodedata
+
+    every = "\n".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert nfkc(every) == unicodedata.normalize("NFKC", every)
+
+
+# Combining marks (reordered and composed), Hangul jamo and syllables, compatibility forms.
+_COMPOSING = st.sampled_from(["\u0301", "\u0323", "\u0308", "\u0345", "\u05b0", "\u0e48", "\u1100", "\u1161",
+                              "\u11a8", "\uac00", "a", "e", "\u1e9b", "\u2126", "\ufb01", "\uff21", "\u3000", "\u2460",
+                              "\u00a8", "\u3099", "\u304b", "\uf900", "\u2f00", "規", "（", "１"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_COMPOSING, st.characters()), max_size=12).map("".join))
+def test_nfkc_is_unicodedata_nfkc(text: str) -> None:
+    import unicodedata
+
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)

@@ -55,22 +55,9 @@ _FORMAT_ORDER = ("pre2019", "2019", "2021")
 _TABLE_VOCABULARY = re.compile(r"第二十条第|本年新收|申请人情况|结果维持|统计指标|指标名称")
 
 
-# Whitespace runs that hold a line break (any str.splitlines() splits at), matched only from a
-# run's start (linear on long runs), and the runs left, which hold none.
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_BREAKING_RUN = re.compile(rf"(?<!\s)[^\S{_LINE_BREAKS}]*+[{_LINE_BREAKS}]\s*+")
-_SPACE_RUN = re.compile(rf"[^\S{_LINE_BREAKS}]+")
-
-
-def joined_lines(text: str) -> str:
-    """text_lines joined by newlines, read by two substitutions instead of a loop over the lines."""
-    return _SPACE_RUN.sub(" ", _BREAKING_RUN.sub("\n", text.strip()))
-
-
 def text_lines(text: str) -> list[str]:
     """Non-empty lines with runs of whitespace collapsed."""
-    joined = joined_lines(text)
-    return joined.split("\n") if joined else []
+    return [" ".join(words) for line in text.splitlines() if (words := line.split())]
 
 
 def _tables(root: etree._Element | None, raw_text: str):
@@ -187,14 +174,13 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
               attachments: int = 0, article: str | None = None) -> ParsedReport:
     """Metadata, sections, tables and checks of one document's text and table result; `article` is
     the page's report text without the site's chrome (sections and `text` use it)."""
-    raw_joined = joined_lines(raw_text)
-    raw_lines = raw_joined.split("\n") if raw_joined else []
-    text = joined_lines(normalize_text(raw_joined))
+    raw_lines = text_lines(raw_text)
+    text = "\n".join(text_lines(normalize_text("\n".join(raw_lines))))
     if not text:
         status = "image_only" if images else "empty_document"
         return ParsedReport(parse_status=status, title=title_hint)
     meta = extract_metadata(raw_lines, text, hints, title_hint)
-    body = joined_lines(normalize_text(article)) if article else text
+    body = "\n".join(text_lines(normalize_text(article))) if article else text
     sections = split_sections(body)
     tables = tables_of() if callable(tables_of) else tables_of
     found = set(tables.found) | set(tables.table_formats) | {c.table_key for c in tables.cells}

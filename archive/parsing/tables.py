@@ -487,10 +487,17 @@ def extract_tables_from_html(root: etree._Element) -> TableResult:
         return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])
 
 
+def _words_and_cells(text: str) -> list[str]:
+    """Every word and every stripped pipe-separated cell of a text, once each."""
+    cells = map(str.strip, text.replace("|", "\n").splitlines())
+    return list(dict.fromkeys([*text.split(), *cells]))
+
+
 def extract_tables_from_text(text: str) -> TableResult:
     """Cells of text-serialized tables (a decoded str): the row reading or the aligned reading (align.py),
     table by table, whichever is better."""
     try:
+        clean_raws(_words_and_cells(text))  # both readers test these as values, one by one
         return _with_missing(_with_flattened_annex(best_reading(_read_rows(text_rows(text)), align_text(text)), text))
     except Exception as error:  # noqa: BLE001 - malformed text must yield a report, not a crash
         return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])

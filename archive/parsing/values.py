@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from archive.normalize import SPACE_IN_LINE, one_per_line, remembered, to_simplified
+from archive.normalize import SPACE_IN_LINE, nfkc, one_per_line, remembered, to_simplified
 from archive.parsing import forms
 
 ParsedValue = tuple[int | Decimal | None, str | None, str]
@@ -41,7 +40,7 @@ def _signs(text: str) -> str:
 @remembered  # cell texts repeat (0, /, 1…): each converted once per document
 def clean_raw(raw: str) -> str:
     """NFKC, simplified script, no whitespace: the form a value is parsed from."""
-    text = unicodedata.normalize("NFKC", _BLANK.sub("", raw or ""))
+    text = nfkc(_BLANK.sub("", raw or ""))
     return _signs(to_simplified(text))
 
 
@@ -50,7 +49,7 @@ def clean_raws(raws: list[str]) -> list[str]:
     joined = one_per_line(raws) if raws else None
     if joined is None:
         return [clean_raw(raw) for raw in raws]
-    text = unicodedata.normalize("NFKC", _BLANK_IN_LINE.sub("", joined))
+    text = nfkc(_BLANK_IN_LINE.sub("", joined))
     results = _signs(to_simplified.__wrapped__(text)).split("\n")
     clean_raw.remember(raws, results)
     return results

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from archive.normalize import normalize_text
-from archive.parsing.report import joined_lines, text_lines
+from archive.parsing.report import text_lines
 from archive.parsing.sections import section_headings, split_sections
 from tests.support.fixture_files import fixture_path
 
@@ -62,24 +59,3 @@ def test_corpus_022_pdf_text() -> None:
 def test_empty_text() -> None:
     assert split_sections("") == {}
     assert split_sections("只有正文") == {"intro": "只有正文"}
-
-
-def _old_text_lines(text: str) -> list[str]:
-    """text_lines as it was written: a loop over str.splitlines()."""
-    return [" ".join(words) for line in text.splitlines() if (words := line.split())]
-
-
-_LINE_PIECES = ("一、", "总体情况", "abc", " ", "  ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f",
-                "\x85", "\u2028", "\u2029", "\u3000", "\u00a0", "\u200b", "\ufeff", "\u2003", "|", "12")
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
-def test_text_lines_read_as_the_line_loop_did(text: str) -> None:
-    assert text_lines(text) == _old_text_lines(text)
-    assert joined_lines(text) == "\n".join(_old_text_lines(text))
-
-
-def test_text_lines_of_long_blank_runs_are_linear() -> None:
-    text = "a" + " " * 200_000 + "b" + "\t \n " * 50_000 + "c"
-    assert text_lines(text) == ["a b", "c"]
