@@ -369,7 +369,10 @@ def _read_rows(rows: list[Row]) -> TableResult:
     started: list[str] = []
     notes: list[str] = []
     current: str | None = None
-    clean_raws([cell for row in rows for cell in row.cells])  # remembered for the rows' value tests
+    # Every cell is tested as a value and most are read as labels too: each normalized in one pass.
+    cells = list(dict.fromkeys(cell for row in rows if len(row.cells) > 1 for cell in row.cells))
+    clean_raws(cells + [row.cells[0] for row in rows if len(row.cells) == 1])
+    normalize_labels(cells)
     for row, norm in zip(rows, normalize_labels([row.text for row in rows])):
         if not norm:
             continue
