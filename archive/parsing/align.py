@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import NamedTuple
 
 from archive.normalize import CJK
 from archive.normalize import normalize_label, normalize_labels
@@ -51,8 +52,9 @@ _OTHER_OTHER = re.compile(r"^(?:3\.)?其他[。.]?$")
 _MONEY_UNIT = re.compile(r"(万元|元)$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One piece of the text (a named tuple: tokenizing makes thousands of them)."""
+
     kind: str  # label | value | blank | glued | end (of a row, in "cell |" copies) | pad (pipes at a row's end)
     text: str
 

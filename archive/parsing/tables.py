@@ -473,9 +473,11 @@ def _notes_after_tables(root: etree._Element) -> list[str]:
         for _ in range(2):
             if sibling is None or not isinstance(sibling.tag, str):
                 break
-            text = " ".join(sibling.itertext()).strip()
-            if _NOTE_CHARS.search(text) and _NOTE.match(normalize_label(text)):
-                notes.append(text)
+            # The same characters as itertext's, serialized in C: most siblings hold no note character.
+            if _NOTE_CHARS.search(etree.tostring(sibling, method="text", encoding=str, with_tail=False)):
+                text = " ".join(sibling.itertext()).strip()
+                if _NOTE.match(normalize_label(text)):
+                    notes.append(text)
             sibling = sibling.getnext()
     return notes
 
