@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from archive.normalize import SPACE_IN_LINE, nfkc, one_per_line, remembered, to_simplified
+from archive.normalize import nfkc, one_per_line, remembered, to_simplified, without_blanks
 from archive.parsing import forms
 
 ParsedValue = tuple[int | Decimal | None, str | None, str]
@@ -26,7 +26,6 @@ _UNITS = "|".join(sorted((*_MONEY_UNITS, *_COUNT_UNITS), key=len, reverse=True))
 _NUMBER = re.compile(
     rf"^(?P<sign>[+\-]?)(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>{_UNITS})?$"
 )
-_BLANK_IN_LINE = re.compile(f"[{SPACE_IN_LINE}]+")  # _BLANK but the newline
 
 
 def _signs(text: str) -> str:
@@ -49,7 +48,7 @@ def clean_raws(raws: list[str]) -> list[str]:
     joined = one_per_line(raws) if raws else None
     if joined is None:
         return [clean_raw(raw) for raw in raws]
-    text = nfkc(_BLANK_IN_LINE.sub("", joined))
+    text = nfkc(without_blanks(joined))
     results = _signs(to_simplified.__wrapped__(text)).split("\n")
     clean_raw.remember(raws, results)
     return results
