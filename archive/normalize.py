@@ -73,14 +73,13 @@ def strip_glued_pinyin(text: str) -> str:
 # `one_document()` each normalization is remembered until the document is read. Nothing outlives
 # the document, so no bound is needed beyond the document's own (GOV_REPORTS_PAGE_MAX_CHARS), and a
 # benchmark's parse is always read cold.
-_DOCUMENT: ContextVar[list[dict[str, str]] | None] = ContextVar("normalizations", default=None)
-_REMEMBERED: list[Callable[[str], str]] = []
+_DOCUMENT: ContextVar[dict[Callable, dict[str, str]] | None] = ContextVar("normalizations", default=None)
 
 
 @contextmanager
 def one_document() -> Iterator[None]:
     """Remember normalizations while one document is parsed."""
-    token = _DOCUMENT.set([{} for _ in _REMEMBERED])
+    token = _DOCUMENT.set({})
     try:
         yield
     finally:
@@ -89,27 +88,27 @@ def one_document() -> Iterator[None]:
 
 def remembered(function: Callable[[str], str]) -> Callable[[str], str]:
     """`function`, remembered per text inside `one_document()`."""
-    index = len(_REMEMBERED)
-    _REMEMBERED.append(function)
 
     def call(text: str) -> str:
         memo = _DOCUMENT.get()
         if memo is None:
             return function(text)
-        table = memo[index]
+        table = memo.get(function)
+        if table is None:  # the first call in this document (modules may be imported during one)
+            table = memo[function] = {}
         result = table.get(text)
         if result is None:
             result = table[text] = function(text)
         return result
 
-    call.remember = lambda texts, results: _remember(index, texts, results)  # type: ignore[attr-defined]
+    call.remember = lambda texts, results: _remember(function, texts, results)  # type: ignore[attr-defined]
     return wraps(function)(call)
 
 
-def _remember(index: int, texts: list[str], results: list[str]) -> None:
+def _remember(function: Callable[[str], str], texts: list[str], results: list[str]) -> None:
     memo = _DOCUMENT.get()
     if memo is not None:
-        memo[index].update(zip(texts, results))
+        memo.setdefault(function, {}).update(zip(texts, results))
 
 
 @remembered

@@ -19,6 +19,7 @@ from archive.normalize import (
     normalize_text,
     normalize_texts,
     one_document,
+    remembered,
     strip_glued_pinyin,
     to_simplified,
     without_blanks,
@@ -153,3 +154,13 @@ def test_nfkc_is_unicodedata_nfkc(text: str) -> None:
     import unicodedata
 
     assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_a_function_made_during_a_document_is_remembered_in_it() -> None:
+    calls: list[str] = []
+
+    with one_document():
+        shout = remembered(lambda text: calls.append(text) or text + "!")  # a module imported mid-parse
+        assert [shout("a"), shout("a"), shout("b")] == ["a!", "a!", "b!"]
+    assert calls == ["a", "b"]
+    assert shout("a") == "a!" and calls == ["a", "b", "a"]  # outside a document: read afresh
