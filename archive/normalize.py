@@ -155,10 +155,25 @@ def normalize_label(text: str) -> str:
     return _label_form(normalize_text(text).replace("\n", " "))
 
 
-def one_per_line(texts: list[str]) -> str | None:
+def _one_per_line(texts: list[str]) -> str | None:
     """`texts` joined by newlines, or None when one of them holds a newline itself."""
     joined = "\n".join(texts)
     return joined if joined.count("\n") == len(texts) - 1 else None
+
+
+def in_one_pass(function: Callable[[str], str], texts: list[str],
+                joined_pass: Callable[[str], list[str]]) -> list[str]:
+    """`function` (a remembered one) of each text: those it has not read yet in this document are
+    read by `joined_pass` over them joined one per line, and remembered."""
+    memo = _DOCUMENT.get()
+    known = memo.get(function.__wrapped__, {}) if memo is not None else {}  # type: ignore[attr-defined]
+    unread = [text for text in dict.fromkeys(texts) if text not in known]
+    joined = _one_per_line(unread) if unread else None
+    if joined is None:
+        return [function(text) for text in texts]
+    read = dict(zip(unread, joined_pass(joined)))
+    function.remember(unread, [read[text] for text in unread])  # type: ignore[attr-defined]
+    return [read[text] if text in read else known[text] for text in texts]
 
 
 def normalize_texts(texts: list[str]) -> list[str]:
@@ -166,24 +181,16 @@ def normalize_texts(texts: list[str]) -> list[str]:
 
     Every step is line-local (no pattern, NFKC composition or OpenCC phrase spans a newline), so
     texts without newlines are normalized joined by them and split again."""
-    joined = one_per_line(texts) if texts else None
-    if joined is None:
-        return [normalize_text(text) for text in texts]
-    results = normalize_text.__wrapped__(joined).split("\n")
-    normalize_text.remember(texts, results)
-    return results
+    return in_one_pass(normalize_text, texts, lambda joined: normalize_text.__wrapped__(joined).split("\n"))
 
 
 def normalize_labels(texts: list[str]) -> list[str]:
     """normalize_label of each text, in one pass over them all (remembered like normalize_label)."""
-    joined = one_per_line(texts) if texts else None
-    if joined is None:
-        return [normalize_label(text) for text in texts]
-    texts_form = normalize_text.__wrapped__(joined)
-    normalize_text.remember(texts, texts_form.split("\n"))
-    results = _label_form(texts_form).split("\n")
-    normalize_label.remember(texts, results)
-    return results
+    return in_one_pass(normalize_label, texts, _labels_pass)
+
+
+def _labels_pass(joined: str) -> list[str]:
+    return _label_form("\n".join(normalize_texts(joined.split("\n")))).split("\n")
 
 
 _SPACE_RUN = re.compile(r"\s+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from archive.normalize import nfkc, one_per_line, remembered, to_simplified, without_blanks
+from archive.normalize import in_one_pass, nfkc, remembered, to_simplified, without_blanks
 from archive.parsing import forms
 
 ParsedValue = tuple[int | Decimal | None, str | None, str]
@@ -45,13 +45,11 @@ def clean_raw(raw: str) -> str:
 
 def clean_raws(raws: list[str]) -> list[str]:
     """clean_raw of each cell text, in one pass over them all (as normalize.normalize_texts)."""
-    joined = one_per_line(raws) if raws else None
-    if joined is None:
-        return [clean_raw(raw) for raw in raws]
-    text = nfkc(without_blanks(joined))
-    results = _signs(to_simplified.__wrapped__(text)).split("\n")
-    clean_raw.remember(raws, results)
-    return results
+    return in_one_pass(clean_raw, raws, _cleaning_pass)
+
+
+def _cleaning_pass(joined: str) -> list[str]:
+    return _signs(to_simplified.__wrapped__(nfkc(without_blanks(joined)))).split("\n")
 
 
 def is_blank(raw: str) -> bool:
