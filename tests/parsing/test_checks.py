@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from archive.parsing.checks import REQUEST_COLUMNS, cross_year_checks, report_checks
+from archive.parsing.checks import _NARRATIVE_CLAIMS, REQUEST_COLUMNS, cross_year_checks, report_checks
 from archive.parsing.model import Cell, Check, ParsedReport
 from tests.parsing import seed_cells
 from tests.support.fixture_files import fixture_path
@@ -173,3 +176,15 @@ def test_cross_year_2021_in_force_chain() -> None:
     # A format change (2019 → 2021) breaks the active comparisons (§7.3 X4).
     old = ParsedReport(cells=active("art20_1.normative_docs", made=1), table_formats={"active": "2019"})
     assert not [c for c in cross_year_checks(old, later) if c.identity.startswith(("X2", "X3"))]
+
+
+_OLD_COMPLETED = re.compile(r"(?<!\d)(\d+)件(?:申请)?(?:均已|已全部|全部)[^。;,]{0,8}?办结")
+_CLAIM_PIECES = ("12", "3", "0", "件", "申请", "均已", "全部", "已全部", "办结", "。", ",", "共", "收到", "x")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CLAIM_PIECES), max_size=20).map("".join))
+def test_completed_claim_pattern_finds_what_the_lookbehind_first_one_found(text: str) -> None:
+    completed = dict((name, pattern) for name, pattern, _ in _NARRATIVE_CLAIMS)["S5:completed"]
+    new, old = completed.search(text), _OLD_COMPLETED.search(text)
+    assert (new and (new.span(), new.group(1))) == (old and (old.span(), old.group(1)))
