@@ -193,7 +193,6 @@ def _labels_pass(joined: str) -> list[str]:
     return _label_form("\n".join(normalize_texts(joined.split("\n")))).split("\n")
 
 
-_SPACE_RUN = re.compile(r"\s+")
 # A single space (compact collapses runs first) after a CJK character, digit or (),: or before a CJK
 # character or (),:, matched from the space so the search skips ahead to spaces.
 _SPACE_NEAR_CJK = re.compile(rf" (?:(?<=[{CJK}\d(),:] )|(?=[{CJK}(),:]))")
@@ -202,4 +201,5 @@ _SPACE_NEAR_CJK = re.compile(rf" (?:(?<=[{CJK}\d(),:] )|(?=[{CJK}(),:]))")
 @remembered
 def compact(text: str) -> str:
     """Whitespace between CJK characters/digits removed; spacing between Latin words kept."""
-    return _SPACE_NEAR_CJK.sub("", _SPACE_RUN.sub(" ", text).strip())
+    # Runs of whitespace (what \s matches) as one space and the ends stripped, by str.split in C.
+    return _SPACE_NEAR_CJK.sub("", " ".join(text.split()))

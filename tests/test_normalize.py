@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from archive.normalize import (
     _DASH_IN_NUMBER,
     _PINYIN_LETTERS,
-    _SPACE_RUN,
     CJK,
     compact,
     nfkc,
@@ -68,6 +67,7 @@ def test_list_marker_after_a_colon():
 # rewritten ones start with the character they are about and must find exactly the same.
 _OLD_GLUED_PINYIN = re.compile(rf"(?<=[{CJK}])(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)）])+")
 _OLD_DASH_IN_NUMBER = re.compile(r"(?<![\d])[－−—–](?=\d)")
+_SPACE_RUN = re.compile(r"\s+")
 _OLD_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|(?<!\s)\s+(?=[{CJK}(),:])")
 _PIECES = ("规", "(", "（", ")", "）", "guī", "zheng", "zhèng", "ab", "a", "(一)", "—", "－", "−", "–", "1", "23",
            "١", " ", "  ", "\n", "\u3000", "\u00a0", ",", ":", "x", "中文")
