@@ -133,6 +133,16 @@ def model_identities(grid: Grid, table_formats: Mapping[str, str], table_key: st
     return checks
 
 
+def member_results(grid: Grid, table_formats: Mapping[str, str], table_key: str,
+                   missing: Collection[tuple[str, str, str]] = ()) -> list[tuple[str, str]]:
+    """(name, result) of each member model_identities lists, without making the checks (a reading
+    is scored by its failing members, twice per table)."""
+    fmt = _requests_format(grid, table_formats)
+    terms = {k: _term(grid, k, missing) for k in _family_keys(fmt, table_key)}
+    return [(m.name, evaluate([terms[k] for k in m.totals], [terms[k] for k in m.parts])[0])
+            for _, members in _families(fmt, table_key) for m in members]
+
+
 @lru_cache(maxsize=None)
 def _family_keys(fmt: str, table_key: str) -> tuple[tuple[str, str, str], ...]:
     """Every cell the model's identities over one table read, once."""
