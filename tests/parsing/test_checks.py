@@ -182,7 +182,7 @@ _OLD_COMPLETED = re.compile(r"(?<!\d)(\d+)件(?:申请)?(?:均已|已全部|全�
 _CLAIM_PIECES = ("12", "3", "0", "件", "申请", "均已", "全部", "已全部", "办结", "。", ",", "共", "收到", "x")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(_CLAIM_PIECES), max_size=20).map("".join))
 def test_completed_claim_pattern_finds_what_the_lookbehind_first_one_found(text: str) -> None:
     completed = dict((name, pattern) for name, pattern, _ in _NARRATIVE_CLAIMS)["S5:completed"]
@@ -207,7 +207,7 @@ def _generated_cells(draw, table: str) -> list[Cell]:
     return cells
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.data(), st.sampled_from(["requests", "review_litigation"]), st.sampled_from([{}, {"requests": "2019"},
                                                                                      {"requests": "2021"}]))
 def test_member_results_are_model_identities_members(data, table: str, formats: dict) -> None:
