@@ -1,6 +1,7 @@
 """Normalization for matching (format-spec §8.8)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -9,14 +10,18 @@ from hypothesis import strategies as st
 from archive.normalize import (
     _DASH_IN_NUMBER,
     _PINYIN_LETTERS,
-    _SPACE_RUN,
     CJK,
-    clear_caches,
     compact,
+    nfkc,
     normalize_label,
+    normalize_labels,
     normalize_text,
+    normalize_texts,
+    one_document,
+    remembered,
     strip_glued_pinyin,
     to_simplified,
+    without_blanks,
 )
 
 
@@ -62,6 +67,7 @@ def test_list_marker_after_a_colon():
 # rewritten ones start with the character they are about and must find exactly the same.
 _OLD_GLUED_PINYIN = re.compile(rf"(?<=[{CJK}])(?:[(（][{_PINYIN_LETTERS}]{{1,7}}[)）])+")
 _OLD_DASH_IN_NUMBER = re.compile(r"(?<![\d])[－−—–](?=\d)")
+_SPACE_RUN = re.compile(r"\s+")
 _OLD_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}\d(),:])\s+|(?<!\s)\s+(?=[{CJK}(),:])")
 _PIECES = ("规", "(", "（", ")", "）", "guī", "zheng", "zhèng", "ab", "a", "(一)", "—", "－", "−", "–", "1", "23",
            "١", " ", "  ", "\n", "\u3000", "\u00a0", ",", ":", "x", "中文")
@@ -73,6 +79,88 @@ def test_rewritten_patterns_match_what_the_old_ones_matched(text: str) -> None:
     assert strip_glued_pinyin(text) == _OLD_GLUED_PINYIN.sub("", text)
     assert _DASH_IN_NUMBER.sub("-", text) == _OLD_DASH_IN_NUMBER.sub("-", text)
     assert compact(text) == _OLD_SPACE_NEAR_CJK.sub("", _SPACE_RUN.sub(" ", text).strip())
-    clear_caches()
-    assert normalize_text(text) == normalize_text.__wrapped__(text)  # remembered = read afresh
-    assert normalize_text(text) == normalize_text.__wrapped__(text)
+    with one_document():
+        assert normalize_text(text) == normalize_text.__wrapped__(text)  # remembered = read afresh
+        assert normalize_text(text) == normalize_text.__wrapped__(text)
+
+
+# Pieces of labels and cells as printed: traditional and simplified characters, Taiwan vocabulary,
+# glued pinyin, full-width forms, list markers, quotes, dashes, every kind of blank (a newline too:
+# the batch then reads text by text).
+_BATCH_PIECES = _PIECES + ("規範性檔案", "資訊", "專案", "（二）", "(3)", "1、", "2．", "“", "」", "'", "＂", "－1", "﹢",
+                           "，", "：", "\u200b", "\ufeff", "\t", "\r", "\x1c", "\u2028", "\x85", "ａ", "①", "㊟",
+                           "a\u0301", "\u0301", "¨", "其中:1、", "處理", "萬元", "10,000")
+
+
+_OLD_WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_OLD_QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』〝〞＂\"'‘’"})
+_OLD_LIST_MARKER = re.compile(r"(^|(?<=[):]))(?:\((\d{1,2})\)|(\d{1,2})[、,.．])")
+
+
+def _old_normalize_label(text: str) -> str:
+    """normalize_label as it was written, one text at a time (translate, no newline handling)."""
+    text = _OLD_WHITESPACE.sub("", normalize_text.__wrapped__(text)).translate(_OLD_QUOTES)
+    return _OLD_LIST_MARKER.sub(lambda m: f"{m.group(2) or m.group(3)}.", text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_BATCH_PIECES), max_size=12).map("".join), max_size=12))
+def test_batches_normalize_each_text_as_alone(texts: list[str]) -> None:
+    expected_texts = [normalize_text.__wrapped__(t) for t in texts]
+    expected_labels = [_old_normalize_label(t) for t in texts]
+    assert normalize_texts(texts) == expected_texts
+    assert normalize_labels(texts) == expected_labels
+    with one_document():
+        assert normalize_labels(texts) == expected_labels
+        assert [normalize_label(t) for t in texts] == expected_labels  # remembered from the batch
+        assert [normalize_text(t) for t in texts] == expected_texts
+
+
+def test_label_blanks_are_every_whitespace_but_the_newline() -> None:
+    import sys
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c) != "\n")
+    assert without_blanks(every) == re.sub(r"[\s\u200b\ufeff]", "", every)
+    assert without_blanks(" a \u3000b\n\t c\u200b \n") == "ab\nc\n"
+
+
+_FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in _FIXTURES.rglob("*.txt")))
+def test_batches_of_every_line_of_the_fixture_texts(name: str) -> None:
+    lines = next(_FIXTURES.rglob(name)).read_text(encoding="utf-8").splitlines()
+    assert normalize_labels(lines) == [_old_normalize_label(line) for line in lines]
+    assert normalize_texts(lines) == [normalize_text.__wrapped__(line) for line in lines]
+
+
+def test_nfkc_is_unicodedata_nfkc_for_every_code_point() -> None:
+    import sys
+    import unicodedata
+
+    every = "\n".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert nfkc(every) == unicodedata.normalize("NFKC", every)
+
+
+# Combining marks (reordered and composed), Hangul jamo and syllables, compatibility forms.
+_COMPOSING = st.sampled_from(["\u0301", "\u0323", "\u0308", "\u0345", "\u05b0", "\u0e48", "\u1100", "\u1161",
+                              "\u11a8", "\uac00", "a", "e", "\u1e9b", "\u2126", "\ufb01", "\uff21", "\u3000", "\u2460",
+                              "\u00a8", "\u3099", "\u304b", "\uf900", "\u2f00", "規", "（", "１"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_COMPOSING, st.characters()), max_size=12).map("".join))
+def test_nfkc_is_unicodedata_nfkc(text: str) -> None:
+    import unicodedata
+
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_a_function_made_during_a_document_is_remembered_in_it() -> None:
+    calls: list[str] = []
+
+    with one_document():
+        shout = remembered(lambda text: calls.append(text) or text + "!")  # a module imported mid-parse
+        assert [shout("a"), shout("a"), shout("b")] == ["a!", "a!", "b!"]
+    assert calls == ["a", "b"]
+    assert shout("a") == "a!" and calls == ["a", "b", "a"]  # outside a document: read afresh

@@ -25,16 +25,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import combinations
+from typing import NamedTuple
 
 from archive.normalize import CJK
-from archive.normalize import normalize_label as _normalize_label
+from archive.normalize import normalize_label, normalize_labels
 from archive.parsing import forms
 from archive.parsing.model import Cell
 from archive.parsing.values import clean_raw, is_value_like, parse_value
 
-normalize_label = lru_cache(maxsize=65536)(_normalize_label)  # header and row labels repeat across pages
 _SPLIT_LIMIT = 200_000  # glued digit strings: candidate splits examined at most
 _PURE_PIPES = re.compile(r"^\|+$")
 _SEPARATOR = re.compile(r"^(?=.*---)[\s|:\-]+$")
@@ -53,8 +52,9 @@ _OTHER_OTHER = re.compile(r"^(?:3\.)?其他[。.]?$")
 _MONEY_UNIT = re.compile(r"(万元|元)$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One piece of the text (a named tuple: tokenizing makes thousands of them)."""
+
     kind: str  # label | value | blank | glued | end (of a row, in "cell |" copies) | pad (pipes at a row's end)
     text: str
 
@@ -65,7 +65,7 @@ def _cell_tokens(piece: str) -> list[Token]:
     if not text:
         return []
     if not any(ch.isdigit() for ch in text):  # fast path: a label, or a not-applicable mark
-        return [Token("value" if is_value_like(text) and len(text) <= 3 else "label", text)]
+        return [Token("value" if len(text) <= 3 and is_value_like(text) else "label", text)]
     if text.isdigit() and len(text) > 1 and text[0] == "0":
         return [Token("glued", text)]  # "0000000": no count is printed with a leading zero
     if is_value_like(text):
@@ -552,6 +552,7 @@ def align_text(text: str) -> Alignment:
         return Alignment([], {}, [], [])
     # Narrative before the first table carries no cells: tokenize from the line the tables start on.
     tokens = tokenize(text[text.rfind("\n", 0, start.start()) + 1:])
+    normalize_labels([t.text for t in tokens if t.kind == "label"])  # remembered for the reading
     aligner.read(tokens)
     # The copy stops inside a row when its last token is one of that row's values.
     ended = bool(tokens) and tokens[-1].kind != "label" and aligner.table is not None

@@ -133,6 +133,16 @@ def model_identities(grid: Grid, table_formats: Mapping[str, str], table_key: st
     return checks
 
 
+def member_results(grid: Grid, table_formats: Mapping[str, str], table_key: str,
+                   missing: Collection[tuple[str, str, str]] = ()) -> list[tuple[str, str]]:
+    """(name, result) of each member model_identities lists, without making the checks (a reading
+    is scored by its failing members, twice per table)."""
+    fmt = _requests_format(grid, table_formats)
+    terms = {k: _term(grid, k, missing) for k in _family_keys(fmt, table_key)}
+    return [(m.name, evaluate([terms[k] for k in m.totals], [terms[k] for k in m.parts])[0])
+            for _, members in _families(fmt, table_key) for m in members]
+
+
 @lru_cache(maxsize=None)
 def _family_keys(fmt: str, table_key: str) -> tuple[tuple[str, str, str], ...]:
     """Every cell the model's identities over one table read, once."""
@@ -209,7 +219,9 @@ def s4_fees(grid: Grid, section_six: str | None) -> list[Check]:
 _NARRATIVE_CLAIMS: tuple[tuple[str, re.Pattern[str], tuple[tuple[str, str, str], ...]], ...] = (
     ("S5:received", re.compile(r"(?:收到|受理|新收)[^。;,]{0,14}?申请(?:数量)?(?:共计?|合计)?(\d+)件"),
      (("requests", "new_received", "total"),)),
-    ("S5:completed", re.compile(r"(?<!\d)(\d+)件(?:申请)?(?:均已|已全部|全部)[^。;,]{0,8}?办结"),
+    # A number not after a digit, written to start with its first digit (a lookbehind first is tested
+    # at every character).
+    ("S5:completed", re.compile(r"(\d(?<!\d\d)\d*)件(?:申请)?(?:均已|已全部|全部)[^。;,]{0,8}?办结"),
      (("requests", "total_processed", "total"),)),
     ("S5:review", re.compile(r"行政复议(?:案件|数为?)?(?:共)?(\d+)件"),
      (("review_litigation", "review", "total"),)),
@@ -224,7 +236,7 @@ def s5_narrative(grid: Grid, narrative: str | None) -> list[Check]:
     """S5: totals restated in the intro/section 一 (收到申请N件, N件均已办结, 复议N件…) vs the tables."""
     if not narrative:
         return []
-    text = re.sub(r"\s+", "", narrative)
+    text = "".join(narrative.split())  # every whitespace character (as \s matches them), removed in C
     checks = []
     for name, pattern, keys in _NARRATIVE_CLAIMS:
         match = pattern.search(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from archive.parsing import forms
-from archive.parsing.checks import cell_grid, model_identities
+from archive.parsing.checks import cell_grid, member_results
 from archive.parsing.model import Cell
 
 CellKey = tuple[str, str, str]
@@ -83,6 +83,6 @@ def score(cells: list[Cell], table_formats: dict[str, str], table_key: str) -> f
     if table_key not in ("requests", "review_litigation") or not own:
         return placed
     missing = missing_cells(own, table_formats)
-    checks = model_identities(cell_grid(own), table_formats, table_key, missing)
-    fails = sum(1 for c in checks if ":" in c.identity and c.result in _FAILING)
+    results = member_results(cell_grid(own), table_formats, table_key, missing)
+    fails = sum(1 for name, result in results if ":" in name and result in _FAILING)
     return placed - _FAIL_PENALTY * fails

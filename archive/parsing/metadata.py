@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from archive.classify import is_report_title, title_agency, title_names_report, title_tag_parts, title_year
 from archive.content import HtmlHints
-from archive.normalize import CJK, compact, normalize_text
+from archive.normalize import CJK, compact, normalize_text, normalize_texts
 
 # §10.4 label variants → ASCII field names. Labels that are recognized but not stored (None) still
 # end the value before them ("文 号 | 有 效 性 |").
@@ -326,8 +326,10 @@ def extract_metadata(lines: list[str], text: str, hints: HtmlHints | None = None
     lines: its text lines as printed (not normalized); text: the fully normalized text.
     """
     hints = hints or HtmlHints()
-    head = [value_form(line[:_LINE_CHARS]) for line in head_lines(lines)]
-    tail = [value_form(line[-_LINE_CHARS:]) for line in lines[-6:]]
+    head_and_tail = [line[:_LINE_CHARS] for line in head_lines(lines)]
+    cut = len(head_and_tail)
+    head_and_tail = normalize_texts(head_and_tail + [line[-_LINE_CHARS:] for line in lines[-6:]])
+    head, tail = head_and_tail[:cut], head_and_tail[cut:]
     intro = value_form("\n".join(lines)[:_INTRO_CHARS])
     fields = {name: value_form(value).strip() for name, value in hints.meta_fields.items()}
     fields = {name: iso_date(value) or value if name in _DATE_FIELDS else value

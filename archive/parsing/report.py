@@ -39,7 +39,7 @@ from archive.classify import is_report_title
 from archive.content import DocumentContent, DocumentOverLimit, HtmlHints, UnreadableDocument
 from archive.decoding import decode_body
 from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
-from archive.normalize import normalize_text
+from archive.normalize import normalize_text, one_document
 from archive.parsing.checks import report_checks
 from archive.parsing.completeness import with_partial_tables
 from archive.parsing.derived import derived_cells
@@ -226,7 +226,8 @@ def parse_report(body: bytes, *, url: str | None = None, content_type: str | Non
     given, the text is decoded with it instead of being detected again. `limits` bound what the
     readers read of one document."""
     try:
-        return _parse(body, content_type, title_hint, encoding, limits)
+        with one_document():
+            return _parse(body, content_type, title_hint, encoding, limits)
     except Exception as error:  # noqa: BLE001 - the contract is to never raise
         return ParsedReport(parse_status=f"error:{type(error).__name__}", notes=[str(error)],
                             title=title_hint)

@@ -24,7 +24,9 @@ _KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 # The heading stops at whitespace, "。" or a table cell separator; table rows such as
 # "一、本年新收政府信息公开申请数量 21 0 …" never carry the section words.
-_HEADING = re.compile(r"(?:^|(?<=[\s。]))(?P<num>[一二三四五六])、(?P<head>[^\s。|]{2,40})", re.M)
+# Written to start with the numeral and look behind it (at a line's start, after whitespace or "。"),
+# so the search skips ahead to numerals instead of testing a lookbehind at every character.
+_HEADING = re.compile(r"(?P<num>[一二三四五六])(?<![^\s。][一二三四五六])、(?P<head>[^\s。|]{2,40})")
 
 
 def _section_key(numeral: str, head: str) -> str | None:

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from archive.content import Row
-from archive.normalize import normalize_label
+from archive.normalize import normalize_label, normalize_labels
 from archive.parsing import forms
 from archive.parsing.align import align_text
 from archive.parsing.completeness import STANDARD_TABLES, missing_cells, missing_problems, score
 from archive.parsing.model import Cell
 from archive.parsing.pre2019 import Pre2019Table, read_annex_text
 from archive.parsing.text_tables import text_rows
-from archive.parsing.values import MONEY_COLUMNS, clean_raw, is_blank, is_value_like, parse_value
+from archive.parsing.values import MONEY_COLUMNS, clean_raw, clean_raws, is_blank, is_value_like, parse_value
 from archive.readers.html import html_rows
 
 REQUEST_COLUMNS = forms.request_columns()
@@ -369,8 +369,11 @@ def _read_rows(rows: list[Row]) -> TableResult:
     started: list[str] = []
     notes: list[str] = []
     current: str | None = None
-    for row in rows:
-        norm = normalize_label(row.text)
+    # Every cell is tested as a value and most are read as labels too: each normalized in one pass.
+    cells = list(dict.fromkeys(cell for row in rows if len(row.cells) > 1 for cell in row.cells))
+    clean_raws(cells + [row.cells[0] for row in rows if len(row.cells) == 1])
+    normalize_labels(cells)
+    for row, norm in zip(rows, normalize_labels([row.text for row in rows])):
         if not norm:
             continue
         if started and _NOTE.match(norm):
@@ -470,9 +473,11 @@ def _notes_after_tables(root: etree._Element) -> list[str]:
         for _ in range(2):
             if sibling is None or not isinstance(sibling.tag, str):
                 break
-            text = " ".join(sibling.itertext()).strip()
-            if _NOTE_CHARS.search(text) and _NOTE.match(normalize_label(text)):
-                notes.append(text)
+            # The same characters as itertext's, serialized in C: most siblings hold no note character.
+            if _NOTE_CHARS.search(etree.tostring(sibling, method="text", encoding=str, with_tail=False)):
+                text = " ".join(sibling.itertext()).strip()
+                if _NOTE.match(normalize_label(text)):
+                    notes.append(text)
             sibling = sibling.getnext()
     return notes
 
@@ -487,10 +492,17 @@ def extract_tables_from_html(root: etree._Element) -> TableResult:
         return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])
 
 
+def _words_and_cells(text: str) -> list[str]:
+    """Every word and every stripped pipe-separated cell of a text, once each."""
+    cells = map(str.strip, text.replace("|", "\n").splitlines())
+    return list(dict.fromkeys([*text.split(), *cells]))
+
+
 def extract_tables_from_text(text: str) -> TableResult:
     """Cells of text-serialized tables (a decoded str): the row reading or the aligned reading (align.py),
     table by table, whichever is better."""
     try:
+        clean_raws(_words_and_cells(text))  # both readers test these as values, one by one
         return _with_missing(_with_flattened_annex(best_reading(_read_rows(text_rows(text)), align_text(text)), text))
     except Exception as error:  # noqa: BLE001 - malformed text must yield a report, not a crash
         return TableResult([], {}, [], [], [f"tables: {type(error).__name__}: {error}"])

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
-from archive.normalize import to_simplified
+from archive.normalize import in_one_pass, nfkc, remembered, to_simplified, without_blanks
 from archive.parsing import forms
 
 ParsedValue = tuple[int | Decimal | None, str | None, str]
@@ -28,14 +26,30 @@ _UNITS = "|".join(sorted((*_MONEY_UNITS, *_COUNT_UNITS), key=len, reverse=True))
 _NUMBER = re.compile(
     rf"^(?P<sign>[+\-]?)(?P<int>\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(?P<frac>\d+))?(?P<unit>{_UNITS})?$"
 )
-_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "﹢": "+"})
 
 
-@lru_cache(maxsize=65536)  # cell texts repeat (0, /, 1…): convert each once per process
+def _signs(text: str) -> str:
+    """Minus and plus signs and the full-width comma as ASCII."""
+    for sign, ascii_sign in (("−", "-"), ("－", "-"), ("—", "-"), ("–", "-"), ("﹢", "+"), ("，", ",")):
+        if sign in text:
+            text = text.replace(sign, ascii_sign)
+    return text
+
+
+@remembered  # cell texts repeat (0, /, 1…): each converted once per document
 def clean_raw(raw: str) -> str:
     """NFKC, simplified script, no whitespace: the form a value is parsed from."""
-    text = unicodedata.normalize("NFKC", _BLANK.sub("", raw or ""))
-    return to_simplified(text).translate(_MINUS_SIGNS).replace("，", ",")
+    text = nfkc(_BLANK.sub("", raw or ""))
+    return _signs(to_simplified(text))
+
+
+def clean_raws(raws: list[str]) -> list[str]:
+    """clean_raw of each cell text, in one pass over them all (as normalize.normalize_texts)."""
+    return in_one_pass(clean_raw, raws, _cleaning_pass)
+
+
+def _cleaning_pass(joined: str) -> list[str]:
+    return _signs(to_simplified.__wrapped__(nfkc(without_blanks(joined)))).split("\n")
 
 
 def is_blank(raw: str) -> bool:

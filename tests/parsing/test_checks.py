@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from archive.parsing.checks import REQUEST_COLUMNS, cross_year_checks, report_checks
+from archive.parsing.checks import _NARRATIVE_CLAIMS, REQUEST_COLUMNS, cross_year_checks, report_checks
 from archive.parsing.model import Cell, Check, ParsedReport
 from tests.parsing import seed_cells
 from tests.support.fixture_files import fixture_path
@@ -173,3 +176,47 @@ def test_cross_year_2021_in_force_chain() -> None:
     # A format change (2019 → 2021) breaks the active comparisons (§7.3 X4).
     old = ParsedReport(cells=active("art20_1.normative_docs", made=1), table_formats={"active": "2019"})
     assert not [c for c in cross_year_checks(old, later) if c.identity.startswith(("X2", "X3"))]
+
+
+_OLD_COMPLETED = re.compile(r"(?<!\d)(\d+)件(?:申请)?(?:均已|已全部|全部)[^。;,]{0,8}?办结")
+_CLAIM_PIECES = ("12", "3", "0", "件", "申请", "均已", "全部", "已全部", "办结", "。", ",", "共", "收到", "x")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_CLAIM_PIECES), max_size=20).map("".join))
+def test_completed_claim_pattern_finds_what_the_lookbehind_first_one_found(text: str) -> None:
+    completed = dict((name, pattern) for name, pattern, _ in _NARRATIVE_CLAIMS)["S5:completed"]
+    new, old = completed.search(text), _OLD_COMPLETED.search(text)
+    assert (new and (new.span(), new.group(1))) == (old and (old.span(), old.group(1)))
+
+
+def _generated_cells(draw, table: str) -> list[Cell]:
+    from archive.parsing import forms
+
+    rows = forms.request_rows() if table == "requests" else forms.review_rows()
+    columns = forms.request_columns() if table == "requests" else forms.review_columns()
+    statuses = st.sampled_from(["ok", "ok", "ok", "blank", "not_applicable", "unparsed", "absent"])
+    cells = []
+    for row in rows:
+        for col in columns:
+            status = draw(statuses)
+            if status == "absent":
+                continue
+            value = draw(st.integers(0, 3)) if status == "ok" else None
+            cells.append(Cell(table, row, col, str(value), value, None, status))
+    return cells
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data(), st.sampled_from(["requests", "review_litigation"]), st.sampled_from([{}, {"requests": "2019"},
+                                                                                     {"requests": "2021"}]))
+def test_member_results_are_model_identities_members(data, table: str, formats: dict) -> None:
+    from archive.parsing.checks import _families, _requests_format, cell_grid, member_results, model_identities
+
+    cells = _generated_cells(data.draw, table)
+    grid = cell_grid(cells)
+    missing = set(data.draw(st.lists(st.sampled_from(sorted(grid) or [(table, "x", "y")]), max_size=5)))
+    summaries = {family for family, _ in _families(_requests_format(grid, formats), table)}
+    checks = model_identities(grid, formats, table, missing)
+    assert member_results(grid, formats, table, missing) == [
+        (c.identity, c.result) for c in checks if c.identity not in summaries]

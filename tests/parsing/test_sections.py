@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from archive.normalize import normalize_text
 from archive.parsing.report import text_lines
-from archive.parsing.sections import section_headings, split_sections
+from archive.parsing.sections import _HEADING, section_headings, split_sections
 from tests.support.fixture_files import fixture_path
 
 
@@ -59,3 +64,15 @@ def test_corpus_022_pdf_text() -> None:
 def test_empty_text() -> None:
     assert split_sections("") == {}
     assert split_sections("只有正文") == {"intro": "只有正文"}
+
+
+_OLD_HEADING = re.compile(r"(?:^|(?<=[\s。]))(?P<num>[一二三四五六])、(?P<head>[^\s。|]{2,40})", re.M)
+_HEADING_PIECES = ("一、", "二、", "三、", "六、", "总体情况", "主动公开", "其他需要报告的事项", "行政复议", "。", " ", "\n", "\t", "|",
+                   "\u3000", "一", "、", "x", "问题")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_PIECES), max_size=30).map("".join))
+def test_heading_pattern_finds_what_the_lookbehind_first_one_found(text: str) -> None:
+    found = [(m.span(), m["num"], m["head"]) for m in _HEADING.finditer(text)]
+    assert found == [(m.span(), m["num"], m["head"]) for m in _OLD_HEADING.finditer(text)]

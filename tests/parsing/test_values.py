@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from archive.parsing.values import is_value_like, parse_value
+from archive.normalize import one_document, to_simplified
+from archive.parsing.values import clean_raw, clean_raws, is_value_like, parse_value
 
 
 @pytest.mark.parametrize(
@@ -57,3 +62,27 @@ def test_pre2019_indicator_values():
 @pytest.mark.parametrize(("raw", "like"), [("12", True), ("", True), ("/", True), ("2.其他法律", False), ("规章", False)])
 def test_is_value_like(raw, like):
     assert is_value_like(raw) is like
+
+
+_OLD_BLANK = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_OLD_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "—": "-", "–": "-", "﹢": "+"})
+
+
+def _old_clean_raw(raw: str) -> str:
+    """clean_raw as it was written (translate), one cell at a time."""
+    text = unicodedata.normalize("NFKC", _OLD_BLANK.sub("", raw or ""))
+    return to_simplified.__wrapped__(text).translate(_OLD_MINUS_SIGNS).replace("，", ",")
+
+
+_CELL_PIECES = ("0", "12", "1,234", "3.50", "−", "－", "—", "–", "﹢", "+", "，", ",", "万元", "萬元", "件", " ", "\u3000",
+                "\u00a0", "\u200b", "\ufeff", "\n", "\t", "\u2028", "/", "—/", "无", "無", "ＮＡ", "１２", "¨", "a\u0301", "個")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_CELL_PIECES), max_size=6).map("".join), max_size=15))
+def test_cells_cleaned_in_one_pass_as_one_by_one(raws: list[str]) -> None:
+    expected = [_old_clean_raw(raw) for raw in raws]
+    assert clean_raws(raws) == expected
+    with one_document():
+        assert clean_raws(raws) == expected
+        assert [clean_raw(raw) for raw in raws] == expected  # remembered from the batch
