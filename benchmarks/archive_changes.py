@@ -125,9 +125,12 @@ CHANGES = {"new_report": new_report, "new_version": _new_version, "reparse": _re
            "place": _place, "snapshot": _bare_snapshot}
 
 
-def apply_changes(archive: Archive, rng: random.Random, count: int) -> list[str]:
-    """`count` random changes of CHANGES' kinds (reparses most often); returns their kinds."""
-    kinds = rng.choices(list(CHANGES), weights=(2, 2, 4, 1, 1, 1), k=count)
+WEIGHTS = {"new_report": 2, "new_version": 2, "reparse": 4, "status": 1, "place": 1, "snapshot": 1}
+
+
+def apply_changes(archive: Archive, rng: random.Random, count: int, kinds: tuple[str, ...] = tuple(CHANGES)) -> list[str]:
+    """`count` random changes of those kinds (reparses most often); returns the kinds applied."""
+    kinds = rng.choices(kinds, weights=[WEIGHTS[kind] for kind in kinds], k=count)
     for kind in kinds:
         CHANGES[kind](archive, rng)
     archive.commit()
