@@ -109,8 +109,8 @@ def _find_changes(db: sqlite_utils.Database, snapshots: int) -> int:
                f"left join [{SUMMARY_TABLE}] o on o.rowid = b.id where o.rowid is null or not ({same})")
     db.execute(f"insert or ignore into temp.summary_changed select id from [{SUMMARY_TABLE}] o "
                "where not exists (select 1 from reports r where r.id = o.id)")
-    db.execute("insert or ignore into temp.summary_urls select url from snapshots "
-               "where id > ? and url in (select url from reports)", [snapshots])
+    db.execute("insert or ignore into temp.summary_urls select url from snapshots s where id > ? "
+               "and exists (select 1 from reports r where r.url = s.url)", [snapshots])
     for table, column in (("reports", "id"), (SUMMARY_TABLE, "rowid")):
         db.execute(f"insert or ignore into temp.summary_urls select url from [{table}] where {column} in ({CHANGED})")
     # Every version of those URLs: their snapshot counts, and which of them is the latest.
