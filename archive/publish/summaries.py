@@ -7,7 +7,8 @@ explorer/) return what the original queries over the live views return; tests/pu
 compares both on a generated archive. summary_refresh.py builds them, whole or for changed reports.
 
 Every select holds `{only}`: the rows it computes, `1` for all of them, or a condition on its key
-(the report, the URL or the rollup's group) when only some are brought up to date.
+(the report, the URL or the rollup's group) when only some are brought up to date; the request
+outcomes' row totals also hold `{only_cells}`, the same condition on the cells they read.
 """
 
 from __future__ import annotations
