@@ -437,6 +437,9 @@ class Archive:
         fields.update(metadata=json.dumps(parsed.metadata, ensure_ascii=False),
                       notes=json.dumps(parsed.notes, ensure_ascii=False), parsed_at=parsed_at or utc_now())
         fields["stored_text"] = self.stored_text(report_id, parsed.text)
+        # In the batch transaction, as every other write: alone, its savepoint would commit each
+        # result by itself (the crawl's drain wrote one transaction per report).
+        self._write()
         with self.db.atomic():
             self.db["reports"].update(report_id, fields)
             for table in ("report_cell_values", "report_check_values", "report_sections"):
@@ -452,7 +455,11 @@ class Archive:
                  for name, span in section_spans(parsed.text, parsed.sections)),
                 replace=True,
             )
-        return before != self._parsed_fingerprint(report_id)
+        # Nothing before (a first parse): changed exactly when there is something now.
+        changed = (bool(parsed.cells or parsed.checks) if before == ((), ())
+                   else before != self._parsed_fingerprint(report_id))
+        self.commit_if_due()
+        return changed
 
     def stored_text(self, report_id: int, text: str | None) -> bytes | None:
         """The `stored_text` of a report's text: compressed against its snapshot's body."""
