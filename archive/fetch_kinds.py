@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -64,13 +65,19 @@ class Answer:
     flags: tuple[str, ...] = ()
 
 
-def fetch_kind(answer: Answer) -> str:
+# How a reader gets the page's tree when it needs one: parsed from the body (the default), or the
+# tree the crawl already parsed of it (crawler/page_reading.py). None: nothing parsed.
+TreeSource = Callable[[], "etree._Element | None"]
+
+
+def fetch_kind(answer: Answer, tree: TreeSource | None = None) -> str:
     """The kind of one decoded answer (OK, SOFT_404, CHALLENGE, LOGIN_WALL, REDIRECTED_TO_HOME, …);
-    whether it was cut short is told on the wire, before decompression (`truncated`)."""
+    whether it was cut short is told on the wire, before decompression (`truncated`). `tree`, if
+    given, is the page's tree (which is read, never changed)."""
     if 300 <= answer.status < 400:
         return REDIRECT
     waf = _waf_header(answer.headers)
-    text = _visible_text(answer) if len(answer.body) <= _SCAN_BYTES else None
+    text = _visible_text(answer, tree) if len(answer.body) <= _SCAN_BYTES else None
     if answer.status >= 400:
         if waf or (text is not None and _says(text, _CHALLENGE_WORDS)):
             return CHALLENGE
@@ -144,18 +151,36 @@ def inflated_size(body: bytes, encoding: str, cap: int) -> int | None:
     return size if inflater.eof or size > cap else None
 
 
-def _visible_text(answer: Answer) -> str | None:
+def _visible_text(answer: Answer, tree: TreeSource | None = None) -> str | None:
     """The page's visible text (scripts and styles aside), or None for a body that is not HTML/text."""
     body = answer.body
     head = body[:1024].lstrip().lower()
     if not (head.startswith((b"<", b"\xef\xbb\xbf<")) or "html" in answer.headers.get("content-type", "")):
         return None
-    root = _tree(body, answer.headers.get("content-type"))
+    root = tree() if tree else html_tree(body, answer.headers.get("content-type"))
     if root is None:
         return ""
-    for element in root.iter("script", "style", "template"):  # <noscript> is what a challenge says
-        element.text = ""
-    return " ".join(root.text_content().split())
+    return " ".join(_shown_text(root, _CODE).split())  # <noscript> is what a challenge says
+
+
+_CODE = ("script", "style", "template")
+_CODE_AND_NOSCRIPT = ("script", "style", "noscript", "template")
+_STRING = etree.XPath("string()")
+
+
+def _shown_text(root: etree._Element, blanked: tuple[str, ...]) -> str:
+    """The tree's text (as text_content()) with the own text of the `blanked` elements (a
+    <script>'s code) left out. The crawl shares one tree between its readers: their text is
+    blanked for this one read and put back (a walk of the text nodes in Python, or an XPath
+    predicate on each, costs several times the C string())."""
+    own = [(element, element.text) for element in root.iter(*blanked)]
+    try:
+        for element, _ in own:
+            element.text = ""
+        return _STRING(root)
+    finally:
+        for element, text in own:
+            element.text = text
 
 
 def _script_only(answer: Answer, text: str) -> bool:
@@ -172,7 +197,7 @@ _JS_LOCATION = re.compile(
 _REFRESH = re.compile(r"\s*\d{1,6}(?:\.\d{1,6})?\s*[;,]\s*url\s*=\s*(\S[^\s]{0,2000})", re.IGNORECASE)
 
 
-def _tree(body: bytes, content_type: str | None) -> lxml.html.HtmlElement | None:
+def html_tree(body: bytes, content_type: str | None) -> lxml.html.HtmlElement | None:
     """The page decoded as the archive decodes it, parsed once; None when lxml finds nothing."""
     try:
         return lxml.html.document_fromstring(decode_body(body, content_type).text)
@@ -180,12 +205,13 @@ def _tree(body: bytes, content_type: str | None) -> lxml.html.HtmlElement | None
         return None
 
 
-def script_redirect(body: bytes, content_type: str | None = None) -> str | None:
+def script_redirect(body: bytes, content_type: str | None = None, tree: TreeSource | None = None) -> str | None:
     """The target of a page that only sends the browser on: <meta http-equiv="refresh"
-    content="0;url=…"> or <script>location.href='…'</script>, with little text of its own."""
+    content="0;url=…"> or <script>location.href='…'</script>, with little text of its own. `tree`,
+    if given, is the page's tree (read, never changed)."""
     if len(body) > _SCAN_BYTES:
         return None
-    root = _tree(body, content_type)
+    root = tree() if tree else html_tree(body, content_type)
     if root is None:
         return None
     for meta in root.iter("meta"):
@@ -194,9 +220,7 @@ def script_redirect(body: bytes, content_type: str | None = None) -> str | None:
             if match:
                 return match.group(1).strip("'\" ")
     scripts = [script.text or "" for script in root.iter("script")]
-    for element in root.iter("script", "style", "noscript", "template"):
-        element.text = ""
-    if len(" ".join(root.text_content().split())) > 200:
+    if len(" ".join(_shown_text(root, _CODE_AND_NOSCRIPT).split())) > 200:
         return None  # a page with content of its own that also redirects somewhere: read as it is
     for code in scripts:
         match = _JS_LOCATION.search(code)

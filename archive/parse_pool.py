@@ -75,12 +75,24 @@ class _Worker:
         self.process = _CONTEXT.Process(target=_work, args=(child, options), daemon=True)
         self.process.start()
         child.close()
-        self.task: ParseTask | None = None
-        self.started = 0.0
+        self.tasks: deque[ParseTask] = deque()  # sent, in the order the worker parses them
+        self.started = 0.0  # when the first of them started (as far as the pool can tell)
+
+    @property
+    def task(self) -> ParseTask | None:
+        """The task the worker is parsing now."""
+        return self.tasks[0] if self.tasks else None
 
     def send(self, task: ParseTask) -> None:
-        self.task, self.started = task, time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(task)
         self.connection.send(task)
+
+    def finished(self) -> ParseTask:
+        """The task whose result came back; the next one has started."""
+        self.started = time.monotonic()
+        return self.tasks.popleft()
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -98,12 +110,15 @@ class _Worker:
 
 
 class ParsePool:
-    """Parse tasks in `jobs` worker processes; results come back in completion order."""
+    """Parse tasks in `jobs` worker processes; results come back in completion order. Each worker
+    holds up to `ahead` tasks, so that it goes on to the next one while its caller (the crawl's
+    busy reactor) has not yet collected the last result."""
 
     def __init__(self, db_path: str | Path, jobs: int, limits: ReadLimits = READ_LIMITS,
-                 task_seconds: float | None = None, delay: float = 0.0):
+                 task_seconds: float | None = None, delay: float = 0.0, ahead: int = 1):
         self.options = WorkerOptions(str(db_path), limits, delay)
         self.task_seconds = task_seconds
+        self.ahead = max(1, ahead)
         self.queue: deque[ParseTask] = deque()
         self.queued: set[ParseTask] = set()
         self.workers = [_Worker(self.options) for _ in range(jobs)]
@@ -136,11 +151,11 @@ class ParsePool:
         for connection in wait(list(busy), timeout) if busy else []:
             worker = busy[connection]
             try:
-                done.append((worker.task, connection.recv()))
-                self._finish(worker)
+                while worker.tasks and connection.poll():  # every result this worker has ready
+                    parsed = connection.recv()
+                    done.append((self._finish(worker), parsed))
             except (EOFError, OSError):
-                done.append((worker.task, ParsedReport(parse_status="parse_error:crashed")))
-                self._finish(worker)
+                done.append((self._finish(worker), ParsedReport(parse_status="parse_error:crashed")))
                 self._replace(worker)
         done.extend(self._expire())
         self._dispatch()
@@ -169,12 +184,13 @@ class ParsePool:
 
     def _dispatch(self) -> None:
         for worker in self.workers:
-            if worker.task is None and self.queue:
+            while len(worker.tasks) < self.ahead and self.queue:
                 worker.send(self.queue.popleft())
 
-    def _finish(self, worker: _Worker) -> None:
-        self.queued.discard(worker.task)
-        worker.task = None
+    def _finish(self, worker: _Worker) -> ParseTask:
+        task = worker.finished()
+        self.queued.discard(task)
+        return task
 
     def _expire(self) -> list[tuple[ParseTask, ParsedReport]]:
         """Kill the workers whose task ran past task_seconds; their tasks time out."""
@@ -183,11 +199,14 @@ class ParsePool:
         now, expired = time.monotonic(), []
         for worker in list(self.workers):
             if worker.task is not None and now - worker.started > self.task_seconds:
-                expired.append((worker.task, ParsedReport(parse_status="parse_error:timeout")))
-                self._finish(worker)
+                expired.append((self._finish(worker), ParsedReport(parse_status="parse_error:timeout")))
                 self._replace(worker, kill=True)
         return expired
 
     def _replace(self, worker: _Worker, kill: bool = True) -> None:
+        """A fresh worker for one that died or was killed; the tasks it held but had not started
+        go back to the front of the queue."""
+        self.queue.extendleft(reversed(worker.tasks))
+        worker.tasks.clear()
         worker.stop(kill=kill)
         self.workers[self.workers.index(worker)] = _Worker(self.options)

@@ -437,7 +437,7 @@ class Archive:
         fields.update(metadata=json.dumps(parsed.metadata, ensure_ascii=False),
                       notes=json.dumps(parsed.notes, ensure_ascii=False), parsed_at=parsed_at or utc_now())
         fields["stored_text"] = self.stored_text(report_id, parsed.text)
-        with self.db.atomic():
+        with self.db.atomic():  # inside a unit, part of the batch; alone, committed by itself
             self.db["reports"].update(report_id, fields)
             for table in ("report_cell_values", "report_check_values", "report_sections"):
                 self.db.execute(f"delete from {table} where report_id = ?", [report_id])
@@ -452,7 +452,9 @@ class Archive:
                  for name, span in section_spans(parsed.text, parsed.sections)),
                 replace=True,
             )
-        return before != self._parsed_fingerprint(report_id)
+        # Nothing before (a first parse): changed exactly when there is something now.
+        return (bool(parsed.cells or parsed.checks) if before == ((), ())
+                else before != self._parsed_fingerprint(report_id))
 
     def stored_text(self, report_id: int, text: str | None) -> bytes | None:
         """The `stored_text` of a report's text: compressed against its snapshot's body."""
@@ -788,7 +790,10 @@ class Archive:
     @contextmanager
     def unit(self) -> Iterator[None]:
         """Writes inside commit together or not at all: an item's snapshot, its report row and its
-        parse results, so that a kill never leaves a snapshot without the report it was found to be."""
+        parse results, so that a kill never leaves a snapshot without the report it was found to be.
+        They join the batch transaction (opened if none is): a savepoint outside one would commit by
+        itself (the crawl's drain wrote one transaction per parse result)."""
+        self._write()
         self._holding += 1
         try:
             yield

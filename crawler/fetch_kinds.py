@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any, Self
 from urllib.parse import urljoin
 
+from lxml import etree
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
@@ -30,6 +31,8 @@ from archive.fetch_kinds import (
     REDIRECTED_TO_HOME,
     TRUNCATED,
     Answer,
+    TreeSource,
+    html_tree,
     fetch_kind,
     redirects_home,
     script_redirect,
@@ -38,6 +41,8 @@ from archive.fetch_kinds import (
 from crawler.archiving import ArchiveExtension
 from crawler.fetchlog import response_header
 from crawler.items import ArchivedPage, ItemRole
+from crawler.list_forms import ListLimits
+from crawler.page_reading import read_page
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +109,7 @@ class FetchKindMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES", 20)
+        self.max_chars = ListLimits.from_settings(crawler.settings.getint).max_chars  # as the spider reads
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -115,8 +121,9 @@ class FetchKindMiddleware:
         if request.meta.get("cut_short"):
             _record(self.crawler, request, TRUNCATED)
             return response
-        kind = fetch_kind(_answer(request, response))
-        target = (script_redirect(response.body, response_header(response, "Content-Type"))
+        tree = self._tree_of(response) if isinstance(response, TextResponse) else None
+        kind = fetch_kind(_answer(request, response), tree)
+        target = (script_redirect(response.body, response_header(response, "Content-Type"), tree)
                   if kind == "ok" and isinstance(response, TextResponse) else None)
         if target and request.meta.get("redirect_times", 0) < self.max_redirects:
             kind = REDIRECT
@@ -124,6 +131,15 @@ class FetchKindMiddleware:
         if kind == REDIRECT and target:
             return self._script_redirect(request, urljoin(response.url, target))
         return response
+
+    def _tree_of(self, response: TextResponse) -> TreeSource | None:
+        """The spider's own reading of the page (parsed at most once, when first needed), unless
+        that reading is cut short of the whole page (GOV_REPORTS_PAGE_MAX_CHARS): then the
+        middleware parses the whole page itself."""
+        def tree() -> etree._Element | None:
+            reading = read_page(response, self.max_chars)
+            return reading.root if reading.whole else html_tree(response.body, response_header(response, "Content-Type"))
+        return tree
 
     @staticmethod
     def _script_redirect(request: Request, url: str) -> Request:

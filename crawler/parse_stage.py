@@ -3,9 +3,9 @@
 The pipeline only archives (snapshots, fetches, pending reports and documents). Every
 `ARCHIVE_COMMIT_SECONDS` this extension commits the archive and hands what is pending to the workers
 (archive/parse_pool.py); every `GOV_REPORTS_PARSE_POLL_SECONDS` it writes back the results that
-are ready, which also hands each idle worker its next task (the pool sends a worker one task at a
-time, so collecting only once a second would parse one report a second per worker and leave the
-rest to the drain). At spider_closed it drains the pool, so `scrapy crawl gov_reports` still ends
+are ready, which also tops up each worker's tasks (a worker holds `GOV_REPORTS_PARSE_AHEAD` at a
+time: enough to go on parsing while the busy reactor has not come round to collecting, and so that
+a drain at the end has little left). At spider_closed it drains the pool, so `scrapy crawl gov_reports` still ends
 with every report parsed, and then prepares the database for publishing (views, search index:
 archive/publish). Each result is written as one unit, committed with the batch it falls in.
 """
@@ -42,6 +42,7 @@ class ParseStage:
         self.delay = settings.getfloat("GOV_REPORTS_PARSE_DELAY")
         self.interval = settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
         self.poll = settings.getfloat("GOV_REPORTS_PARSE_POLL_SECONDS", 0.05)
+        self.ahead = settings.getint("GOV_REPORTS_PARSE_AHEAD", 1)
         self.prepare = settings.getbool("GOV_REPORTS_PREPARE_PUBLISH")
         self.pool: ParsePool | None = None
         self._loops: list[task.LoopingCall] = []
@@ -59,7 +60,7 @@ class ParseStage:
         archive = archive_extension.open()
         archive.commit()
         self.pool = ParsePool(archive.path, self.jobs, read_limits(self.crawler.settings),
-                              task_seconds=self.task_seconds, delay=self.delay)
+                              task_seconds=self.task_seconds, delay=self.delay, ahead=self.ahead)
         archive_extension.closing_hooks.append(self.drain)
         if self.prepare:
             archive_extension.closed_hooks.append(self.publish)

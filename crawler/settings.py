@@ -98,9 +98,13 @@ GOV_REPORTS_CELL_MAX_SPAN = limits.READ_LIMITS.cell_span  # 200
 # worker killed and is recorded as parse_error:timeout (0: no limit).
 GOV_REPORTS_PARSE_JOBS = max(1, (os.cpu_count() or 2) - 1)
 GOV_REPORTS_PARSE_SECONDS = 300
-# How often the crawl writes back the results its parser processes have ready and hands each idle
-# one its next report (a worker holds one task at a time, so this bounds how fast it is fed).
+# How often the crawl writes back the results its parser processes have ready and tops up their
+# tasks: each holds up to GOV_REPORTS_PARSE_AHEAD reports, so it goes on parsing while the busy
+# reactor has not come round to collecting (with one at a time it sat idle for most of a crawl,
+# and the drain at the end parsed a third of the reports). A task's time limit counts from when
+# the worker is known to have started it.
 GOV_REPORTS_PARSE_POLL_SECONDS = 0.05
+GOV_REPORTS_PARSE_AHEAD = 4
 # Testing and benchmarking aid: each parse first sleeps this many seconds (a slowed parser).
 GOV_REPORTS_PARSE_DELAY = 0.0
 # Views and the search index brought up to date when the crawl closes (archive/publish/prepare.py).

@@ -91,6 +91,30 @@ def test_truncation_and_bombs_on_the_wire() -> None:
     assert wire_kind(Answer("http://h/a", 200, {}, b"x", flags=("dataloss",)), 10) == TRUNCATED
 
 
+def test_the_crawl_s_shared_tree_reads_as_a_page_parsed_of_its_own_and_stays_as_it_was() -> None:
+    """The crawl hands the spider's parsel tree in (crawler/page_reading.py): same kinds, same redirects."""
+    from lxml import etree
+    from parsel import Selector
+
+    from archive.decoding import decode_body
+
+    rng = random.Random(5)
+    redirects = ["<script>location.href='/r.html'</script>", "<meta http-equiv=refresh content='0;url=/m.html'>",
+                 "<template>location.href='/t.html'<b>x</b></template><script>location.assign('/a.html')</script>"]
+    for n in range(300):
+        inner = "".join(rng.choice(NOT_FOUND + CHALLENGES + LOGINS + redirects + ["<p>正文</p>" * 40, "<style>p{}</style>"])
+                        for _ in range(rng.randint(1, 3)))
+        encoding = rng.choice(["utf-8", "gbk"])
+        body = _page(rng, inner, encoding)
+        headers = {"content-type": f"text/html; charset={encoding}"}
+        answer = Answer("http://h/a/b.html", rng.choice([200, 200, 403, 404]), headers, body)
+        root = Selector(text=decode_body(body, headers["content-type"]).text, type="html").root
+        before = etree.tostring(root)
+        assert fetch_kind(answer, lambda: root) == fetch_kind(answer), body
+        assert script_redirect(body, headers["content-type"], lambda: root) == script_redirect(body, headers["content-type"])
+        assert etree.tostring(root) == before
+
+
 def test_script_and_meta_refresh_redirects() -> None:
     assert script_redirect(b"<html><head><meta http-equiv='Refresh' content='0; URL=/a/r.html'></head></html>") == "/a/r.html"
     assert script_redirect(b"<html><body><script>location.replace('/b.html')</script></body></html>") == "/b.html"

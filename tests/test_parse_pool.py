@@ -38,9 +38,10 @@ def test_workers_parse_what_the_archive_holds_and_the_caller_writes_it(tmp_path)
     archive.close()
 
 
-def test_a_task_past_its_time_limit_kills_its_worker_and_the_pool_goes_on(tmp_path):
+@pytest.mark.parametrize("ahead", [1, 3])
+def test_a_task_past_its_time_limit_kills_its_worker_and_the_pool_goes_on(tmp_path, ahead):
     ids = _archive(tmp_path / "a.db", 2)
-    pool = ParsePool(tmp_path / "a.db", jobs=1, task_seconds=0.5, delay=30)
+    pool = ParsePool(tmp_path / "a.db", jobs=1, task_seconds=0.5, delay=30, ahead=ahead)
     try:
         for report_id in ids:
             pool.submit(ParseTask("report", report_id))
@@ -50,4 +51,23 @@ def test_a_task_past_its_time_limit_kills_its_worker_and_the_pool_goes_on(tmp_pa
         assert [worker.process.is_alive() for worker in pool.workers] == [True]
     finally:
         pool.close()
+    assert pool.outstanding == 0
+
+
+def test_a_worker_holds_tasks_ahead_and_those_of_a_dead_one_go_to_its_replacement(tmp_path):
+    ids = _archive(tmp_path / "a.db", 4)
+    pool = ParsePool(tmp_path / "a.db", jobs=1, delay=0.5, ahead=3)
+    try:
+        for report_id in ids:
+            pool.submit(ParseTask("report", report_id))
+        assert pool.results(timeout=0) == []
+        (worker,) = pool.workers
+        assert [task.id for task in worker.tasks] == ids[:3]  # the fourth waits in the pool's queue
+        worker.process.kill()
+        results = list(pool.drain())
+    finally:
+        pool.close()
+    # The one it was parsing crashed; the two it held and the queued one were parsed by the new worker.
+    assert [(task.id, parsed.parse_status) for task, parsed in results] == [
+        (ids[0], "parse_error:crashed"), (ids[1], "ok"), (ids[2], "ok"), (ids[3], "ok")]
     assert pool.outstanding == 0

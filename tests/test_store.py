@@ -164,3 +164,31 @@ def test_parse_statuses_are_counted(tmp_path):
     archive.set_parse_status(ids[2], "ok")
     assert archive.report_ids() == ids
     assert archive.parse_status_counts() == {"ok": 2, "pending": 2}
+
+
+def test_parse_results_in_units_join_the_batch_and_say_whether_values_changed(tmp_path):
+    from archive.parsing.model import Cell, Check, ParsedReport
+
+    archive = Archive(tmp_path / "a.db", batch_writes=10_000, batch_seconds=3600)
+    ids = []
+    for n in range(3):
+        snapshot = archive.store_snapshot(url=f"http://x/{n}", body=b"<p>%d</p>" % n, status=200, content_type=None)
+        ids.append(archive.record_report(snapshot=snapshot, source="s", kind="page", title=None, year=None))
+    archive.commit()
+    cell = Cell("active", "r", "c", "12", 12, None, "ok")
+    check = Check("I1:x", "pass", 0)
+    reader = sqlite3.connect(tmp_path / "a.db")
+    first = []
+    for report_id, parsed in zip(ids[:2], [ParsedReport(cells=[cell]), ParsedReport(checks=[check])]):
+        with archive.unit():
+            first.append(archive.store_parsed(report_id, parsed))
+    # Not committed one by one: the batch is still open (10,000 writes or an hour).
+    assert reader.execute("select count(*) from reports where parse_status = 'ok'").fetchone() == (0,)
+    archive.commit()
+    first.append(archive.store_parsed(ids[2], ParsedReport()))  # outside a unit: committed by itself
+    assert reader.execute("select count(*) from reports where parse_status = 'ok'").fetchone() == (3,)
+    again = [archive.store_parsed(ids[0], ParsedReport(cells=[cell])),
+             archive.store_parsed(ids[1], ParsedReport(checks=[check, Check("I2:y", "fail", 3)])),
+             archive.store_parsed(ids[2], ParsedReport(cells=[cell]))]
+    archive.close()
+    assert (first, again) == ([True, True, False], [False, True, True])

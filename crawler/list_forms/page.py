@@ -53,7 +53,11 @@ class ListPage:
         `limits.max_chars` characters (the whole page is archived)."""
         limits = limits or ListLimits()
         html = html[:limits.max_chars]
-        root = Selector(text=html, base_url=url).root
+        return cls.of_tree(html, Selector(text=html, base_url=url).root, url, limits)
+
+    @classmethod
+    def of_tree(cls, html: str, root: etree._Element, url: str, limits: ListLimits) -> ListPage:
+        """The page already parsed: `root` is parsel's tree of `html` (crawler/page_reading.py)."""
         return cls(url, html, root, tuple(page_links(root, url)), tuple(script_texts(root)), limits)
 
 

@@ -50,6 +50,7 @@ from crawler.flipbooks import FlipbookChain
 from crawler.frontier import BUDGET, DEPTH, SCORE, SUB_SOURCE, Budget, Frontier
 from crawler.shared_frontier import is_shared
 from crawler.items import ArchivedPage, ItemRole, RequestRole
+from crawler.page_reading import read_page
 from crawler.list_forms import (
     DOCUMENT,
     PAGE,
@@ -151,9 +152,9 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
             return
         # Decoded by archive.decoding (the declaration that fits the bytes), not by Scrapy's
         # header-first rule: portals often send a server-default charset over a GBK page.
-        decoded = decode_body(response.body, response_header(response, "Content-Type"))
-        response.meta["encoding"] = decoded.encoding  # the store records it
-        page = ListPage.parse(decoded.text, response.url, self.list_limits)
+        reading = read_page(response, self.list_limits.max_chars)  # as the fetch-kind middleware read it
+        response.meta["encoding"] = reading.encoding  # the store records it
+        page = ListPage.of_tree(reading.text, reading.root, response.url, self.list_limits)
         # A flipbook is often served from another host than the portal (威海文登 2022: an IP and
         # port of its own); only book links are followed off the portal's hosts.
         links = [link for link in page.links
