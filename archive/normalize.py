@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache, wraps
+from typing import TypeVar
 
 import opencc
+
+T = TypeVar("T")
 
 # CJK ideographs (Extension A, the basic block, compatibility ideographs): the one definition of
 # "a Chinese character" for every pattern in the project.
@@ -84,6 +87,23 @@ def one_document() -> Iterator[None]:
         yield
     finally:
         _DOCUMENT.reset(token)
+
+
+def one_document_steps(steps: Iterable[T]) -> Iterator[T]:
+    """The items of `steps` (a generator: a crawl callback), every step of it run inside the same
+    `one_document()`: a context variable set around a whole generator would leak into its consumer
+    between items, so the document's normalizations are entered again at each resumption."""
+    memo: dict[Callable, dict[str, str]] = {}
+    iterator = iter(steps)
+    while True:
+        token = _DOCUMENT.set(memo)
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            _DOCUMENT.reset(token)
+        yield item
 
 
 def remembered(function: Callable[[str], str]) -> Callable[[str], str]:

@@ -13,6 +13,7 @@ from archive.normalize import (
     CJK,
     compact,
     nfkc,
+    one_document_steps,
     normalize_label,
     normalize_labels,
     normalize_text,
@@ -164,3 +165,35 @@ def test_a_function_made_during_a_document_is_remembered_in_it() -> None:
         assert [shout("a"), shout("a"), shout("b")] == ["a!", "a!", "b!"]
     assert calls == ["a", "b"]
     assert shout("a") == "a!" and calls == ["a", "b", "a"]  # outside a document: read afresh
+
+
+def test_a_callbacks_steps_share_one_document_and_leave_none_between_them() -> None:
+    calls: list[str] = []
+    shout = remembered(lambda text: calls.append(text) or text + "!")
+
+    def steps():
+        yield shout("a")
+        yield shout("a")  # the same page's label again: remembered from the step before
+        yield shout("b")
+
+    seen = []
+    for item in one_document_steps(steps()):
+        seen.append(item)
+        shout("c"), shout("c")  # the consumer, between two steps, is outside the page's document
+    assert seen == ["a!", "a!", "b!"]
+    assert calls == ["a", "c", "c", "c", "c", "b", "c", "c"]
+
+
+def test_a_failing_step_leaves_no_document_behind() -> None:
+    shout = remembered(lambda text: text + "!")
+
+    def steps():
+        yield shout("a")
+        raise ValueError("broken page")
+
+    with pytest.raises(ValueError, match="broken page"):
+        list(one_document_steps(steps()))
+    calls: list[str] = []
+    counted = remembered(lambda text: calls.append(text) or text)
+    counted("x"), counted("x")
+    assert calls == ["x", "x"]

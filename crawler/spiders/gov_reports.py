@@ -26,6 +26,7 @@ from archive.classify import is_report_page, year_in_title
 from archive.decoding import decode_body
 from archive.formats import document_kind
 from archive.links import PageLink
+from archive.normalize import one_document_steps
 from archive.readers.flipbook import book_base
 from archive.sources import Source, host_in_scope, site_domain
 from archive.store import utc_now
@@ -144,6 +145,11 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
     # -- callbacks ------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Any HTML page of a portal: archive it, then decide from its content what to follow."""
+        # A page's link labels repeat (menus, every record's 年度报告, a label read by the role, the
+        # score and the publisher test): each is normalized once for the page.
+        return one_document_steps(self._read_page(response))
+
+    def _read_page(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             yield from self.parse_attachment(response)
             return
@@ -189,6 +195,9 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         """A list's XML/JSON answer (Hanweb dataproxy, TRS search API, script-loaded JSON): its
         records are followed as a list's links are. Archived like any list page, keyed by the form
         it was asked with (snapshots.request), so that each page of answers keeps its versions."""
+        return one_document_steps(self._read_list_answer(response))
+
+    def _read_list_answer(self, response: Response) -> Iterator[Any]:
         request = ListRequest.from_meta(response.meta["list_request"])
         decoded = decode_body(response.body, response_header(response, "Content-Type"))
         response.meta["encoding"] = decoded.encoding  # the store records it
