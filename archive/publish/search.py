@@ -23,6 +23,7 @@ at underscores, no diacritic folding), so that the check sees the tokens the ind
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -175,28 +176,45 @@ def build_search_index(db: sqlite_utils.Database) -> int:
     """Bring `report_search` and its FTS index up to date with `reports`; returns rows (re)indexed.
 
     New reports are added; a contentless index cannot drop one report's old tokens, so when an
-    indexed report changed or went away (a reparse) the index is rebuilt from reports.text."""
+    indexed report changed or went away (a reparse) the index is rebuilt from reports.text. Texts
+    are read one report at a time, never all at once (a million reports' texts are gigabytes)."""
     register_body_function(db.conn)  # reports.text is decompressed when read
     _create_index(db)
-    indexed = dict(db.execute(f"select report_id, digest from {SEARCH_TABLE}").fetchall())
-    rows = db.execute("select id, title, text from reports").fetchall()
-    digests = {report_id: _digest(title, text) for report_id, title, text in rows}
-    stale = any(digests.get(report_id) != digest for report_id, digest in indexed.items())
+    stale, new = _changes(db)
     with db.atomic():
         if stale:
             db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}]) values ('delete-all')")
             db.execute(f"delete from {SEARCH_TABLE}")
-            indexed = {}
+            rows = db.conn.execute("select id, title, text from reports")
+        else:
+            rows = db.conn.execute("select id, title, text from reports where id in (select value from json_each(?))",
+                                   [json.dumps(new)])
         changed = 0
-        for report_id, title, text in rows:
-            if report_id in indexed:
-                continue
+        for report_id, title, text in rows:  # reads reports while writing the index: separate tables
             db.execute(f"insert into [{FTS_TABLE}](rowid, title, text) values (?, ?, ?)",
                        [report_id, grams(title or ""), grams(text or "")])
             db.execute(f"insert into {SEARCH_TABLE} (report_id, digest) values (?, ?)",
-                       [report_id, digests[report_id]])
+                       [report_id, _digest(title, text)])
             changed += 1
     return changed
+
+
+def _changes(db: sqlite_utils.Database) -> tuple[bool, list[int]]:
+    """(whether an indexed report changed or went away, the ids of reports not indexed yet)."""
+    gone = db.execute(f"select 1 from {SEARCH_TABLE} s where not exists "
+                      "(select 1 from reports r where r.id = s.report_id) limit 1").fetchone()
+    new: list[int] = []
+    rows = db.conn.execute(f"select r.id, r.title, r.text, s.digest from reports r "
+                           f"left join {SEARCH_TABLE} s on s.report_id = r.id")
+    try:
+        for report_id, title, text, digest in rows:
+            if digest is None:
+                new.append(report_id)
+            elif digest != _digest(title, text):
+                return True, []
+    finally:
+        rows.close()  # left unfinished when a change is found: the rebuild writes the index next
+    return gone is not None, new
 
 
 def search_ids(db: sqlite_utils.Database, query: str) -> list[int]:

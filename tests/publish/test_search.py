@@ -166,3 +166,17 @@ def test_search_finds_exactly_the_reports_containing_every_term(search_archive, 
         if any(not _CJK.fullmatch(term) for term in query):
             continue  # a term that is not all Chinese characters: not this property's concern
         assert sorted(search_ids(db, " ".join(query))) == wanted, query
+
+
+def test_a_new_report_is_indexed_alone_and_found_with_the_others(tmp_path):
+    db = _archive_with_texts(tmp_path / "a.db", {"http://a/1": "行政复议", "http://a/2": "行政诉讼"})
+    assert build_search_index(db) == 2
+    writer = Archive(tmp_path / "a.db")
+    snapshot = writer.store_snapshot(url="http://a/3", body="复议".encode(), status=200, content_type="text/plain")
+    report_id = writer.record_report(snapshot=snapshot, source=None, kind="page", title=None, year=None)
+    writer.set_report_text(report_id, "申请复议")
+    writer.close()
+    assert build_search_index(db) == 1
+    assert sorted(search_ids(db, "复议")) == [1, report_id]
+    assert sorted(search_ids(db, "行政")) == [1, 2]
+    assert build_search_index(db) == 0
