@@ -1407,20 +1407,40 @@ def _compressed(codec: BodyCodec, dictionaries: dict[str, int], body: bytes | No
 
 def _section_offsets(db: sqlite_utils.Database) -> None:
     """Section texts of an older archive become offsets into reports.text (nothing is lost: a
-    section that is no slice of the text keeps its text)."""
+    section that is no slice of the text keeps its text). Read MIGRATION_CHUNK reports at a time."""
     db["report_sections"].add_column("char_start", int)
     db["report_sections"].add_column("char_end", int)
-    texts = dict(db.execute("select id, text from reports where id in (select report_id from report_sections)"))
-    rows = db.execute("select report_id, section, text from report_sections order by report_id, rowid").fetchall()
-    by_report: dict[int, dict[str, str]] = {}
-    for report_id, section, text in rows:
-        by_report.setdefault(report_id, {})[section] = text or ""
+    ids = [row[0] for row in db.execute("select distinct report_id from report_sections order by report_id")]
     with db.atomic():
-        for report_id, sections in by_report.items():
-            for name, span in section_spans(texts.get(report_id) or "", sections):
-                db.execute('update report_sections set char_start = ?, char_end = ?, text = ? '
-                           "where report_id = ? and section = ?",
-                           [span["char_start"], span["char_end"], span["text"], report_id, name])
+        for chunk in _chunks(ids):
+            ids_json = json.dumps(chunk)
+            texts = dict(db.execute("select id, text from reports where id in (select value from json_each(?))",
+                                    [ids_json]))
+            by_report: dict[int, dict[str, str]] = {}
+            for report_id, section, text in db.execute(
+                    "select report_id, section, text from report_sections "
+                    "where report_id in (select value from json_each(?)) order by report_id, rowid", [ids_json]):
+                by_report.setdefault(report_id, {})[section] = text or ""
+            for report_id, sections in by_report.items():
+                for name, span in section_spans(texts.get(report_id) or "", sections):
+                    db.execute('update report_sections set char_start = ?, char_end = ?, text = ? '
+                               "where report_id = ? and section = ?",
+                               [span["char_start"], span["char_end"], span["text"], report_id, name])
+
+
+# Reports read at a time by a migration: an archive's texts together are gigabytes.
+MIGRATION_CHUNK = 500
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), MIGRATION_CHUNK):
+        yield ids[start:start + MIGRATION_CHUNK]
+
+
+def _texts_of(db: sqlite_utils.Database, ids: list[int]) -> Iterator[tuple[int, int | None, str]]:
+    """(id, snapshot_id, text) of the reports `ids`."""
+    return db.execute("select id, snapshot_id, text from reports where id in (select value from json_each(?))",
+                      [json.dumps(ids)])
 
 
 # Virtual like `snapshots.body`: the text is decompressed when read, never stored twice. No declared
@@ -1439,10 +1459,13 @@ def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> N
         if "stored_text" not in hidden:
             db.execute("alter table reports add column stored_text blob")
         if "text" in hidden:
-            rows = db.execute("select id, snapshot_id, text from reports where text is not null").fetchall()
-            for report_id, snapshot_id, text in rows:
-                stored = compress_text(text, _snapshot_basis(db.conn, snapshot_id, codec))
-                db.execute("update reports set stored_text = ? where id = ?", [stored, report_id])
+            ids = [row[0] for row in db.execute("select id from reports where text is not null order by id")]
+            digests = {}  # each text's digest, to check the compressed texts read back the same
+            for chunk in _chunks(ids):
+                for report_id, snapshot_id, text in list(_texts_of(db, chunk)):
+                    stored = compress_text(text, _snapshot_basis(db.conn, snapshot_id, codec))
+                    db.execute("update reports set stored_text = ? where id = ?", [stored, report_id])
+                    digests[report_id] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
             # A column named by a view cannot be dropped: the views go and come back unchanged.
             views = db.execute("select name, sql from sqlite_master where type = 'view' order by rowid").fetchall()
             for name, _ in views:
@@ -1451,8 +1474,9 @@ def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> N
             db.execute(f"alter table reports add column {TEXT_COLUMN}")
             for _, sql in views:
                 db.execute(sql)
-            mismatched = [report_id for report_id, _, text in rows if db.execute(
-                "select text from reports where id = ?", [report_id]).fetchone()[0] != text]
+            mismatched = [report_id for chunk in _chunks(ids) for report_id, _, text in _texts_of(db, chunk)
+                          if text is None
+                          or hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest() != digests[report_id]]
             if mismatched:  # never drop a text we cannot give back: the transaction rolls back
                 raise RuntimeError(f"report texts {mismatched[:5]} do not round-trip; the archive is left unmigrated")
             return True

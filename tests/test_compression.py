@@ -114,7 +114,9 @@ def _number(value: Decimal | int | None) -> int | float | None:
     return value
 
 
-def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothing(tmp_path):
+@pytest.mark.parametrize("chunk", [500, 5])  # all 12 reports at once, and in three chunks
+def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothing(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr("archive.store.MIGRATION_CHUNK", chunk)
     path = tmp_path / "old.db"
     bodies = _schema_1_archive(path)
     old = sqlite3.connect(path)
