@@ -229,6 +229,8 @@ group by province, agency_key
 """
 # Report versions counted by every faceted column (facets, the home page, the dashboard charts).
 COUNTED = ("current_version", "year", "province", "level", "format", "parse_status", "kind", "identities")
+FACET_INDEXES = tuple(index for column in COUNTED[1:]
+                      for index in ((column, "reports"), ("current_version", column, "reports")))
 REPORT_COUNTS_SQL = (f"select {', '.join(COUNTED)}, count(*) as reports from {SUMMARY_TABLE} s "
                      f"where {{only}} group by {', '.join(COUNTED)}")
 
@@ -262,7 +264,10 @@ from identity_failure_summary where {only} group by result, report_id
             scope="urls"),
     Summary("agency_coverage", AGENCY_COVERAGE_SQL, (("scope", "province", "agency_key"),),
             source=SUMMARY_TABLE, groups=("agency_key",)),
-    Summary("report_counts", REPORT_COUNTS_SQL, (("current_version",),), source=SUMMARY_TABLE, groups=COUNTED),
+    # A counted facet sums one column's groups, of every version or of current ones (explorer/facets.py):
+    # each reads a covering index in the column's order (1 ms for 5,000 groups at 300k reports, not 3).
+    Summary("report_counts", REPORT_COUNTS_SQL, (("current_version",), *FACET_INDEXES), source=SUMMARY_TABLE,
+            groups=COUNTED),
 )
 
 

@@ -16,6 +16,13 @@ COUNTED_VIEWS = {"report_overview": "1", "current_reports": "current_version = 1
 _FILTERED = re.compile(r"\swhere\s", re.IGNORECASE)
 
 
+def counted_facet_sql(scope: str, column: str, limit: int) -> str:
+    """The counts of `column`'s values over the report_counts rows of `scope` (COUNTED_VIEWS)."""
+    return (f"select {escape_sqlite(column)} as value, sum(reports) as count from report_counts "
+            f"where {scope} and {escape_sqlite(column)} is not null group by 1 order by count desc, value "
+            f"limit {limit}")
+
+
 class CountedFacet(ColumnFacet):
     type = "counted"
 
@@ -27,11 +34,7 @@ class CountedFacet(ColumnFacet):
         size = self.get_facet_size()
         for config in self.get_configs():
             column = config["config"].get("column") or config["config"]["simple"]
-            rows = await self.ds.execute(
-                self.database,
-                f"select {escape_sqlite(column)} as value, sum(reports) as count from report_counts "
-                f"where {scope} and {escape_sqlite(column)} is not null group by 1 order by count desc, value "
-                f"limit {size + 1}")
+            rows = await self.ds.execute(self.database, counted_facet_sql(scope, column, size + 1))
             results.append({
                 "name": column, "type": self.type, "hideable": config["source"] != "metadata",
                 "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
