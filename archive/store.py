@@ -1413,13 +1413,11 @@ def _section_offsets(db: sqlite_utils.Database) -> None:
     ids = [row[0] for row in db.execute("select distinct report_id from report_sections order by report_id")]
     with db.atomic():
         for chunk in _chunks(ids):
-            ids_json = json.dumps(chunk)
-            texts = dict(db.execute("select id, text from reports where id in (select value from json_each(?))",
-                                    [ids_json]))
+            texts = {report_id: text for report_id, _, text in _texts_of(db, chunk)}
             by_report: dict[int, dict[str, str]] = {}
             for report_id, section, text in db.execute(
                     "select report_id, section, text from report_sections "
-                    "where report_id in (select value from json_each(?)) order by report_id, rowid", [ids_json]):
+                    "where report_id in (select value from json_each(?)) order by report_id, rowid", [json.dumps(chunk)]):
                 by_report.setdefault(report_id, {})[section] = text or ""
             for report_id, sections in by_report.items():
                 for name, span in section_spans(texts.get(report_id) or "", sections):

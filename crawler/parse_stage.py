@@ -25,6 +25,7 @@ from archive.parsed_reports import pending_tasks, store_result
 from archive.parsing.model import ParsedReport
 from archive.publish.prepare import prepare_database
 from archive.store import Archive
+from crawler import settings as defaults
 from crawler.archiving import ArchiveExtension
 from crawler.limits import read_limits
 
@@ -40,9 +41,10 @@ class ParseStage:
         self.jobs = settings.getint("GOV_REPORTS_PARSE_JOBS")
         self.task_seconds = settings.getfloat("GOV_REPORTS_PARSE_SECONDS") or None
         self.delay = settings.getfloat("GOV_REPORTS_PARSE_DELAY")
-        self.interval = settings.getfloat("ARCHIVE_COMMIT_SECONDS", 1.0)
-        self.poll = settings.getfloat("GOV_REPORTS_PARSE_POLL_SECONDS", 0.05)
-        self.ahead = settings.getint("GOV_REPORTS_PARSE_AHEAD", 1)
+        self.interval = settings.getfloat("ARCHIVE_COMMIT_SECONDS", defaults.ARCHIVE_COMMIT_SECONDS)
+        # Fallbacks for settings without the project's module: its defaults, not second copies.
+        self.poll = settings.getfloat("GOV_REPORTS_PARSE_POLL_SECONDS", defaults.GOV_REPORTS_PARSE_POLL_SECONDS)
+        self.ahead = settings.getint("GOV_REPORTS_PARSE_AHEAD", defaults.GOV_REPORTS_PARSE_AHEAD)
         self.prepare = settings.getbool("GOV_REPORTS_PREPARE_PUBLISH")
         self.pool: ParsePool | None = None
         self._loops: list[task.LoopingCall] = []
