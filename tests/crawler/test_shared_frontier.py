@@ -57,7 +57,10 @@ def test_two_processes_spend_one_shared_page_budget(tmp_path, redis_url, budget)
     site = build_bulk_site(40, per_page=5)
     parts = [tmp_path / f"part{n}.db" for n in (1, 2)]
     with PortalServer(site) as portal:
-        run_shared_crawls(portal, parts, redis_url, GOV_REPORTS_SOURCE_PAGES=str(budget))
+        # Paced so that spending the budget outlasts Scrapy's 5 s heartbeat: a process that found
+        # the shared queue empty looks again only then, and under load the other could spend all
+        # of a small budget before it did.
+        run_shared_crawls(portal, parts, redis_url, GOV_REPORTS_SOURCE_PAGES=str(budget), DOWNLOAD_DELAY="1.2")
         served = len(portal.requests)
     fetched = [query_rows(db, "select count(*) as n from fetches")[0]["n"] for db in parts]
     assert served == budget
