@@ -12,7 +12,7 @@ from typing import Iterable
 import logging
 
 from archive.classify import is_named_report, year_in_title
-from archive.parse_pool import ParsePool, ParseTask
+from archive.parse_pool import ParseOutcome, ParsePool, ParseTask
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
 from archive.readers import READ_LIMITS, ReadLimits
@@ -59,12 +59,13 @@ def pending_tasks(archive: Archive) -> list[ParseTask]:
             + [ParseTask("document", document_id) for document_id in archive.pending_documents()])
 
 
-def store_result(archive: Archive, task: ParseTask, parsed: ParsedReport,
+def store_result(archive: Archive, task: ParseTask, outcome: ParseOutcome,
                  parsed_at: str | None = None) -> tuple[int | None, bool]:
     """Write one parse result through the store: (the report's id or None, whether its values
     changed). A pending document becomes a report only when its own title names one."""
+    parsed, rows = outcome.parsed, outcome.rows
     if task.kind == "report":
-        return task.id, archive.store_parsed(task.id, parsed, parsed_at)
+        return task.id, archive.store_parsed(task.id, parsed, parsed_at, rows)
     pending = archive.pending_document(task.id)
     if parsed.parse_status.startswith("parse_error:"):
         archive.decide_document(task.id, parsed.parse_status)
@@ -81,7 +82,7 @@ def store_result(archive: Archive, task: ParseTask, parsed: ParsedReport,
                                       link_text=pending.link_text)
     if pending.document.in_parts:
         archive.record_report_parts(report_id, [s.id for s in pending.document.snapshots])
-    archive.store_parsed(report_id, parsed, parsed_at)
+    archive.store_parsed(report_id, parsed, parsed_at, rows)
     archive.decide_document(task.id, "report", report_id)
     logger.info("Archived %s %s (%s, snapshot %s, new)", pending.kind, pending.url, parsed.title,
                 pending.snapshot_id)
@@ -117,9 +118,9 @@ def reparse_all(archive: Archive, parsed_at: str | None = None, report_ids: Iter
     try:
         for task in tasks:
             pool.submit(task)
-        for task, parsed in pool.drain():
+        for task, outcome in pool.drain():
             summary.reports += 1
-            report_id, changed = store_result(archive, task, parsed, parsed_at)
+            report_id, changed = store_result(archive, task, outcome, parsed_at)
             if changed and report_id is not None:
                 summary.changed.append(report_id)
     finally:

@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -98,6 +98,18 @@ class StoredSnapshot:
 
 
 @dataclass(frozen=True)
+class ParseRows:
+    """A parse result as `store_parsed` writes it, made where the report was parsed (a parser
+    process) so that the one writer only looks up key ids and inserts. Cells are `cell_row`s and
+    checks `check_row`s; the text is compressed against snapshot `basis_snapshot`."""
+
+    basis_snapshot: int | None
+    stored_text: bytes | None
+    cells: tuple[tuple, ...]
+    checks: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
 class Validators:
     """A URL's latest snapshot and the validators (ETag, Last-Modified) its bytes were served with."""
 
@@ -115,6 +127,7 @@ class ReportDocument:
     title: str | None
     snapshots: tuple[StoredSnapshot, ...]
     in_parts: bool
+    snapshot_id: int | None = None  # the report's own snapshot: its text is compressed against it
 
 
 @dataclass(frozen=True)
@@ -387,7 +400,7 @@ class Archive:
         *fields, title, parts = row
         part_ids = json.loads(parts) if parts else []
         snapshots = tuple(self.snapshot(part) for part in part_ids or [fields[2]])
-        return PendingDocument(*fields, document=ReportDocument(0, title, snapshots, bool(part_ids)))
+        return PendingDocument(*fields, document=ReportDocument(0, title, snapshots, bool(part_ids), fields[2]))
 
     def decide_document(self, document_id: int, status: str, report_id: int | None = None) -> None:
         """What the parse stage found a pending document to be: `report` (with its row),
@@ -417,7 +430,7 @@ class Archive:
         snapshot_id, title = row
         parts = self._part_ids(report_id)
         snapshots = tuple(self.snapshot(part) for part in parts or [snapshot_id])
-        return ReportDocument(report_id, title, snapshots, in_parts=bool(parts))
+        return ReportDocument(report_id, title, snapshots, in_parts=bool(parts), snapshot_id=snapshot_id)
 
     def set_parse_status(self, report_id: int, status: str) -> None:
         self._write()
@@ -428,33 +441,56 @@ class Archive:
         return dict(self.db.execute(
             "select parse_status, count(*) from reports group by 1 order by 1").fetchall())
 
-    def store_parsed(self, report_id: int, parsed: ParsedReport, parsed_at: str | None = None) -> bool:
+    def store_parsed(self, report_id: int, parsed: ParsedReport, parsed_at: str | None = None,
+                     rows: ParseRows | None = None) -> bool:
         """Replace the report's parse results (fields, cells, checks, sections) in one transaction;
-        True when its cells or check results changed."""
+        True when its cells or check results changed. `rows` are the cells, checks and compressed
+        text already made (by the parser process, `parse_rows`); `parsed`'s own cells and checks are
+        then not read."""
         before = self._parsed_fingerprint(report_id)
+        snapshot_id = self._report_snapshot(report_id)
+        if rows is None:
+            rows = self.parse_rows(parsed, snapshot_id)
+        elif rows.basis_snapshot != snapshot_id:  # made against another snapshot: the text again
+            rows = replace(rows, basis_snapshot=snapshot_id, stored_text=self.stored_text(report_id, parsed.text))
         fields = {name: getattr(parsed, name) for name in PARSED_FIELDS}
         fields = {k: v for k, v in fields.items() if v is not None or k not in ("title", "year")}
         fields.update(metadata=json.dumps(parsed.metadata, ensure_ascii=False),
-                      notes=json.dumps(parsed.notes, ensure_ascii=False), parsed_at=parsed_at or utc_now())
-        fields["stored_text"] = self.stored_text(report_id, parsed.text)
+                      notes=json.dumps(parsed.notes, ensure_ascii=False), parsed_at=parsed_at or utc_now(),
+                      stored_text=rows.stored_text)
+        try:
+            self._write_parsed(report_id, fields, rows, section_spans(parsed.text, parsed.sections))
+        except BaseException:
+            self.rows.settled(kept=False)
+            raise
+        self.rows.settled(kept=True)
+        # Nothing before (a first parse): changed exactly when there is something now.
+        return (bool(rows.cells or rows.checks) if before == ((), ())
+                else before != self._parsed_fingerprint(report_id))
+
+    def _write_parsed(self, report_id: int, fields: dict, rows: ParseRows, sections: Iterable[tuple[str, dict]]) -> None:
         with self.db.atomic():  # inside a unit, part of the batch; alone, committed by itself
-            self.db["reports"].update(report_id, fields)
+            # Not Table.update, which reads the row back: its texts would be decompressed for nothing.
+            self.db.execute(f"update reports set {', '.join(f'[{name}] = ?' for name in fields)} where id = ?",
+                            [*fields.values(), report_id])
             for table in ("report_cell_values", "report_check_values", "report_sections"):
                 self.db.execute(f"delete from {table} where report_id = ?", [report_id])
-            self.rows.write_cells(
-                (report_id, c.table_key, c.row_key, c.col_key, c.raw_text, _sql_number(c.value), c.unit, c.status,
-                 parsed.table_formats.get(c.table_key)) for c in parsed.cells)
-            self.rows.write_checks(
-                (report_id, c.identity, c.result, _sql_number(c.difference), c.severity, c.detail)
-                for c in parsed.checks)
-            self.db["report_sections"].insert_all(
-                ({"report_id": report_id, "section": name, **span}
-                 for name, span in section_spans(parsed.text, parsed.sections)),
-                replace=True,
-            )
-        # Nothing before (a first parse): changed exactly when there is something now.
-        return (bool(parsed.cells or parsed.checks) if before == ((), ())
-                else before != self._parsed_fingerprint(report_id))
+            self.rows.write_cell_rows(report_id, rows.cells)
+            self.rows.write_check_rows(report_id, rows.checks)
+            self.db.conn.executemany(
+                "insert or replace into report_sections (report_id, section, char_start, char_end, text) "
+                "values (?, ?, ?, ?, ?)",
+                [(report_id, name, span["char_start"], span["char_end"], span["text"]) for name, span in sections])
+
+    def parse_rows(self, parsed: ParsedReport, snapshot_id: int | None,
+                   body: StoredSnapshot | None = None) -> ParseRows:
+        """`parsed` as the rows `store_parsed` writes, its text compressed against snapshot
+        `snapshot_id` (`body`: that snapshot, when the caller has read it already)."""
+        if body is not None and body.id == snapshot_id:
+            basis = text_basis(body.body, body.encoding)
+        else:
+            basis = _snapshot_basis(self.db.conn, snapshot_id, self.codec)
+        return parse_rows(parsed, snapshot_id, basis)
 
     def stored_text(self, report_id: int, text: str | None) -> bytes | None:
         """The `stored_text` of a report's text: compressed against its snapshot's body."""
@@ -477,6 +513,13 @@ class Archive:
             "select identity, result, difference from report_checks where report_id = ? order by 1",
             [report_id]).fetchall()
         return tuple(cells), tuple(checks)
+
+    def _report_snapshot(self, report_id: int) -> int | None:
+        """The report's own snapshot (KeyError when there is no such report)."""
+        row = self.db.execute("select snapshot_id from reports where id = ?", [report_id]).fetchone()
+        if row is None:
+            raise KeyError(report_id)
+        return row[0]
 
     def _part_ids(self, report_id: int) -> list[int]:
         return [row[0] for row in self.db.execute(
@@ -1347,6 +1390,18 @@ def _ensure_coverage_tables(db: sqlite_utils.Database) -> None:
         db["crawls"].add_column("problems", str)
 
 
+def parse_rows(parsed: ParsedReport, basis_snapshot: int | None, basis: bytes | None) -> ParseRows:
+    """`parsed` as the store's rows, its text compressed against `basis` (snapshot `basis_snapshot`'s
+    body as text)."""
+    table_formats = parsed.table_formats
+    cells = tuple(cell_row(c.table_key, c.row_key, c.col_key, c.raw_text, _sql_number(c.value), c.unit, c.status,
+                           table_formats.get(c.table_key)) for c in parsed.cells)
+    checks = tuple(check_row(c.identity, c.result, _sql_number(c.difference), c.severity, c.detail)
+                   for c in parsed.checks)
+    stored = None if parsed.text is None else compress_text(parsed.text, basis)
+    return ParseRows(basis_snapshot, stored, cells, checks)
+
+
 def section_spans(text: str, sections: dict[str, str]) -> Iterator[tuple[str, dict]]:
     """Each section as its offsets in the report's text (sections are slices of it, in order); a
     section found nowhere in the text keeps its own text."""
@@ -1605,39 +1660,86 @@ class CompactRows:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self._ids: dict[tuple, int] = {}
+        self._ids: dict[str, dict[tuple, int]] = {}
+        self._new: list[tuple[str, tuple]] = []  # ids inserted since `settled`: undone by a rollback
+
+    def _known(self, table: str) -> dict[tuple, int]:
+        """The ids of `table` looked up or assigned so far, by their values."""
+        ids = self._ids.get(table)
+        if ids is None:
+            ids = self._ids[table] = {}
+        return ids
 
     def _id(self, table: str, columns: tuple[str, ...], values: tuple) -> int:
-        found = self._ids.get((table, *values))
+        ids = self._known(table)
+        found = ids.get(values)
         if found is None:
             where = " and ".join(f"{column} is ?" for column in columns)
             row = self.conn.execute(f"select id from {table} where {where}", values).fetchone()
             if row is None:  # ids are assigned by whichever writer first needs the key
                 row = (self.conn.execute(f"insert into {table} ({', '.join(columns)}) values "
                                          f"({', '.join('?' * len(columns))})", values).lastrowid,)
-            found = self._ids[(table, *values)] = row[0]
+                self._new.append((table, values))
+            found = ids[values] = row[0]
         return found
 
+    def settled(self, kept: bool) -> None:
+        """The writes since the last call were kept (released) or rolled back: the ids those
+        inserted are then forgotten, or a later row would point at a key row that is not there."""
+        if not kept:
+            for table, values in self._new:
+                self._ids[table].pop(values, None)
+        self._new.clear()
+
     def write_cells(self, cells: Iterable[tuple]) -> None:
-        """Rows in CELL_COLUMNS order; a raw text that is its value's rendering is not stored."""
-        rows = []
-        for report_id, table_key, row_key, col_key, raw_text, value, unit, status, table_format in cells:
-            key = self._id("cell_keys", ("table_key", "row_key", "col_key"), (table_key, row_key, col_key))
-            form = self._id("cell_forms", ("status", "unit", "table_format", "raw_null"),
-                            (status, unit, table_format, int(raw_text is None)))
-            rows.append((report_id, key, form, value, None if raw_text == _rendering(value) else raw_text))
+        """Rows in CELL_COLUMNS order (any reports)."""
+        self._insert_cells([(cell[0], cell_row(*cell[1:])) for cell in cells])
+
+    def write_cell_rows(self, report_id: int, cells: Iterable[tuple]) -> None:
+        """One report's `cell_row`s."""
+        self._insert_cells([(report_id, cell) for cell in cells])
+
+    def _insert_cells(self, cells: list[tuple[int, tuple]]) -> None:
+        keys, forms = self._known("cell_keys"), self._known("cell_forms")  # ids are never 0
+        rows = [(report_id, keys.get(cell[:3]) or self._id("cell_keys", CELL_KEY, cell[:3]),
+                 forms.get(cell[3:7]) or self._id("cell_forms", CELL_FORM, cell[3:7]), cell[7], cell[8])
+                for report_id, cell in cells]
         rows.sort(key=_row_key)  # in key order each row is appended to its page: pages are left full
         self.conn.executemany("insert or replace into report_cell_values (report_id, key_id, form_id, value, "
                               "raw_text) values (?, ?, ?, ?, ?)", rows)
 
     def write_checks(self, checks: Iterable[tuple]) -> None:
-        """Rows in CHECK_COLUMNS order."""
-        rows = [(report_id, self._id("check_keys", ("identity",), (identity,)),
-                 self._id("check_forms", ("result", "severity"), (result, severity)), difference, detail)
-                for report_id, identity, result, difference, severity, detail in checks]
+        """Rows in CHECK_COLUMNS order (any reports)."""
+        self._insert_checks([(check[0], check_row(*check[1:])) for check in checks])
+
+    def write_check_rows(self, report_id: int, checks: Iterable[tuple]) -> None:
+        """One report's `check_row`s."""
+        self._insert_checks([(report_id, check) for check in checks])
+
+    def _insert_checks(self, checks: list[tuple[int, tuple]]) -> None:
+        rows = [(report_id, self._id("check_keys", ("identity",), check[:1]),
+                 self._id("check_forms", ("result", "severity"), check[1:3]), check[3], check[4])
+                for report_id, check in checks]
         rows.sort(key=_row_key)
         self.conn.executemany("insert or replace into report_check_values (report_id, identity_id, form_id, "
                               "difference, detail) values (?, ?, ?, ?, ?)", rows)
+
+
+CELL_KEY = ("table_key", "row_key", "col_key")
+CELL_FORM = ("status", "unit", "table_format", "raw_null")
+
+
+def cell_row(table_key: str, row_key: str, col_key: str, raw_text: str | None, value: object, unit: str | None,
+             status: str, table_format: str | None) -> tuple:
+    """A cell as the compact tables hold it: its key (CELL_KEY), its form (CELL_FORM), its value,
+    and its raw text unless that is the value's rendering (then not stored)."""
+    return (table_key, row_key, col_key, status, unit, table_format, int(raw_text is None), value,
+            None if raw_text == _rendering(value) else raw_text)
+
+
+def check_row(identity: str, result: str, difference: object, severity: str | None, detail: str | None) -> tuple:
+    """A check as the compact tables hold it: its key (identity), its form (result, severity), the rest."""
+    return (identity, result, severity, difference, detail)
 
 
 def _row_key(row: tuple) -> tuple:

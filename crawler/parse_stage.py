@@ -20,9 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from archive.parse_pool import ParsePool, ParseTask
+from archive.parse_pool import ParseOutcome, ParsePool, ParseTask
 from archive.parsed_reports import pending_tasks, store_result
-from archive.parsing.model import ParsedReport
 from archive.publish.prepare import prepare_database
 from archive.store import Archive
 from crawler import settings as defaults
@@ -103,13 +102,14 @@ class ParseStage:
 
     def _store(self, archive: Archive, results) -> None:
         stats = self.crawler.stats
-        for pending, parsed in results:
+        for pending, outcome in results:
             with archive.unit():  # each result whole or not at all; commits when due
-                self._store_one(archive, pending, parsed, stats)
+                self._store_one(archive, pending, outcome, stats)
 
-    def _store_one(self, archive: Archive, pending: ParseTask, parsed: ParsedReport, stats) -> None:
+    def _store_one(self, archive: Archive, pending: ParseTask, outcome: ParseOutcome, stats) -> None:
+        parsed = outcome.parsed
         try:
-            report_id, _ = store_result(archive, pending, parsed)
+            report_id, _ = store_result(archive, pending, outcome)
         except Exception:  # the snapshot is already safe; record why its parse is missing
             logger.exception("Storing the parse of %s %s failed", pending.kind, pending.id)
             if pending.kind == "report":

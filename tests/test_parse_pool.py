@@ -46,7 +46,7 @@ def test_a_task_past_its_time_limit_kills_its_worker_and_the_pool_goes_on(tmp_pa
         for report_id in ids:
             pool.submit(ParseTask("report", report_id))
         results = list(pool.drain())
-        assert [(task.id, parsed.parse_status) for task, parsed in results] == [
+        assert [(task.id, outcome.parsed.parse_status) for task, outcome in results] == [
             (ids[0], "parse_error:timeout"), (ids[1], "parse_error:timeout")]
         assert [worker.process.is_alive() for worker in pool.workers] == [True]
     finally:
@@ -68,6 +68,6 @@ def test_a_worker_holds_tasks_ahead_and_those_of_a_dead_one_go_to_its_replacemen
     finally:
         pool.close()
     # The one it was parsing crashed; the two it held and the queued one were parsed by the new worker.
-    assert [(task.id, parsed.parse_status) for task, parsed in results] == [
+    assert [(task.id, outcome.parsed.parse_status) for task, outcome in results] == [
         (ids[0], "parse_error:crashed"), (ids[1], "ok"), (ids[2], "ok"), (ids[3], "ok")]
     assert pool.outstanding == 0
