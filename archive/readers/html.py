@@ -24,6 +24,7 @@ from archive.classify import is_attachment_url, shown_document
 from archive.content import HtmlHints, Row
 from archive.readers.limits import READ_LIMITS, ReadLimits
 from archive.readers.spans import BLANKS, distinct_cells
+from archive.text_stylesheets import text_stylesheet
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -60,16 +61,10 @@ def parse_html(text: str) -> etree._Element | None:
     return etree.fromstring(text, _PARSER)  # None for a document without elements
 
 
-def _stylesheet(templates: str) -> etree.XSLT:
-    return etree.XSLT(etree.XML(
-        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
-        f'<xsl:output method="text" encoding="UTF-8"/>{templates}</xsl:stylesheet>'))
-
-
 # The page text in libxslt (C) instead of a Python walk over every node: block elements are line
 # breaks around their content, cells end with " | ", skipped elements give nothing (their tails,
 # text nodes of the parent, stay); comments and processing instructions give nothing but their tails.
-_TEXT = _stylesheet(
+_TEXT = text_stylesheet(
     f'<xsl:template match="{"|".join(_SKIP)}"/>'
     f'<xsl:template match="{"|".join(sorted(_BLOCK))}">'
     '<xsl:text>&#10;</xsl:text><xsl:apply-templates/><xsl:text>&#10;</xsl:text></xsl:template>'
@@ -280,7 +275,7 @@ def leaf_tables(root: etree._Element) -> list[etree._Element]:
 # noncharacters (for internal use only; a page whose text holds one is read by the Python path).
 _TABLE, _ROW, _CELL, _FIELD = "\ufdd3", "\ufdd1", "\ufdd2", "\ufdd0"
 _MARKS = _TABLE + _ROW + _CELL + _FIELD  # taken out of span attributes: only their digits count
-_TABLE_CELLS = _stylesheet(
+_TABLE_CELLS = text_stylesheet(
     '<xsl:template match="/"><xsl:for-each select="//table[not(.//table)]">' + _TABLE
     + '<xsl:for-each select=".//tr">' + _ROW + '<xsl:for-each select="td|th">' + _CELL
     + f'<xsl:value-of select="translate(@rowspan, \'{_MARKS}\', \'\')"/>{_FIELD}'
