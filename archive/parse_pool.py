@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from archive.parsing.model import ParsedReport
+from archive.publish.search import SearchEntry, search_entry
 from archive.readers import READ_LIMITS, ReadLimits
 from archive.store import ParseRows
 
@@ -44,6 +45,7 @@ class ParseOutcome:
 
     parsed: ParsedReport
     rows: ParseRows | None = None
+    search: SearchEntry | None = None  # its search-index tokens, when its title is its own
 
 
 def _failed(status: str) -> ParseOutcome:
@@ -73,7 +75,9 @@ def parse_task(archive, task: ParseTask, options: WorkerOptions) -> ParseOutcome
         rows = archive.parse_rows(parsed, document.snapshot_id, document.snapshots[0])
     except Exception:  # e.g. its snapshot went in a merge: the writer makes the rows itself
         return ParseOutcome(parsed)
-    return ParseOutcome(replace(parsed, cells=[], checks=[]), rows)
+    # A report without a title of its own keeps the one it was found under: the writer's to index.
+    search = None if parsed.title is None else search_entry(parsed.title, parsed.text)
+    return ParseOutcome(replace(parsed, cells=[], checks=[]), rows, search)
 
 
 def _work(connection: Connection, options: WorkerOptions) -> None:

@@ -15,6 +15,7 @@ from archive.classify import is_named_report, year_in_title
 from archive.parse_pool import ParseOutcome, ParsePool, ParseTask
 from archive.parsing import parse_report
 from archive.parsing.model import ParsedReport
+from archive.publish.search import SearchIndexWriter
 from archive.readers import READ_LIMITS, ReadLimits
 from archive.readers.flipbook import joined_text
 from archive.store import Archive, PendingDocument, ReportDocument, Snapshot, StoredSnapshot
@@ -59,10 +60,19 @@ def pending_tasks(archive: Archive) -> list[ParseTask]:
             + [ParseTask("document", document_id) for document_id in archive.pending_documents()])
 
 
-def store_result(archive: Archive, task: ParseTask, outcome: ParseOutcome,
-                 parsed_at: str | None = None) -> tuple[int | None, bool]:
-    """Write one parse result through the store: (the report's id or None, whether its values
-    changed). A pending document becomes a report only when its own title names one."""
+def store_result(archive: Archive, task: ParseTask, outcome: ParseOutcome, parsed_at: str | None = None,
+                 index: SearchIndexWriter | None = None) -> tuple[int | None, bool]:
+    """Write one parse result through the store, and to the search `index` when given and the
+    report is not indexed yet: (the report's id or None, whether its values changed)."""
+    report_id, changed = _store_result(archive, task, outcome, parsed_at)
+    if index is not None and report_id is not None and outcome.search is not None:
+        index.add(report_id, outcome.search)
+    return report_id, changed
+
+
+def _store_result(archive: Archive, task: ParseTask, outcome: ParseOutcome,
+                  parsed_at: str | None) -> tuple[int | None, bool]:
+    """A pending document becomes a report only when its own title names one."""
     parsed, rows = outcome.parsed, outcome.rows
     if task.kind == "report":
         return task.id, archive.store_parsed(task.id, parsed, parsed_at, rows)
@@ -115,12 +125,13 @@ def reparse_all(archive: Archive, parsed_at: str | None = None, report_ids: Iter
     archive.commit()  # workers read what is committed
     summary = ReparseSummary()
     pool = ParsePool(archive.path, jobs, limits)
+    index = SearchIndexWriter(archive.db)
     try:
         for task in tasks:
             pool.submit(task)
         for task, outcome in pool.drain():
             summary.reports += 1
-            report_id, changed = store_result(archive, task, outcome, parsed_at)
+            report_id, changed = store_result(archive, task, outcome, parsed_at, index)
             if changed and report_id is not None:
                 summary.changed.append(report_id)
     finally:

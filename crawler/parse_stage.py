@@ -23,6 +23,7 @@ from twisted.internet import task
 from archive.parse_pool import ParseOutcome, ParsePool, ParseTask
 from archive.parsed_reports import pending_tasks, store_result
 from archive.publish.prepare import prepare_database
+from archive.publish.search import SearchIndexWriter
 from archive.store import Archive
 from crawler import settings as defaults
 from crawler.archiving import ArchiveExtension
@@ -46,6 +47,7 @@ class ParseStage:
         self.ahead = settings.getint("GOV_REPORTS_PARSE_AHEAD", defaults.GOV_REPORTS_PARSE_AHEAD)
         self.prepare = settings.getbool("GOV_REPORTS_PREPARE_PUBLISH")
         self.pool: ParsePool | None = None
+        self.index: SearchIndexWriter | None = None
         self._loops: list[task.LoopingCall] = []
 
     @classmethod
@@ -63,7 +65,8 @@ class ParseStage:
         self.pool = ParsePool(archive.path, self.jobs, read_limits(self.crawler.settings),
                               task_seconds=self.task_seconds, delay=self.delay, ahead=self.ahead)
         archive_extension.closing_hooks.append(self.drain)
-        if self.prepare:
+        if self.prepare:  # published at the end: the search index is kept as results come in
+            self.index = SearchIndexWriter(archive.db)
             archive_extension.closed_hooks.append(self.publish)
         self._loops = [task.LoopingCall(self.pump, archive)]
         if self.jobs:  # inline parsing (0 jobs) waits for the drain, so the reactor never parses
@@ -109,7 +112,7 @@ class ParseStage:
     def _store_one(self, archive: Archive, pending: ParseTask, outcome: ParseOutcome, stats) -> None:
         parsed = outcome.parsed
         try:
-            report_id, _ = store_result(archive, pending, outcome)
+            report_id, _ = store_result(archive, pending, outcome, index=self.index)
         except Exception:  # the snapshot is already safe; record why its parse is missing
             logger.exception("Storing the parse of %s %s failed", pending.kind, pending.id)
             if pending.kind == "report":

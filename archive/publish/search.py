@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ SEARCH_TABLE = "report_search"
 FTS_TABLE = f"{SEARCH_TABLE}_fts"
 # Words as FTS5's unicode61 tokenizer cuts them (letters and digits; an underscore separates).
 _TOKEN = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
+logger = logging.getLogger(__name__)
 TOKENIZER = "unicode61 remove_diacritics 0"
 _CJK_RUN = re.compile(rf"[{CJK}]+")
 
@@ -63,6 +65,20 @@ def grams(text: str) -> str:
     """The text as space-separated index tokens: CJK runs as bigrams and their last character, other
     words as they are."""
     return " ".join(_tokens(normalize_text(text), run_ends=True))
+
+
+# The tokens of grams() by kind, each kind found by one scan in C: a bigram at every CJK character
+# followed by another, a run's last character, a word.
+_BIGRAM = re.compile(rf"(?=([{CJK}][{CJK}]))")
+_RUN_END = re.compile(rf"[{CJK}](?![{CJK}])")
+_WORD = re.compile(rf"[^\W_{CJK}]+")
+
+
+def index_grams(text: str) -> str:
+    """grams(text)'s tokens grouped by kind: the same tokens as often, all a positionless index
+    reads, in a fifth less time. Phrase checks need grams()'s order."""
+    text = normalize_text(text)
+    return " ".join(_BIGRAM.findall(text) + _RUN_END.findall(text) + [word.lower() for word in _WORD.findall(text)])
 
 
 @dataclass(frozen=True)
@@ -191,12 +207,56 @@ def build_search_index(db: sqlite_utils.Database) -> int:
                                    [json.dumps(new)])
         changed = 0
         for report_id, title, text in rows:  # reads reports while writing the index: separate tables
-            db.execute(f"insert into [{FTS_TABLE}](rowid, title, text) values (?, ?, ?)",
-                       [report_id, grams(title or ""), grams(text or "")])
-            db.execute(f"insert into {SEARCH_TABLE} (report_id, digest) values (?, ?)",
-                       [report_id, _digest(title, text)])
+            _insert(db.conn, report_id, search_entry(title, text))
             changed += 1
     return changed
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """A report's index tokens (index_grams of its title and text) and the digest they are of."""
+
+    title: str
+    text: str
+    digest: str
+
+
+def search_entry(title: str | None, text: str | None) -> SearchEntry:
+    return SearchEntry(index_grams(title or ""), index_grams(text or ""), _digest(title, text))
+
+
+def _insert(conn: sqlite3.Connection, report_id: int, entry: SearchEntry) -> None:
+    conn.execute(f"insert into [{FTS_TABLE}](rowid, title, text) values (?, ?, ?)", [report_id, entry.title, entry.text])
+    conn.execute(f"insert into {SEARCH_TABLE} (report_id, digest) values (?, ?)", [report_id, entry.digest])
+
+
+class SearchIndexWriter:
+    """Adds reports to the index as they are stored (a crawl's parse stage, with entries its parser
+    processes made), so that build_search_index at the end has only what changed left to do."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._ready = False
+
+    def add(self, report_id: int, entry: SearchEntry) -> bool:
+        """Index a report not indexed yet; True when added. An indexed report is left as it is: a
+        contentless index cannot drop its old tokens, and build_search_index sees the digest differ."""
+        try:
+            with self.db.atomic():  # tokens and digest together, or neither (the tables too)
+                added = self._add(report_id, entry)
+        except sqlite3.Error as error:  # the report stays unindexed: build_search_index adds it
+            logger.warning("Search index: report %s not added (%s)", report_id, error)
+            return False
+        self._ready = True
+        return added
+
+    def _add(self, report_id: int, entry: SearchEntry) -> bool:
+        if not self._ready:
+            _create_index(self.db)
+        if self.db.execute(f"select 1 from {SEARCH_TABLE} where report_id = ?", [report_id]).fetchone():
+            return False
+        _insert(self.db.conn, report_id, entry)
+        return True
 
 
 def _changes(db: sqlite_utils.Database) -> tuple[bool, list[int]]:

@@ -1,0 +1,87 @@
+"""The search index kept as parse results are stored: index_grams, SearchIndexWriter."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive.parse_pool import ParseTask, parse_task, WorkerOptions
+from archive.parsed_reports import store_result
+from archive.publish.search import SearchIndexWriter, build_search_index, grams, index_grams, search_entry, search_ids
+from archive.store import Archive
+
+# Chinese in both scripts and every kind of run end, Latin words in both cases, digits, the
+# underscore that splits a word, full-width letters (NFKC), combining marks, punctuation, spaces.
+_PIECES = st.sampled_from(["行政", "复议", "復議", "訟", "公开", "年", "Ａｂ", "PDF", "pdf", "2020", "x_y", "_",
+                           "é", "e\u0301", "İ", "，", "。", " ", "\n", "\u3000", "·", "（一）"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_index_grams_are_the_tokens_of_grams_as_often(text):
+    assert Counter(index_grams(text).split()) == Counter(grams(text).split())
+
+
+def test_index_grams_group_bigrams_run_ends_and_words():
+    assert index_grams("行政复议 2020年 PDF") == "行政 政复 复议 议 年 2020 pdf"
+
+
+def _stored_report(archive: Archive, url: str, text: str) -> int:
+    snapshot = archive.store_snapshot(url=url, body=text.encode(), status=200, content_type="text/plain")
+    return archive.record_report(snapshot=snapshot, source=None, kind="page", title=None, year=None)
+
+
+def _parse_and_store(archive: Archive, report_id: int, index: SearchIndexWriter) -> None:
+    archive.commit()
+    outcome = parse_task(Archive(archive.path, readonly=True), ParseTask("report", report_id),
+                         WorkerOptions(str(archive.path)))
+    assert outcome.search is not None
+    with archive.unit():
+        store_result(archive, ParseTask("report", report_id), outcome, index=index)
+    archive.commit()
+
+
+def test_reports_are_indexed_as_they_are_stored_and_nothing_is_left_for_the_end(tmp_path, caplog):
+    archive = Archive(tmp_path / "a.db")
+    first = _stored_report(archive, "http://a/1", "某市2023年政府信息公开工作年度报告\n本年度行政复议案件2件")
+    second = _stored_report(archive, "http://a/2", "某县2023年政府信息公开工作年度报告\n本年度未发生行政诉讼")
+    index = SearchIndexWriter(archive.db)
+    for report_id in (first, second):
+        _parse_and_store(archive, report_id, index)
+    assert archive.db["report_search"].count == 2
+    assert build_search_index(archive.db) == 0  # the digests are those of the stored title and text
+    assert search_ids(archive.db, "复议") == [first]
+    assert sorted(search_ids(archive.db, "某县")) == [second]
+    # Parsed again (a reparse): an indexed report is left to build_search_index, never indexed twice.
+    caplog.clear()
+    _parse_and_store(archive, first, index)
+    assert [r.message for r in caplog.records if r.name == "archive.publish.search"] == []
+    assert archive.db.execute("select count(*) from report_search_fts_docsize").fetchone()[0] == 2
+    archive.set_report_text(first, "申请公开")
+    archive.commit()
+    assert build_search_index(archive.db) == 2
+    assert search_ids(archive.db, "复议") == []
+    assert search_ids(archive.db, "申请") == [first]
+
+
+def test_a_report_the_index_cannot_take_is_left_whole_for_the_end(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    assert build_search_index(archive.db) == 0  # the index's tables, empty
+    archive.db.execute("create trigger refuse before insert on report_search begin select raise(abort, 'full'); end")
+    report_id = _stored_report(archive, "http://a/1", "本年度行政复议案件2件")
+    archive.set_report_text(report_id, "本年度行政复议案件2件")
+    index = SearchIndexWriter(archive.db)
+    entry = search_entry(archive.db["reports"].get(report_id)["title"], "本年度行政复议案件2件")
+    with archive.unit():
+        assert index.add(report_id, entry) is False
+    archive.commit()
+    # Neither the tokens (inserted first) nor the digest went in; the report's own rows stay.
+    assert archive.db.execute("select count(*) from report_search_fts_docsize").fetchone()[0] == 0
+    assert archive.db["reports"].count == 1
+    archive.db.execute("drop trigger refuse")
+    assert build_search_index(archive.db) == 1
+    assert search_ids(archive.db, "复议") == [report_id]
+    assert index.add(report_id, entry) is False
+    assert archive.db.execute("select count(*) from report_search_fts_docsize").fetchone()[0] == 1
