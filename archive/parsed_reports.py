@@ -134,6 +134,7 @@ def reparse_all(archive: Archive, parsed_at: str | None = None, report_ids: Iter
             report_id, changed = store_result(archive, task, outcome, parsed_at, index)
             if changed and report_id is not None:
                 summary.changed.append(report_id)
+        index.flush()
     finally:
         pool.close()
     summary.statuses = archive.parse_status_counts()

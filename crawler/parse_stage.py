@@ -66,7 +66,8 @@ class ParseStage:
                               task_seconds=self.task_seconds, delay=self.delay, ahead=self.ahead)
         archive_extension.closing_hooks.append(self.drain)
         if self.prepare:  # published at the end: the search index is kept as results come in
-            self.index = SearchIndexWriter(archive.db)
+            self.index = SearchIndexWriter(archive.db, self.crawler.settings.getint(
+                "GOV_REPORTS_SEARCH_BATCH", defaults.GOV_REPORTS_SEARCH_BATCH))
             archive_extension.closed_hooks.append(self.publish)
         self._loops = [task.LoopingCall(self.pump, archive)]
         if self.jobs:  # inline parsing (0 jobs) waits for the drain, so the reactor never parses
@@ -96,6 +97,8 @@ class ParseStage:
         logger.info("Parse stage: draining %s report(s)", self.pool.outstanding)
         try:
             self._store(archive, self.pool.drain())
+            if self.index is not None:
+                self.index.flush()
         finally:
             self.pool.close()
 

@@ -3,6 +3,7 @@
 import os
 
 from archive import store
+from archive.publish import search
 from archive.readers import limits
 
 BOT_NAME = "gov_reports"
@@ -109,6 +110,9 @@ GOV_REPORTS_PARSE_AHEAD = 4
 GOV_REPORTS_PARSE_DELAY = 0.0
 # Views and the search index brought up to date when the crawl closes (archive/publish/prepare.py).
 GOV_REPORTS_PREPARE_PUBLISH = True
+# With it, reports are added to the search index as they are parsed, this many at a time (FTS5
+# starts a new index segment at every write of a report alone; at the end only changes are left).
+GOV_REPORTS_SEARCH_BATCH = search.SEARCH_BATCH
 # Bodies of one content kind compressed before a zstd dictionary is trained for that kind.
 ARCHIVE_DICTIONARY_SAMPLES = store.DICTIONARY_SAMPLES
 

@@ -230,33 +230,57 @@ def _insert(conn: sqlite3.Connection, report_id: int, entry: SearchEntry) -> Non
     conn.execute(f"insert into {SEARCH_TABLE} (report_id, digest) values (?, ?)", [report_id, entry.digest])
 
 
+# Reports a SearchIndexWriter holds before writing them (crawl setting GOV_REPORTS_SEARCH_BATCH).
+SEARCH_BATCH = 50
+
+
 class SearchIndexWriter:
     """Adds reports to the index as they are stored (a crawl's parse stage, with entries its parser
-    processes made), so that build_search_index at the end has only what changed left to do."""
+    processes made), so that build_search_index at the end has only what changed left to do.
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
+    Entries are written `batch` at a time, all in one savepoint: FTS5 writes its pending tokens out
+    as a new segment at every savepoint, so one a report made many small segments to merge (2.7 s
+    for 1,000 reports against 0.8 s in one go). An entry not written yet when the process stops is
+    only an unindexed report, which build_search_index adds."""
+
+    def __init__(self, db: sqlite_utils.Database, batch: int = SEARCH_BATCH) -> None:
+        self.db, self.batch = db, max(1, batch)
+        self._pending: dict[int, SearchEntry] = {}
         self._ready = False
 
-    def add(self, report_id: int, entry: SearchEntry) -> bool:
-        """Index a report not indexed yet; True when added. An indexed report is left as it is: a
-        contentless index cannot drop its old tokens, and build_search_index sees the digest differ."""
+    def add(self, report_id: int, entry: SearchEntry) -> None:
+        """Index a report not indexed yet (once a batch is full). An indexed report is left as it
+        is: a contentless index cannot drop its old tokens, and build_search_index sees the digest
+        differ."""
+        self._pending[report_id] = entry  # parsed twice in one batch: the last parse is what is stored
+        if len(self._pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> int:
+        """Write the pending entries; returns the reports added (0 when the batch failed: it is
+        left whole to build_search_index)."""
+        pending, self._pending = self._pending, {}
+        if not pending:
+            return 0
         try:
-            with self.db.atomic():  # tokens and digest together, or neither (the tables too)
-                added = self._add(report_id, entry)
-        except sqlite3.Error as error:  # the report stays unindexed: build_search_index adds it
-            logger.warning("Search index: report %s not added (%s)", report_id, error)
-            return False
+            with self.db.atomic():  # tokens and digests together, or none (the tables too)
+                added = self._write(pending)
+        except sqlite3.Error as error:
+            logger.warning("Search index: %s report(s) left to the end (%s)", len(pending), error)
+            return 0
         self._ready = True
         return added
 
-    def _add(self, report_id: int, entry: SearchEntry) -> bool:
+    def _write(self, pending: dict[int, SearchEntry]) -> int:
         if not self._ready:
             _create_index(self.db)
-        if self.db.execute(f"select 1 from {SEARCH_TABLE} where report_id = ?", [report_id]).fetchone():
-            return False
-        _insert(self.db.conn, report_id, entry)
-        return True
+        indexed = {row[0] for row in self.db.execute(
+            f"select report_id from {SEARCH_TABLE} where report_id in (select value from json_each(?))",
+            [json.dumps(list(pending))])}
+        for report_id, entry in pending.items():
+            if report_id not in indexed:
+                _insert(self.db.conn, report_id, entry)
+        return len(pending) - len(indexed)
 
 
 def _changes(db: sqlite_utils.Database) -> tuple[bool, list[int]]:

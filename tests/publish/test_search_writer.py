@@ -47,9 +47,10 @@ def test_reports_are_indexed_as_they_are_stored_and_nothing_is_left_for_the_end(
     archive = Archive(tmp_path / "a.db")
     first = _stored_report(archive, "http://a/1", "某市2023年政府信息公开工作年度报告\n本年度行政复议案件2件")
     second = _stored_report(archive, "http://a/2", "某县2023年政府信息公开工作年度报告\n本年度未发生行政诉讼")
-    index = SearchIndexWriter(archive.db)
-    for report_id in (first, second):
-        _parse_and_store(archive, report_id, index)
+    index = SearchIndexWriter(archive.db, batch=2)
+    _parse_and_store(archive, first, index)
+    assert not archive.db["report_search"].exists()  # held until the batch is full
+    _parse_and_store(archive, second, index)
     assert archive.db["report_search"].count == 2
     assert build_search_index(archive.db) == 0  # the digests are those of the stored title and text
     assert search_ids(archive.db, "复议") == [first]
@@ -57,6 +58,7 @@ def test_reports_are_indexed_as_they_are_stored_and_nothing_is_left_for_the_end(
     # Parsed again (a reparse): an indexed report is left to build_search_index, never indexed twice.
     caplog.clear()
     _parse_and_store(archive, first, index)
+    assert index.flush() == 0
     assert [r.message for r in caplog.records if r.name == "archive.publish.search"] == []
     assert archive.db.execute("select count(*) from report_search_fts_docsize").fetchone()[0] == 2
     archive.set_report_text(first, "申请公开")
@@ -66,22 +68,41 @@ def test_reports_are_indexed_as_they_are_stored_and_nothing_is_left_for_the_end(
     assert search_ids(archive.db, "申请") == [first]
 
 
-def test_a_report_the_index_cannot_take_is_left_whole_for_the_end(tmp_path):
+def test_a_batch_the_index_cannot_take_is_left_whole_for_the_end(tmp_path):
     archive = Archive(tmp_path / "a.db")
     assert build_search_index(archive.db) == 0  # the index's tables, empty
-    archive.db.execute("create trigger refuse before insert on report_search begin select raise(abort, 'full'); end")
-    report_id = _stored_report(archive, "http://a/1", "本年度行政复议案件2件")
-    archive.set_report_text(report_id, "本年度行政复议案件2件")
-    index = SearchIndexWriter(archive.db)
-    entry = search_entry(archive.db["reports"].get(report_id)["title"], "本年度行政复议案件2件")
+    archive.db.execute("create trigger refuse before insert on report_search when new.report_id = 2 "
+                       "begin select raise(abort, 'full'); end")
+    texts = {_stored_report(archive, f"http://a/{n}", text): text for n, text in enumerate(["行政复议", "行政诉讼"])}
+    for report_id, text in texts.items():
+        archive.set_report_text(report_id, text)
+    index = SearchIndexWriter(archive.db, batch=5)
     with archive.unit():
-        assert index.add(report_id, entry) is False
+        for report_id, text in texts.items():
+            index.add(report_id, search_entry(archive.db["reports"].get(report_id)["title"], text))
+        assert index.flush() == 0
     archive.commit()
-    # Neither the tokens (inserted first) nor the digest went in; the report's own rows stay.
+    # Neither the tokens (the first report's went in first) nor the digests; the reports' own rows stay.
     assert archive.db.execute("select count(*) from report_search_fts_docsize").fetchone()[0] == 0
-    assert archive.db["reports"].count == 1
+    assert archive.db["report_search"].count == 0
+    assert archive.db["reports"].count == 2
     archive.db.execute("drop trigger refuse")
-    assert build_search_index(archive.db) == 1
-    assert search_ids(archive.db, "复议") == [report_id]
-    assert index.add(report_id, entry) is False
-    assert archive.db.execute("select count(*) from report_search_fts_docsize").fetchone()[0] == 1
+    assert build_search_index(archive.db) == 2
+    assert search_ids(archive.db, "复议") == [1]
+    assert search_ids(archive.db, "诉讼") == [2]
+    assert index.flush() == 0  # nothing held back
+
+
+def test_a_report_parsed_twice_in_one_batch_is_indexed_as_last_stored(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    report_id = _stored_report(archive, "http://a/1", "行政复议")
+    title = archive.db["reports"].get(report_id)["title"]
+    index = SearchIndexWriter(archive.db, batch=5)
+    index.add(report_id, search_entry(title, "行政复议"))
+    archive.set_report_text(report_id, "行政诉讼")
+    index.add(report_id, search_entry(title, "行政诉讼"))
+    assert index.flush() == 1
+    archive.commit()
+    assert build_search_index(archive.db) == 0
+    assert search_ids(archive.db, "诉讼") == [report_id]
+    assert search_ids(archive.db, "复议") == []
