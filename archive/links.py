@@ -60,6 +60,12 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+# The elements that can link, chosen in C: a proxy made for every table cell to look for an onclick
+# was most of the time page_links took (2.7 -> 0.8 ms on a report page of 600 elements).
+_LINKING = etree.XPath("descendant-or-self::a[@href or @onclick] | descendant-or-self::*[@onclick]"
+                       "[self::li or self::div or self::td or self::span or self::tr or self::p or self::dd]")
+
+
 def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
     """Every followable link of the page, absolute, without fragments, first occurrence kept:
     <a href>, and elements whose onclick opens a page (window.open('…'), location.href='…')."""
@@ -68,7 +74,7 @@ def page_links(root: etree._Element, base_url: str) -> list[PageLink]:
     base = next((b.get("href") for b in root.iter("base") if b.get("href")), None)
     if base:  # <base href> (some CMS templates) changes what relative links resolve against
         base_url = urljoin(base_url, base.strip())
-    for element in root.iter("a", "li", "div", "td", "span", "tr", "p", "dd"):
+    for element in _LINKING(root):
         href = (element.get("href") or "").strip() if element.tag == "a" else ""
         if not href or href.startswith("javascript:"):
             opened = _ONCLICK_URL.search(element.get("onclick") or href)

@@ -15,7 +15,7 @@ from twisted.internet import task
 
 from archive.coverage import record_crawl_events, refresh_coverage
 from archive.repair import mark_killed_crawls
-from archive.store import DEFAULT_ARCHIVE_PATH, DICTIONARY_SAMPLES, Archive
+from archive.store import BODY_LEVEL, DEFAULT_ARCHIVE_PATH, DICTIONARY_SAMPLES, Archive
 from crawler.monitors import PROBLEMS_STAT, crawl_status, log_source_summary, source_rows
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class ArchiveExtension:
                 batch_seconds=self.commit_interval,
                 dictionary_samples=self.crawler.settings.getint("ARCHIVE_DICTIONARY_SAMPLES",
                                                                  DICTIONARY_SAMPLES),
+                body_level=self.crawler.settings.getint("ARCHIVE_BODY_LEVEL", BODY_LEVEL),
             )
             mark_killed_crawls(self.archive)  # before this crawl's own row exists
             spider = self.crawler.spider

@@ -115,6 +115,8 @@ GOV_REPORTS_PREPARE_PUBLISH = True
 GOV_REPORTS_SEARCH_BATCH = search.SEARCH_BATCH
 # Bodies of one content kind compressed before a zstd dictionary is trained for that kind.
 ARCHIVE_DICTIONARY_SAMPLES = store.DICTIONARY_SAMPLES
+# zstd level of archived bodies (1-22; higher: smaller and slower; any level reads back the same).
+ARCHIVE_BODY_LEVEL = store.BODY_LEVEL
 
 # Re-crawls: archived URLs are revalidated with one conditional request; a snapshot younger than
 # this many days is not requested at all (0: always revalidate).

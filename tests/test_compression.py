@@ -188,3 +188,22 @@ def test_generated_texts_round_trip_against_generated_pages(tmp_path_factory, pa
     assert [archive.db.execute("select text from reports where id = ?", [i]).fetchone()[0] for i in ids] == \
         texts[:len(ids)]
     archive.close()
+
+
+def test_the_body_level_setting_compresses_bodies_and_any_level_reads_back(tmp_path):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.archiving import ArchiveExtension
+
+    body = (FIXTURES / "unseen" / "pingtan_2025.html").read_bytes()
+    sizes = {}
+    for level in (1, 19):
+        crawler = get_crawler(settings_dict={"ARCHIVE_BODY_LEVEL": level})
+        archive = ArchiveExtension(crawler, str(tmp_path / f"{level}.db")).open()
+        snapshot_id = archive.store_snapshot(url="http://x/r", body=body, status=200, content_type="text/html").id
+        archive.close()
+        connection = connect_archive(tmp_path / f"{level}.db")
+        stored, read = connection.execute("select stored_body, body from snapshots where id = ?", [snapshot_id]).fetchone()
+        assert read == body
+        sizes[level] = len(stored)
+    assert sizes[19] < sizes[1] * 0.9
