@@ -8,9 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from archive.normalize import normalize_label
+from archive.yaml_files import read_yaml
 
 FORMS_FILE = Path(__file__).with_name("forms.yaml")
 FORMATS = ("2019", "2021")
@@ -19,7 +18,7 @@ FORMATS = ("2019", "2021")
 @lru_cache(maxsize=1)
 def model() -> dict[str, Any]:
     """The parsed forms.yaml (cached: one load per process)."""
-    return yaml.safe_load(FORMS_FILE.read_text(encoding="utf-8"))
+    return read_yaml(FORMS_FILE)
 
 
 def table(key: str) -> dict[str, Any]:

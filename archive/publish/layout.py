@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from archive.yaml_files import read_yaml
 
 from archive.parsing import forms
 
@@ -81,7 +81,7 @@ def layout() -> dict[str, Any]:
         "requests": _requests_spec(),
         "review_litigation": {"title": review["title"], "groups": review["groups"],
                               "columns": _pairs("review_litigation")},
-        **yaml.safe_load(LAYOUT_FILE.read_text(encoding="utf-8")),
+        **read_yaml(LAYOUT_FILE),
     }
 
 

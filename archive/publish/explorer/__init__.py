@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from archive.yaml_files import read_yaml
 from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import tilde_decode
@@ -52,7 +52,7 @@ _SYSTEM_DATABASES = ("_internal", "_memory")
 
 @lru_cache(maxsize=None)
 def _yaml(name: str) -> dict:
-    return yaml.safe_load((PUBLISH_DIR / name).read_text(encoding="utf-8"))
+    return read_yaml(PUBLISH_DIR / name)
 
 
 def archive_databases(datasette) -> list[str]:
