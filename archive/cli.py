@@ -183,7 +183,7 @@ def _parse_archive(db: Path, jobs: int, pending: bool) -> None:
     archive = Archive(db)
     tasks = pending_tasks(archive) if pending else [ParseTask("report", i) for i in archive.report_ids()]
     click.echo(f"Parsing {len(tasks)} report(s) in {jobs or 'this'} process(es)", err=True)
-    summary = reparse_all(archive, utc_now(), jobs=jobs, tasks=tasks)
+    summary = reparse_all(archive, utc_now(), jobs=jobs, tasks=tasks, index_search=pending)
     archive.close()
     prepare_database(db)
     click.echo(f"{summary.reports} reports re-parsed, {len(summary.changed)} changed "

@@ -57,6 +57,7 @@ class WorkerOptions:
     db_path: str
     limits: ReadLimits = READ_LIMITS
     delay: float = 0.0  # seconds each task sleeps first: a slowed parser, for tests and benchmarks
+    search: bool = False  # make each report's search-index tokens (for a writer that indexes as it stores)
 
 
 def parse_task(archive, task: ParseTask, options: WorkerOptions) -> ParseOutcome:
@@ -76,7 +77,7 @@ def parse_task(archive, task: ParseTask, options: WorkerOptions) -> ParseOutcome
     except Exception:  # e.g. its snapshot went in a merge: the writer makes the rows itself
         return ParseOutcome(parsed)
     # A report without a title of its own keeps the one it was found under: the writer's to index.
-    search = None if parsed.title is None else search_entry(parsed.title, parsed.text)
+    search = search_entry(parsed.title, parsed.text) if options.search and parsed.title is not None else None
     return ParseOutcome(replace(parsed, cells=[], checks=[]), rows, search)
 
 
@@ -139,8 +140,8 @@ class ParsePool:
     busy reactor) has not yet collected the last result."""
 
     def __init__(self, db_path: str | Path, jobs: int, limits: ReadLimits = READ_LIMITS,
-                 task_seconds: float | None = None, delay: float = 0.0, ahead: int = 1):
-        self.options = WorkerOptions(str(db_path), limits, delay)
+                 task_seconds: float | None = None, delay: float = 0.0, ahead: int = 1, search: bool = False):
+        self.options = WorkerOptions(str(db_path), limits, delay, search)
         self.task_seconds = task_seconds
         self.ahead = max(1, ahead)
         self.queue: deque[ParseTask] = deque()

@@ -116,16 +116,18 @@ class ReparseSummary:
 
 def reparse_all(archive: Archive, parsed_at: str | None = None, report_ids: Iterable[int] | None = None,
                 jobs: int = 0, limits: ReadLimits = READ_LIMITS,
-                tasks: Iterable[ParseTask] | None = None) -> ReparseSummary:
+                tasks: Iterable[ParseTask] | None = None, index_search: bool = False) -> ReparseSummary:
     """Re-parse archived reports (all by default, or `tasks`) from their stored bytes in `jobs`
-    worker processes (0: in this one); snapshots are only read, results written here."""
+    worker processes (0: in this one); snapshots are only read, results written here.
+    `index_search`: reports not in the search index yet are added as they are stored (what is
+    pending is mostly new; a re-parse of indexed reports would make tokens only to drop them)."""
     if tasks is None:
         ids = archive.report_ids() if report_ids is None else report_ids
         tasks = [ParseTask("report", report_id) for report_id in ids]
     archive.commit()  # workers read what is committed
     summary = ReparseSummary()
-    pool = ParsePool(archive.path, jobs, limits)
-    index = SearchIndexWriter(archive.db)
+    pool = ParsePool(archive.path, jobs, limits, search=index_search)
+    index = SearchIndexWriter(archive.db) if index_search else None
     try:
         for task in tasks:
             pool.submit(task)
@@ -134,7 +136,8 @@ def reparse_all(archive: Archive, parsed_at: str | None = None, report_ids: Iter
             report_id, changed = store_result(archive, task, outcome, parsed_at, index)
             if changed and report_id is not None:
                 summary.changed.append(report_id)
-        index.flush()
+        if index is not None:
+            index.flush()
     finally:
         pool.close()
     summary.statuses = archive.parse_status_counts()

@@ -63,7 +63,8 @@ class ParseStage:
         archive = archive_extension.open()
         archive.commit()
         self.pool = ParsePool(archive.path, self.jobs, read_limits(self.crawler.settings),
-                              task_seconds=self.task_seconds, delay=self.delay, ahead=self.ahead)
+                              task_seconds=self.task_seconds, delay=self.delay, ahead=self.ahead,
+                              search=self.prepare)
         archive_extension.closing_hooks.append(self.drain)
         if self.prepare:  # published at the end: the search index is kept as results come in
             self.index = SearchIndexWriter(archive.db, self.crawler.settings.getint(

@@ -300,3 +300,13 @@ def test_report_text_is_the_article_not_the_site(crawled):
     assert {titles[i] for i in search_ids(database, "互动交流")} == {
         "平潭综合实验区2016年度政府信息公开工作年度报告", "平潭综合实验区2024年度政府信息公开工作年度报告"}
     assert search_ids(database, "网站地图") == [] and search_ids(database, "当前位置") == []
+
+
+def test_reports_are_indexed_for_search_as_they_are_parsed(crawled):
+    """The parse stage adds every report to the search index with tokens its parser process made,
+    so the crawl's closing preparation has none left to tokenize."""
+    db, log, *_ = crawled
+    assert "Search index: 0 report(s) (re)indexed" in log
+    (indexed,) = _rows(db, "select (select count(*) from report_search) as indexed, "
+                           "(select count(*) from reports) as reports")
+    assert indexed["indexed"] == indexed["reports"] > 10

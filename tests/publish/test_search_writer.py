@@ -36,7 +36,7 @@ def _stored_report(archive: Archive, url: str, text: str) -> int:
 def _parse_and_store(archive: Archive, report_id: int, index: SearchIndexWriter) -> None:
     archive.commit()
     outcome = parse_task(Archive(archive.path, readonly=True), ParseTask("report", report_id),
-                         WorkerOptions(str(archive.path)))
+                         WorkerOptions(str(archive.path), search=True))
     assert outcome.search is not None
     with archive.unit():
         store_result(archive, ParseTask("report", report_id), outcome, index=index)
@@ -106,3 +106,14 @@ def test_a_report_parsed_twice_in_one_batch_is_indexed_as_last_stored(tmp_path):
     assert build_search_index(archive.db) == 0
     assert search_ids(archive.db, "诉讼") == [report_id]
     assert search_ids(archive.db, "复议") == []
+
+
+def test_parser_processes_make_search_tokens_only_when_asked(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    report_id = _stored_report(archive, "http://a/1", "某市2023年政府信息公开工作年度报告\n本年度行政复议案件2件")
+    archive.commit()
+    reader, task = Archive(archive.path, readonly=True), ParseTask("report", report_id)
+    assert parse_task(reader, task, WorkerOptions(str(archive.path))).search is None
+    asked = parse_task(reader, task, WorkerOptions(str(archive.path), search=True))
+    assert asked.parsed.title == "某市2023年政府信息公开工作年度报告"
+    assert asked.search == search_entry("某市2023年政府信息公开工作年度报告", asked.parsed.text)
