@@ -67,8 +67,10 @@ class ParseStage:
                               search=self.prepare)
         archive_extension.closing_hooks.append(self.drain)
         if self.prepare:  # published at the end: the search index is kept as results come in
-            self.index = SearchIndexWriter(archive.db, self.crawler.settings.getint(
-                "GOV_REPORTS_SEARCH_BATCH", defaults.GOV_REPORTS_SEARCH_BATCH))
+            settings = self.crawler.settings
+            self.index = SearchIndexWriter(
+                archive.db, settings.getint("GOV_REPORTS_SEARCH_BATCH", defaults.GOV_REPORTS_SEARCH_BATCH),
+                settings.getint("GOV_REPORTS_SEARCH_BATCH_CHARS", defaults.GOV_REPORTS_SEARCH_BATCH_CHARS))
             archive_extension.closed_hooks.append(self.publish)
         self._loops = [task.LoopingCall(self.pump, archive)]
         if self.jobs:  # inline parsing (0 jobs) waits for the drain, so the reactor never parses

@@ -230,8 +230,11 @@ def _insert(conn: sqlite3.Connection, report_id: int, entry: SearchEntry) -> Non
     conn.execute(f"insert into {SEARCH_TABLE} (report_id, digest) values (?, ?)", [report_id, entry.digest])
 
 
-# Reports a SearchIndexWriter holds before writing them (crawl setting GOV_REPORTS_SEARCH_BATCH).
+# Reports a SearchIndexWriter holds before writing them, and the characters of their tokens
+# (settings GOV_REPORTS_SEARCH_BATCH, GOV_REPORTS_SEARCH_BATCH_CHARS): a report of the readers' 5M
+# characters has 15M characters of tokens, so fifty of them are not held at once.
 SEARCH_BATCH = 50
+SEARCH_BATCH_CHARS = 16_000_000
 
 
 class SearchIndexWriter:
@@ -243,9 +246,11 @@ class SearchIndexWriter:
     for 1,000 reports against 0.8 s in one go). An entry not written yet when the process stops is
     only an unindexed report, which build_search_index adds."""
 
-    def __init__(self, db: sqlite_utils.Database, batch: int = SEARCH_BATCH) -> None:
-        self.db, self.batch = db, max(1, batch)
+    def __init__(self, db: sqlite_utils.Database, batch: int = SEARCH_BATCH,
+                 batch_chars: int = SEARCH_BATCH_CHARS) -> None:
+        self.db, self.batch, self.batch_chars = db, max(1, batch), batch_chars
         self._pending: dict[int, SearchEntry] = {}
+        self._chars = 0
         self._ready = False
 
     def add(self, report_id: int, entry: SearchEntry) -> None:
@@ -253,13 +258,14 @@ class SearchIndexWriter:
         is: a contentless index cannot drop its old tokens, and build_search_index sees the digest
         differ."""
         self._pending[report_id] = entry  # parsed twice in one batch: the last parse is what is stored
-        if len(self._pending) >= self.batch:
+        self._chars += len(entry.title) + len(entry.text)
+        if len(self._pending) >= self.batch or self._chars >= self.batch_chars:
             self.flush()
 
     def flush(self) -> int:
         """Write the pending entries; returns the reports added (0 when the batch failed: it is
         left whole to build_search_index)."""
-        pending, self._pending = self._pending, {}
+        pending, self._pending, self._chars = self._pending, {}, 0
         if not pending:
             return 0
         try:

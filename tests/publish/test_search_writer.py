@@ -117,3 +117,18 @@ def test_parser_processes_make_search_tokens_only_when_asked(tmp_path):
     asked = parse_task(reader, task, WorkerOptions(str(archive.path), search=True))
     assert asked.parsed.title == "某市2023年政府信息公开工作年度报告"
     assert asked.search == search_entry("某市2023年政府信息公开工作年度报告", asked.parsed.text)
+
+
+def test_a_batch_is_written_once_its_tokens_reach_the_character_budget(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    ids = [_stored_report(archive, f"http://a/{n}", "行政复议" * 10) for n in range(3)]
+    entries = [search_entry(archive.db["reports"].get(i)["title"], "行政复议" * 10) for i in ids]
+    size = len(entries[0].title) + len(entries[0].text)
+    index = SearchIndexWriter(archive.db, batch=50, batch_chars=2 * size)
+    index.add(ids[0], entries[0])
+    assert not archive.db["report_search"].exists()
+    index.add(ids[1], entries[1])  # two reports' tokens: the budget
+    assert archive.db["report_search"].count == 2
+    index.add(ids[2], entries[2])
+    assert archive.db["report_search"].count == 2
+    assert index.flush() == 1
