@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-# libyaml's loader reads forms.yaml in a tenth of the pure-Python loader's 190 ms, which every
-# crawl and parser process paid at start.
+# libyaml's loader reads forms.yaml in 8 ms, the pure-Python one in 85 ms, which every crawl and
+# parser process paid at start.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
