@@ -952,16 +952,21 @@ class ArchiveMerge:
         self.ids: dict[str, dict[int, int]] = {}
 
     def run(self) -> MergeSummary:
-        with self.db.atomic():
-            self._crawls()
-            self._sources()
-            self._dictionaries()
-            self._snapshots()
-            self._fetches()
-            self._reports()
-            self._pending_documents()
-            self._report_events()
-            self._warc_records()
+        try:
+            with self.db.atomic():
+                self._crawls()
+                self._sources()
+                self._dictionaries()
+                self._snapshots()
+                self._fetches()
+                self._reports()
+                self._pending_documents()
+                self._report_events()
+                self._warc_records()
+        except BaseException:
+            self.target.rows.settled(kept=False)  # the key ids the merge assigned went with it
+            raise
+        self.target.rows.settled(kept=True)
         return self.summary
 
     def _rows(self, sql: str) -> Iterator[dict]:

@@ -105,3 +105,29 @@ def test_overlapping_archives_merge_into_their_union_without_duplicates(tmp_path
         assert merged["crawls"] == 2
         _merge(out, b, a)
         assert _content(out) == merged
+
+
+def test_a_merge_that_fails_forgets_the_key_ids_it_assigned(tmp_path, monkeypatch):
+    from archive.store import ArchiveMerge
+
+    _crawl(tmp_path / "a.db", [1, 2], 1)
+    target = Archive(tmp_path / "t.db")
+
+    def fail(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ArchiveMerge, "_report_events", fail)  # after the reports and their cells
+    with pytest.raises(RuntimeError):
+        target.merge_from(tmp_path / "a.db")
+    assert target.db.execute("select count(*) from reports").fetchone()[0] == 0
+    assert target.db.execute("select count(*) from cell_keys").fetchone()[0] == 0
+    # A report stored by the same writer afterwards gets key rows for its cells.
+    snapshot = target.store_snapshot(url="http://x/1.html", body=PAGES[1].read_bytes(), status=200,
+                                     content_type="text/plain; charset=utf-8")
+    report_id = target.record_report(snapshot=snapshot, source="s", kind="page", title=None, year=None)
+    target.commit()
+    parse_stored_report(target, report_id)
+    values = target.db.execute("select count(*) from report_cell_values where report_id = ?", [report_id]).fetchone()[0]
+    shown = target.db.execute("select count(*) from report_cells where report_id = ?", [report_id]).fetchone()[0]
+    assert shown == values > 20
+    target.close()
