@@ -189,6 +189,7 @@ class Archive:
             ensure_schema(self.db, self.codec)
         self._batch = _Batch(max_writes=batch_writes, max_seconds=batch_seconds)
         self._dictionary_samples = dictionary_samples
+        self._insert_sql: dict[tuple[str, tuple[str, ...]], str] = {}
         self._dictionaries = {} if readonly else self._latest_dictionaries()
         self._samples: dict[str, list[bytes]] = {}
         self.rows = CompactRows(self.db.conn)
@@ -245,6 +246,16 @@ class Archive:
             self.db["sources"].upsert_all(rows, pk="name", alter=True)
             self.commit_if_due()
 
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert a row of the schema's own columns and plain values; its id. Several a page: not
+        Table.insert, whose checks and SQL building took 100 µs a row against 8 µs for the insert."""
+        columns = tuple(row)
+        sql = self._insert_sql.get((table, columns))
+        if sql is None:
+            sql = self._insert_sql[(table, columns)] = (
+                f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' * len(columns))})")
+        return self.db.execute(sql, list(row.values())).lastrowid
+
     # -- fetches and snapshots ----------------------------------------------------------------
     def record_fetch(self, fetch: Fetch, crawl_id: int | None = None) -> int:
         self._write()
@@ -256,7 +267,7 @@ class Archive:
             "content_type": fetch.content_type, "etag": fetch.etag,
             "last_modified": fetch.last_modified, "flags": " ".join(fetch.flags) or None,
         }
-        fetch_id = self.db["fetches"].insert(row).last_pk
+        fetch_id = self._insert("fetches", row)
         self.commit_if_due()
         return fetch_id
 
@@ -277,13 +288,13 @@ class Archive:
             snapshot = Snapshot(latest["id"], url, digest, is_new=False)
         else:
             encoding = _text_encoding(body, content_type, encoding)
-            snapshot_id = self.db["snapshots"].insert({
+            snapshot_id = self._insert("snapshots", {
                 "url": url, "fetched_at": fetched_at or utc_now(), "status": status,
                 "content_type": content_type, "encoding": encoding, "sha256": digest,
                 "size": len(body), **self._stored_body(body, content_type), "source": source,
                 "crawl_id": crawl_id, "headers": json.dumps(headers, ensure_ascii=False) if headers else None,
                 "previous_id": latest["id"] if latest is not None else None, "request": request,
-            }).last_pk
+            })
             snapshot = Snapshot(snapshot_id, url, digest, is_new=True)
         if fetch_id is not None:
             self.db.execute("update fetches set snapshot_id = ? where id = ?", [snapshot.id, fetch_id])
@@ -360,11 +371,11 @@ class Archive:
         if existing:
             return existing[0]
         self._write()
-        report_id = self.db["reports"].insert({
+        report_id = self._insert("reports", {
             "url": snapshot.url, "snapshot_id": snapshot.id, "source": source, "kind": kind,
             "title": title, "year": year, "parent_url": parent_url, "link_text": link_text,
             "parse_status": "pending", "first_seen_at": utc_now(),
-        }).last_pk
+        })
         self.commit_if_due()
         return report_id
 
@@ -382,11 +393,11 @@ class Archive:
         if existing:
             return None
         self._write()
-        document_id = self.db["pending_documents"].insert({
+        document_id = self._insert("pending_documents", {
             "url": snapshot.url, "snapshot_id": snapshot.id, "kind": kind, "source": source,
             "title": title, "year": year, "parent_url": parent_url, "link_text": link_text,
             "parts": parts_json, "status": "pending", "recorded_at": utc_now(),
-        }).last_pk
+        })
         self.commit_if_due()
         return document_id
 
