@@ -242,8 +242,8 @@ class SearchIndexWriter:
     processes made), so that build_search_index at the end has only what changed left to do.
 
     Entries are written `batch` at a time, all in one savepoint: FTS5 writes its pending tokens out
-    as a new segment at every savepoint, so one a report made many small segments to merge (2.7 s
-    for 1,000 reports against 0.8 s in one go). An entry not written yet when the process stops is
+    as a new segment at every savepoint, so writing one report at a time made many small segments
+    to merge (2.7 s for 1,000 reports against 0.8 s in one go). An entry not written yet when the process stops is
     only an unindexed report, which build_search_index adds."""
 
     def __init__(self, db: sqlite_utils.Database, batch: int = SEARCH_BATCH,
