@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from archive.text_stylesheets import text_stylesheet
+
 ARTICLE_SHARE = 0.5  # of the page's non-link text the article must hold
 LINK_SHARE = 0.3  # of a container's text that may be link text (menus and lists are mostly links)
 _BREADCRUMB = re.compile(r"当前位置|您的位置|您现在的位置|所在位置|當前位置")
@@ -82,15 +84,12 @@ _CANDIDATES = ("article", "center", "div", "form", "main", "section")
 _TEXT_END, _LINK, _LINK_END, _OPEN, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3", "\ufdd4"
 _MARKS = "".join((_TEXT_END, _LINK, _LINK_END, _OPEN, _CLOSE))
 _PRINTED_MARKS = "\ufffd" * len(_MARKS)
-_MEASURE = etree.XSLT(etree.XML(
-    '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
-    '<xsl:output method="text" encoding="UTF-8"/>'
+_MEASURE = text_stylesheet(
     f'<xsl:template match="{"|".join(sorted(_SKIP))}"/>'
     f'<xsl:template match="text()"><xsl:value-of select="translate(., \'{_MARKS}\', \'{_PRINTED_MARKS}\')"/>'
     f'{_TEXT_END}</xsl:template>'
     f'<xsl:template match="a">{_LINK}<xsl:apply-templates/>{_LINK_END}</xsl:template>'
-    f'<xsl:template match="{"|".join(_CANDIDATES)}">{_OPEN}<xsl:apply-templates/>{_CLOSE}</xsl:template>'
-    '</xsl:stylesheet>'))
+    f'<xsl:template match="{"|".join(_CANDIDATES)}">{_OPEN}<xsl:apply-templates/>{_CLOSE}</xsl:template>')
 _PIECES = re.compile(f"([{_LINK}{_LINK_END}{_OPEN}{_CLOSE}])")
 
 
