@@ -132,3 +132,15 @@ def test_a_batch_is_written_once_its_tokens_reach_the_character_budget(tmp_path)
     index.add(ids[2], entries[2])
     assert archive.db["report_search"].count == 2
     assert index.flush() == 1
+
+
+def test_a_report_parsed_again_in_a_batch_counts_once_against_its_budget(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    first, second = (_stored_report(archive, f"http://a/{n}", "行政复议") for n in range(2))
+    entry = search_entry(archive.db["reports"].get(first)["title"], "行政复议")
+    index = SearchIndexWriter(archive.db, batch=50, batch_chars=2 * (len(entry.title) + len(entry.text)))
+    index.add(first, entry)
+    index.add(first, entry)  # the same report again: still one report's tokens held
+    assert not archive.db["report_search"].exists()
+    index.add(second, search_entry(archive.db["reports"].get(second)["title"], "行政复议"))
+    assert archive.db["report_search"].count == 2
