@@ -113,7 +113,8 @@ GOV_REPORTS_PREPARE_PUBLISH = True
 # With it, reports are added to the search index as they are parsed, this many at a time (FTS5
 # starts a new index segment at every write of a report alone; at the end only changes are left).
 GOV_REPORTS_SEARCH_BATCH = search.SEARCH_BATCH
-# ... or once their tokens reach this many characters (a long report has three times its length).
+# A batch is also written once its tokens reach this many characters (a report's tokens are about
+# three times its text).
 GOV_REPORTS_SEARCH_BATCH_CHARS = search.SEARCH_BATCH_CHARS
 # Bodies of one content kind compressed before a zstd dictionary is trained for that kind.
 ARCHIVE_DICTIONARY_SAMPLES = store.DICTIONARY_SAMPLES
