@@ -28,6 +28,21 @@ DICTIONARY_BYTES = 112 * 1024
 PIECE_BYTES = 2048
 
 
+# zstd's levels: negative ones are faster still, 0 is zstd's default (3).
+LEVELS = range(-(1 << 17), 23)
+
+
+def zstd_level(value: object) -> int:
+    """A zstd level from a setting's value; ValueError (naming what levels are) for anything else."""
+    try:
+        level = int(str(value))
+    except ValueError:
+        level = None
+    if level not in LEVELS:
+        raise ValueError(f"expected a zstd level from 1 (fastest) to 22 (smallest), got {value!r}")
+    return level
+
+
 def body_kind(body: bytes, content_type: str | None) -> str:
     """The family a body's dictionary is trained for: html, text, pdf, word, office or other."""
     return document_kind(body, content_type) or "other"

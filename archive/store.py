@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from archive.compression import LEVEL as BODY_LEVEL
+from archive.compression import zstd_level
 from archive.compression import (DICTIONARY_SAMPLES, BodyCodec, body_kind, compress_text, decompress_text,
                                  text_basis, train_dictionary)
 from archive.decoding import decode_body
@@ -170,11 +171,15 @@ class Archive:
     def __init__(self, path: str | Path, *, batch_writes: int = 50, batch_seconds: float = 2.0,
                  dictionary_samples: int = DICTIONARY_SAMPLES, body_level: int = BODY_LEVEL,
                  readonly: bool = False):
+        try:
+            level = zstd_level(body_level)
+        except ValueError as error:
+            raise ArchiveError(f"body level: {error}") from None
         self.path = Path(path)
         self.db = sqlite_utils.Database(
             sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) if readonly else self.path)
         self.codec = register_body_function(self.db.conn)
-        self.codec.level = body_level
+        self.codec.level = level
         try:
             self.db.execute("PRAGMA busy_timeout = 30000")
             if not readonly:

@@ -70,3 +70,14 @@ def test_gov_reports_crawl_checks_the_spider_arguments_too(tmp_path):
     assert (result.returncode, result.stderr.splitlines()) == (
         2, ["scrapy crawl gov_reports: -a start_url 'not-a-url': host 'not-a-url' is not a domain name or an IP "
             "address"])
+
+
+@pytest.mark.parametrize("level", ["30", "fast"])
+def test_a_bad_body_level_is_one_line_and_exit_status_2(tmp_path, level):
+    command = [sys.executable, "-m", "scrapy", "crawl", "gov_reports", "-s", f"ARCHIVE_DB={tmp_path / 'a.db'}",
+               "-s", f"ARCHIVE_BODY_LEVEL={level}", "-a", "start_url=http://127.0.0.1:9/"]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    expected = (f"scrapy crawl gov_reports: -s ARCHIVE_BODY_LEVEL: expected a zstd level from 1 (fastest) to 22 "
+                f"(smallest), got '{level}'")
+    assert (result.returncode, result.stderr.splitlines(), result.stdout) == (2, [expected], "")
+    assert not (tmp_path / "a.db").exists()

@@ -207,3 +207,12 @@ def test_the_body_level_setting_compresses_bodies_and_any_level_reads_back(tmp_p
         assert read == body
         sizes[level] = len(stored)
     assert sizes[19] < sizes[1] * 0.9
+
+
+def test_an_archive_refuses_a_level_zstd_does_not_have(tmp_path):
+    from archive.store import ArchiveError
+
+    with pytest.raises(ArchiveError, match=r"body level: expected a zstd level from 1 \(fastest\) to 22 "
+                                           r"\(smallest\), got 23"):
+        Archive(tmp_path / "a.db", body_level=23)
+    assert not (tmp_path / "a.db").exists()

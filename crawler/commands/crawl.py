@@ -9,6 +9,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from archive.compression import zstd_level
 from crawler.arguments import ArgumentError, SpiderArguments
 from crawler.monitors import PROBLEMS_STAT, crawl_status, one_line_reason
 
@@ -22,6 +23,11 @@ class Command(ScrapyCrawl):
             except ArgumentError as error:
                 # Before Scrapy starts anything: one line, exit status 2 (a usage error).
                 print(f"scrapy crawl gov_reports: {error}", file=sys.stderr)
+                sys.exit(2)
+            try:  # a setting every archived body passes through: a bad one would lose them all
+                zstd_level(self.settings.get("ARCHIVE_BODY_LEVEL"))
+            except ValueError as error:
+                print(f"scrapy crawl gov_reports: -s ARCHIVE_BODY_LEVEL: {error}", file=sys.stderr)
                 sys.exit(2)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
