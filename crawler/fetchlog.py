@@ -19,6 +19,25 @@ from crawler.archiving import ArchiveExtension
 logger = logging.getLogger(__name__)
 
 
+class RobotsErrorOneLine(logging.Filter):
+    """Scrapy's RobotsTxtMiddleware logs a robots.txt it could not download with a traceback, at
+    ERROR. The fetch log has already recorded each attempt with its error, and Scrapy goes on as if
+    robots.txt allowed everything: so one line at WARNING that says so, without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and str(record.msg).startswith("Error downloading"):
+            error = record.exc_info[1]
+            record.msg = "robots.txt not read for %(request)s (%(error)s): crawled as if it allowed everything"
+            request = record.args.get("request") if isinstance(record.args, dict) else None
+            record.args = {"request": request, "error": f"{type(error).__name__}: {error}"}
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(RobotsErrorOneLine())
+
+
 def response_header(response: Response | None, name: str) -> str | None:
     """A response header as text (None when absent)."""
     if response is None:

@@ -30,6 +30,11 @@ def test_a_dead_portal_is_recorded_and_the_others_are_crawled(tmp_path):
     assert [e["url"] for e in errors] == [dead + "robots.txt"] * 4 + [dead] * 4
     assert all(e["error"].startswith("DownloadConnectionRefusedError: Connection was refused") for e in errors)
     assert "Request failed: " + dead in log
+    # Scrapy's robots.txt middleware logged this with a traceback: one line says what happens now.
+    assert "Traceback" not in log
+    assert (f"robots.txt not read for <GET {dead}> (DownloadConnectionRefusedError: Connection was refused"
+            in log)
+    assert ": crawled as if it allowed everything" in log
     pages = {"/" + r["url"].split("/", 3)[3] for r in query_rows(db, "select url from reports where kind = 'page'")}
     assert pages == site.report_paths()
     assert query_rows(db, "select status from crawls") == [{"status": "finished"}]
