@@ -144,10 +144,11 @@ from {CURRENT} r join ({row_totals(' and {only_cells}')}) t on t.report_id = r.i
 where {{only}}
 group by r.id
 """
-# Every failing hard identity with its report (the `identity_failures` view reads this table).
+# Every failing hard identity, with its report's year and level: the `identity_failures` view's
+# facets, read from this table alone. The view takes the report's words from report_summary for the
+# rows it shows (a copy of them on every failing check was most of this table's bytes).
 IDENTITY_FAILURES_SQL = f"""
-select c.report_id, o.title, o.agency, o.region, o.level, o.year, o.format,
-       c.identity, c.result, c.difference, c.detail
+select c.report_id, o.level, o.year, c.identity, c.result, c.difference, c.detail
 from report_checks c join {SUMMARY_TABLE} o on o.id = c.report_id
 where {{only}} and c.severity = 'hard' and c.identity like '%:%' and c.result in {FAILING}
 order by c.report_id, c.rowid
@@ -238,14 +239,15 @@ SUMMARIES: tuple[Summary, ...] = (
     Summary(OUTCOMES_TABLE, REQUEST_OUTCOMES_SQL, (("report_id",), ("year",), ("province",)), only="r.id",
             by_rowid=True),
     Summary("identity_failure_summary", IDENTITY_FAILURES_SQL, (("report_id",), ("result",)), only="c.report_id"),
-    # identity_failures grouped per report, once for every value of its :result parameter ('' = all).
+    # identity_failures counted per report, once for every value of its :result parameter ('' = all):
+    # the canned query's order, read from one index. The report's words and its list of failing
+    # checks are read for the rows shown (report_summary, identity_failure_summary): stored here
+    # they were 96% of this table's bytes, a copy of both.
     Summary("identity_failure_reports", """
-select '' as result_filter, report_id, title, agency, region, level, year, format, count(*) as failures,
-  group_concat(identity || ' ' || result || coalesce(' (' || difference || ')', ''), '; ') as checks
+select '' as result_filter, report_id, year, count(*) as failures
 from identity_failure_summary where {only} group by report_id
 union all
-select result, report_id, title, agency, region, level, year, format, count(*),
-  group_concat(identity || ' ' || result || coalesce(' (' || difference || ')', ''), '; ')
+select result, report_id, year, count(*)
 from identity_failure_summary where {only} group by result, report_id
 """, (("result_filter", "year desc", "failures desc", "report_id"), ("report_id",)), only="report_id"),
     Summary("review_litigation_summary", REVIEW_LITIGATION_SQL, (("report_id",), ("year",)), only="r.id",

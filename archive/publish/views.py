@@ -52,8 +52,11 @@ VIEWS: dict[str, str] = {
     # Per current report, and each failing hard identity with its report; report URLs archived more
     # than once with different bytes (changed after publication): summary tables (summaries.py).
     "review_litigation_outcomes": "select * from review_litigation_summary",
-    "identity_failures": ("select report_id, title, agency, region, level, year, format, identity, result, "
-                          "difference, detail from identity_failure_summary"),
+    # A left join on report_summary's rowid (its report id): SQLite leaves it out of a query that
+    # reads none of its columns (the facets), and reads it for the rows shown.
+    "identity_failures": ("select f.report_id, o.title, o.agency, o.region, f.level, f.year, o.format, "
+                          "f.identity, f.result, f.difference, f.detail from identity_failure_summary f "
+                          f"left join {SUMMARY_TABLE} o on o.rowid = f.report_id"),
     "changed_urls": ("select url, snapshots, first_fetched, last_fetched, snapshot_ids, report_ids, title "
                      "from changed_url_summary"),
     # Cross-year checks (format-spec §7.3, soft): report N against report N-1 of the same agency.

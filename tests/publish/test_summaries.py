@@ -161,6 +161,19 @@ def test_summary_backed_query_returns_the_original_rows(generated, name):
 
 
 @pytest.mark.slow
+def test_identity_failures_view_returns_the_original_rows_and_its_table_no_copy_of_the_reports(generated):
+    # temp.identity_failures is the view as it was; main's reads the report's words from report_summary.
+    published = _rows(generated, "select * from main.identity_failures", {})
+    assert len(published) > 20
+    assert sorted(map(repr, published)) == sorted(map(repr, _rows(generated, "select * from temp.identity_failures", {})))
+    columns = {table: [row[1] for row in generated.execute(f"pragma table_info({table})")]
+               for table in ("identity_failure_summary", "identity_failure_reports")}
+    assert columns == {"identity_failure_summary": ["report_id", "level", "year", "identity", "result", "difference",
+                                                    "detail"],
+                       "identity_failure_reports": ["result_filter", "report_id", "year", "failures"]}
+
+
+@pytest.mark.slow
 def test_coverage_matrix_returns_the_original_rows(generated):
     class Database:
         async def execute(self, sql):
