@@ -186,6 +186,15 @@ class ParsePool:
         self._dispatch()
         return done
 
+    def grow(self, jobs: int) -> int:
+        """More workers, up to `jobs`: as many as there are `ahead` tasks outstanding (a worker
+        takes a few hundred ms to start), never fewer than now. None for inline parsing. Returns
+        the number of workers."""
+        if self._inline is None:
+            wanted = min(jobs, -(-self.outstanding // self.ahead))
+            self.workers.extend(_Worker(self.options) for _ in range(wanted - len(self.workers)))
+        return len(self.workers)
+
     def drain(self) -> Iterator[tuple[ParseTask, ParseOutcome]]:
         """Every result of every task submitted, as they complete."""
         while self.outstanding:

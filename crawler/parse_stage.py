@@ -5,8 +5,9 @@ The pipeline only archives (snapshots, fetches, pending reports and documents). 
 (archive/parse_pool.py); every `GOV_REPORTS_PARSE_POLL_SECONDS` it writes back the results that
 are ready, which also tops up each worker's tasks (a worker holds `GOV_REPORTS_PARSE_AHEAD` at a
 time: enough to go on parsing while the busy reactor has not come round to collecting, and so that
-a drain at the end has little left). At spider_closed it drains the pool, so `scrapy crawl gov_reports` still ends
-with every report parsed, and then prepares the database for publishing (views, search index:
+a drain at the end has little left). At spider_closed it drains the pool, grown to
+`GOV_REPORTS_DRAIN_JOBS` workers (fetching is over: the crawl process no longer needs its core), so
+`scrapy crawl gov_reports` still ends with every report parsed, and then prepares the database for publishing (views, search index:
 archive/publish). Each result is written as one unit, committed with the batch it falls in.
 """
 
@@ -39,6 +40,7 @@ class ParseStage:
         self.crawler = crawler
         settings = crawler.settings
         self.jobs = settings.getint("GOV_REPORTS_PARSE_JOBS")
+        self.drain_jobs = settings.getint("GOV_REPORTS_DRAIN_JOBS", defaults.GOV_REPORTS_DRAIN_JOBS)
         self.task_seconds = settings.getfloat("GOV_REPORTS_PARSE_SECONDS") or None
         self.delay = settings.getfloat("GOV_REPORTS_PARSE_DELAY")
         self.interval = settings.getfloat("ARCHIVE_COMMIT_SECONDS", defaults.ARCHIVE_COMMIT_SECONDS)
@@ -97,7 +99,9 @@ class ParseStage:
         archive.commit()
         for pending in pending_tasks(archive):
             self.pool.submit(pending)
-        logger.info("Parse stage: draining %s report(s)", self.pool.outstanding)
+        # The crawl has stopped fetching: the core it used can parse too.
+        workers = self.pool.grow(self.drain_jobs)
+        logger.info("Parse stage: draining %s report(s) with %s worker process(es)", self.pool.outstanding, workers)
         try:
             self._store(archive, self.pool.drain())
             if self.index is not None:

@@ -98,6 +98,9 @@ GOV_REPORTS_CELL_MAX_SPAN = limits.READ_LIMITS.cell_span  # 200
 # crawl process, only when the crawl closes); a parse running longer than this many seconds has its
 # worker killed and is recorded as parse_error:timeout (0: no limit).
 GOV_REPORTS_PARSE_JOBS = max(1, (os.cpu_count() or 2) - 1)
+# Parser processes for what is left when the crawl stops fetching (its process then only writes
+# results): the pool grows to this many, one more for every GOV_REPORTS_PARSE_AHEAD reports left.
+GOV_REPORTS_DRAIN_JOBS = os.cpu_count() or 2
 GOV_REPORTS_PARSE_SECONDS = 300
 # How often the crawl writes back the results its parser processes have ready and tops up their
 # tasks: each holds up to GOV_REPORTS_PARSE_AHEAD reports, so it goes on parsing while the busy

@@ -71,3 +71,25 @@ def test_a_worker_holds_tasks_ahead_and_those_of_a_dead_one_go_to_its_replacemen
     assert [(task.id, outcome.parsed.parse_status) for task, outcome in results] == [
         (ids[0], "parse_error:crashed"), (ids[1], "ok"), (ids[2], "ok"), (ids[3], "ok")]
     assert pool.outstanding == 0
+
+
+def test_a_pool_grows_to_a_worker_for_every_ahead_tasks_outstanding_up_to_the_jobs_asked(tmp_path):
+    ids = _archive(tmp_path / "a.db", 7)
+    pool = ParsePool(tmp_path / "a.db", jobs=1, ahead=2)
+    try:
+        assert pool.grow(3) == 1  # nothing outstanding: no worker to start
+        for report_id in ids:
+            pool.submit(ParseTask("report", report_id))
+        assert pool.grow(3) == 3  # 7 tasks, 2 a worker: 4 wanted, 3 allowed
+        assert pool.grow(9) == 4
+        assert pool.grow(9) == 4  # the same work: no more workers
+        results = list(pool.drain())
+        assert sorted((task.id, outcome.parsed.parse_status) for task, outcome in results) == [
+            (report_id, "ok") for report_id in ids]
+        assert all(worker.process.is_alive() for worker in pool.workers)
+    finally:
+        pool.close()
+    inline = ParsePool(tmp_path / "a.db", jobs=0)
+    inline.submit(ParseTask("report", ids[0]))
+    assert inline.grow(4) == 0  # inline parsing has no workers to add
+    inline.close()

@@ -3,6 +3,8 @@ and the crawl still ends with every report parsed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from demo_portal.bulk import build_bulk_site
@@ -19,14 +21,17 @@ def test_a_slowed_parser_does_not_slow_fetching_and_every_report_is_parsed(tmp_p
     site = build_bulk_site(REPORTS, per_page=8)
     db = tmp_path / "archive.db"
     with PortalServer(site) as portal:
-        run_crawl(portal.url, db, GOV_REPORTS_PARSE_JOBS="1", GOV_REPORTS_PARSE_DELAY=str(DELAY),
-                  ROBOTSTXT_OBEY="False")
+        log = run_crawl(portal.url, db, GOV_REPORTS_PARSE_JOBS="1", GOV_REPORTS_DRAIN_JOBS="3",
+                        GOV_REPORTS_PARSE_DELAY=str(DELAY), ROBOTSTXT_OBEY="False")
     reports = query_rows(db, "select parse_status, parsed_at from reports order by parsed_at")
     (last_fetch,) = query_rows(db, "select max(requested_at) as at from fetches")
     assert [r["parse_status"] for r in reports] == ["ok"] * REPORTS
     # Fetching took a second or two; parsing alone takes REPORTS × DELAY = 12 s: every page was
     # fetched while most reports still waited for the worker.
     assert last_fetch["at"] < reports[REPORTS // 2]["parsed_at"]
+    # What was left (at least 3 × GOV_REPORTS_PARSE_AHEAD reports) was drained by three workers.
+    (left,) = re.findall(r"Parse stage: draining (\d+) report\(s\) with 3 worker process\(es\)", log)
+    assert int(left) >= REPORTS // 2
 
 
 def test_with_no_worker_processes_the_crawl_parses_everything_when_it_closes(tmp_path):
