@@ -3,11 +3,13 @@ worker killed and replaced and comes back as parse_error:timeout."""
 
 from __future__ import annotations
 
-import pytest
-
+import signal
+import threading
 from pathlib import Path
 
-from archive.parse_pool import ParsePool, ParseTask
+import pytest
+
+from archive.parse_pool import ParsePool, ParseTask, WorkerOptions, _work
 from archive.parsed_reports import reparse_all
 from archive.store import Archive
 from tests.support.fixture_files import fixture_path
@@ -93,3 +95,35 @@ def test_a_pool_grows_to_a_worker_for_every_ahead_tasks_outstanding_up_to_the_jo
     inline.submit(ParseTask("report", ids[0]))
     assert inline.grow(4) == 0  # inline parsing has no workers to add
     inline.close()
+
+
+class _SlowReader:
+    """A pool's end of a worker's pipe that reads the first outcome only once the worker has asked
+    for its last task: a worker that sends its outcomes itself would wait for ever (here 20 s)."""
+
+    def __init__(self, tasks: list[ParseTask]):
+        self.tasks, self.asked, self.sent, self.waited = tasks + [None], 0, [], None
+        self.all_asked = threading.Event()
+
+    def recv(self):
+        task = self.tasks[self.asked]
+        self.asked += 1
+        if self.asked == len(self.tasks):
+            self.all_asked.set()
+        return task
+
+    def send(self, outcome) -> None:
+        if self.waited is None:
+            self.waited = self.all_asked.wait(20)
+        self.sent.append(outcome.parsed.parse_status)
+
+
+def test_a_worker_parses_the_tasks_it_holds_while_its_outcomes_wait_to_be_read(tmp_path):
+    ids = _archive(tmp_path / "a.db", 3)
+    reader = _SlowReader([ParseTask("report", report_id) for report_id in ids])
+    interrupt = signal.getsignal(signal.SIGINT)
+    try:
+        _work(reader, WorkerOptions(str(tmp_path / "a.db")))
+    finally:
+        signal.signal(signal.SIGINT, interrupt)  # the worker ignores Ctrl-C; this process must not
+    assert (reader.waited, reader.asked, reader.sent) == (True, 4, ["ok", "ok", "ok"])
