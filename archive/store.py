@@ -217,6 +217,24 @@ class Archive:
         self.db.commit()
         self.db.close()
 
+    def defer_cell_index(self) -> bool:
+        """Drop the cells' key index while the archive holds no cells (a first crawl into it), for
+        restore_cell_index to build once, sorted. Kept row by row, it put each report's ~200 cells
+        in ~200 places of the index, each a page to write at the next commit. True when dropped."""
+        self.commit()
+        if self.db.execute("select 1 from report_cell_values limit 1").fetchone():
+            return False
+        with self.db.conn:
+            self.db.execute(f"drop index if exists {CELL_KEY_INDEX}")
+        return True
+
+    def restore_cell_index(self) -> None:
+        """Build the cells' key index if it is missing (an archive opened for writing builds it too:
+        a crawl that stops before its end leaves it to the next open)."""
+        self.commit()
+        with self.db.conn:
+            self.db.execute(CELL_KEY_INDEX_SQL)
+
     # -- crawls -------------------------------------------------------------------------------
     def start_crawl(self, spider: str, args: dict) -> int:
         self._write()
@@ -1563,6 +1581,10 @@ def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> N
 # views with the columns they always had (writable: INSTEAD OF triggers).
 _CELL_RAW = ("coalesce(v.raw_text, case when f.raw_null then null when v.value is null then '' "
              "else cast(v.value as text) end)")
+# The cells' index by key (a key's values across reports: the canned queries, the summaries, Datasette's
+# filters). A first crawl into an archive builds it once at the end (Archive.defer_cell_index).
+CELL_KEY_INDEX = "report_cell_values_key"
+CELL_KEY_INDEX_SQL = f"create index if not exists {CELL_KEY_INDEX} on report_cell_values (key_id, report_id)"
 COMPACT_SCHEMA = f"""
 create table if not exists cell_keys (id integer primary key, table_key text, row_key text, col_key text);
 create unique index if not exists cell_keys_key on cell_keys (table_key, row_key, col_key);
@@ -1570,7 +1592,7 @@ create table if not exists cell_forms (id integer primary key, status text, unit
   raw_null integer);
 create table if not exists report_cell_values (report_id integer, key_id integer, form_id integer, value any,
   raw_text text, primary key (report_id, key_id)) without rowid;
-create index if not exists report_cell_values_key on report_cell_values (key_id, report_id);
+{CELL_KEY_INDEX_SQL};
 create table if not exists check_keys (id integer primary key, identity text);
 create unique index if not exists check_keys_identity on check_keys (identity);
 create table if not exists check_forms (id integer primary key, result text, severity text);

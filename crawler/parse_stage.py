@@ -14,6 +14,7 @@ archive/publish). Each result is written as one unit, committed with the batch i
 from __future__ import annotations
 
 import logging
+import time
 from typing import Self
 
 from scrapy import signals
@@ -48,6 +49,8 @@ class ParseStage:
         self.poll = settings.getfloat("GOV_REPORTS_PARSE_POLL_SECONDS", defaults.GOV_REPORTS_PARSE_POLL_SECONDS)
         self.ahead = settings.getint("GOV_REPORTS_PARSE_AHEAD", defaults.GOV_REPORTS_PARSE_AHEAD)
         self.prepare = settings.getbool("GOV_REPORTS_PREPARE_PUBLISH")
+        self.defer_index = settings.getbool("GOV_REPORTS_DEFER_CELL_INDEX", defaults.GOV_REPORTS_DEFER_CELL_INDEX)
+        self.deferred = False
         self.pool: ParsePool | None = None
         self.index: SearchIndexWriter | None = None
         self._loops: list[task.LoopingCall] = []
@@ -64,6 +67,7 @@ class ParseStage:
         archive_extension = ArchiveExtension.of(self.crawler)
         archive = archive_extension.open()
         archive.commit()
+        self.deferred = self.defer_index and archive.defer_cell_index()
         self.pool = ParsePool(archive.path, self.jobs, read_limits(self.crawler.settings),
                               task_seconds=self.task_seconds, delay=self.delay, ahead=self.ahead,
                               search=self.prepare)
@@ -108,6 +112,17 @@ class ParseStage:
                 self.index.flush()
         finally:
             self.pool.close()
+            if self.deferred:
+                self._restore_index(archive)
+
+    def _restore_index(self, archive: Archive) -> None:
+        started = time.monotonic()
+        try:
+            archive.restore_cell_index()
+        except Exception as error:  # the archive's next open builds it
+            logger.error("Building the cells' key index failed (%s): the archive's next open builds it", error)
+            return
+        logger.info("Cells' key index built in %.1f s", time.monotonic() - started)
 
     def publish(self, path: str) -> None:
         reindexed = prepare_database(path)

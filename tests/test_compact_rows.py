@@ -128,6 +128,36 @@ def test_cells_and_checks_are_keyed_without_rowids_and_have_one_secondary_index_
     archive.close()
 
 
+def _has_key_index(path) -> bool:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("select count(*) from sqlite_master where name = 'report_cell_values_key'"
+                                  ).fetchone() == (1,)
+    finally:
+        connection.close()
+
+
+def test_the_key_index_is_deferred_only_while_there_are_no_cells_and_any_open_for_writing_rebuilds_it(tmp_path):
+    path = tmp_path / "a.db"
+    archive = Archive(path)
+    assert archive.defer_cell_index() is True
+    assert not _has_key_index(path)
+    archive.rows.write_cells([(1, "requests", "granted", "total", "12", 12, None, "ok", "2021"),
+                              (2, "requests", "granted", "total", "7", 7, None, "ok", "2021")])
+    archive.restore_cell_index()
+    assert _has_key_index(path)
+    assert archive.db.execute("select report_id from report_cell_values indexed by report_cell_values_key "
+                              "where key_id = 1 order by report_id").fetchall() == [(1,), (2,)]
+    assert archive.defer_cell_index() is False  # cells are there: kept row by row
+    assert _has_key_index(path)
+    archive.db.execute("drop index report_cell_values_key")  # as a crawl killed before its drain leaves it
+    archive.close()
+    Archive(path, readonly=True).close()
+    assert not _has_key_index(path)  # a reader changes nothing
+    Archive(path).close()
+    assert _has_key_index(path)
+
+
 @settings(max_examples=80, deadline=None)
 @given(text=st.text(max_size=400), body=st.binary(max_size=600) | st.text(max_size=600).map(str.encode),
        encoding=st.sampled_from([None, "utf-8", "gb18030", "big5", "no-such-codec"]))
