@@ -112,14 +112,25 @@ SUMMARY_INDEXES = (("current_version", "year"), ("current_version", "province"),
                    ("version_group", "year"), ("url",))
 
 
-def row_totals(only: str = "") -> str:
+def row_totals(only: str = "", in_stored_order: bool = False) -> str:
     """Row totals of the requests table: the printed 总计 when it is a number, else the sum of the six
-    applicant columns (publishers often leave 总计 blank on intermediate rows); `only` narrows the rows."""
+    applicant columns (publishers often leave 总计 blank on intermediate rows); `only` narrows the rows.
+
+    `in_stored_order` reads the cells report by report, as they are stored, each key looked up by
+    id (a cross join fixes that order): for the summaries, which read every report or a list of them.
+    Through the view SQLite went key by key through the cells' key index and looked each cell up
+    again (1.04 s against 0.60 s at 2,000 reports); the published view keeps the planner's choice,
+    so that a filter on a row or column key still reads that key's cells alone."""
+    if not in_stored_order:
+        cells = "report_cells"
+    else:
+        cells = ("report_cell_values v cross join cell_keys k on k.id = v.key_id "
+                 "cross join cell_forms f on f.id = v.form_id")
     return f"""
 select report_id, row_key,
   coalesce(max(case when col_key = 'total' and status = 'ok' then value end),
            sum(case when col_key not in ('total', 'legal_person') then value end)) as value
-from report_cells
+from {cells}
 where table_key = 'requests' and status != 'derived'{only}
 group by report_id, row_key
 """
@@ -140,7 +151,7 @@ select r.id as report_id, r.agency, r.region, r.province, r.level, r.year, r.for
   sum(case when t.row_key = 'other' or t.row_key like 'other.%' then t.value end) as other,
   sum(case when t.row_key = 'total_processed' then t.value end) as total_processed,
   sum(case when t.row_key = 'carried_forward' then t.value end) as carried_forward
-from {CURRENT} r join ({row_totals(' and {only_cells}')}) t on t.report_id = r.id
+from {CURRENT} r join ({row_totals(' and {only_cells}', in_stored_order=True)}) t on t.report_id = r.id
 where {{only}}
 group by r.id
 """

@@ -12,6 +12,7 @@ import yaml
 
 from archive.publish.explorer import _coverage_sql
 from archive.publish.explorer.facets import COUNTED_VIEWS
+from archive.publish.summaries import row_totals
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -171,6 +172,15 @@ def test_identity_failures_view_returns_the_original_rows_and_its_table_no_copy_
     assert columns == {"identity_failure_summary": ["report_id", "level", "year", "identity", "result", "difference",
                                                     "detail"],
                        "identity_failure_reports": ["result_filter", "report_id", "year", "failures"]}
+
+
+@pytest.mark.slow
+def test_row_totals_read_in_stored_order_are_the_views(generated):
+    some = " and report_id in (select id from reports where id % 7 = 3)"
+    for only in ("", some):
+        through_view = sorted(map(tuple, generated.execute(row_totals(only))))
+        assert len(through_view) > (200 if only else 2000)
+        assert sorted(map(tuple, generated.execute(row_totals(only, in_stored_order=True)))) == through_view
 
 
 @pytest.mark.slow
