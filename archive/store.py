@@ -217,23 +217,26 @@ class Archive:
         self.db.commit()
         self.db.close()
 
-    def defer_cell_index(self) -> bool:
-        """Drop the cells' key index while the archive holds no cells (a first crawl into it), for
-        restore_cell_index to build once, sorted. Kept row by row, it put each report's ~200 cells
-        in ~200 places of the index, each a page to write at the next commit. True when dropped."""
+    def defer_row_indexes(self) -> bool:
+        """Drop the cells' and checks' indexes (ROW_INDEXES) while the archive holds no cells (a
+        first crawl into it), for restore_row_indexes to build once, sorted. Kept row by row, they
+        put each report's ~200 cells and ~50 checks in as many places, each a page to write at the
+        next commit. True when dropped."""
         self.commit()
         if self.db.execute("select 1 from report_cell_values limit 1").fetchone():
             return False
         with self.db.conn:
-            self.db.execute(f"drop index if exists {CELL_KEY_INDEX}")
+            for name in ROW_INDEXES:
+                self.db.execute(f"drop index if exists {name}")
         return True
 
-    def restore_cell_index(self) -> None:
-        """Build the cells' key index if it is missing (an archive opened for writing builds it too:
-        a crawl that stops before its end leaves it to the next open)."""
+    def restore_row_indexes(self) -> None:
+        """Build the cells' and checks' indexes if missing (an archive opened for writing builds
+        them too: a crawl that stops before its end leaves them to the next open)."""
         self.commit()
         with self.db.conn:
-            self.db.execute(CELL_KEY_INDEX_SQL)
+            for sql in ROW_INDEXES_SQL:
+                self.db.execute(sql)
 
     # -- crawls -------------------------------------------------------------------------------
     def start_crawl(self, spider: str, args: dict) -> int:
@@ -1581,10 +1584,14 @@ def _ensure_report_text(db: sqlite_utils.Database, codec: BodyCodec | None) -> N
 # views with the columns they always had (writable: INSTEAD OF triggers).
 _CELL_RAW = ("coalesce(v.raw_text, case when f.raw_null then null when v.value is null then '' "
              "else cast(v.value as text) end)")
-# The cells' index by key (a key's values across reports: the canned queries, the summaries, Datasette's
-# filters). A first crawl into an archive builds it once at the end (Archive.defer_cell_index).
-CELL_KEY_INDEX = "report_cell_values_key"
-CELL_KEY_INDEX_SQL = f"create index if not exists {CELL_KEY_INDEX} on report_cell_values (key_id, report_id)"
+# The indexes a parse result adds to row by row: the cells by key (a key's values across reports: the
+# canned queries, the summaries, Datasette's filters) and the checks by identity. A first crawl into
+# an archive builds them once at the end (Archive.defer_row_indexes).
+ROW_INDEXES = {
+    "report_cell_values_key": "on report_cell_values (key_id, report_id)",
+    "report_check_values_identity": "on report_check_values (identity_id, form_id)",
+}
+ROW_INDEXES_SQL = [f"create index if not exists {name} {on}" for name, on in ROW_INDEXES.items()]
 COMPACT_SCHEMA = f"""
 create table if not exists cell_keys (id integer primary key, table_key text, row_key text, col_key text);
 create unique index if not exists cell_keys_key on cell_keys (table_key, row_key, col_key);
@@ -1592,13 +1599,13 @@ create table if not exists cell_forms (id integer primary key, status text, unit
   raw_null integer);
 create table if not exists report_cell_values (report_id integer, key_id integer, form_id integer, value any,
   raw_text text, primary key (report_id, key_id)) without rowid;
-{CELL_KEY_INDEX_SQL};
+{ROW_INDEXES_SQL[0]};
 create table if not exists check_keys (id integer primary key, identity text);
 create unique index if not exists check_keys_identity on check_keys (identity);
 create table if not exists check_forms (id integer primary key, result text, severity text);
 create table if not exists report_check_values (report_id integer, identity_id integer, form_id integer,
   difference any, detail text, primary key (report_id, identity_id)) without rowid;
-create index if not exists report_check_values_identity on report_check_values (identity_id, form_id);
+{ROW_INDEXES_SQL[1]};
 create view if not exists report_cells as
 select v.report_id, k.table_key, k.row_key, k.col_key, {_CELL_RAW} as raw_text, v.value, f.unit, f.status,
   f.table_format

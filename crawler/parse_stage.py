@@ -49,7 +49,7 @@ class ParseStage:
         self.poll = settings.getfloat("GOV_REPORTS_PARSE_POLL_SECONDS", defaults.GOV_REPORTS_PARSE_POLL_SECONDS)
         self.ahead = settings.getint("GOV_REPORTS_PARSE_AHEAD", defaults.GOV_REPORTS_PARSE_AHEAD)
         self.prepare = settings.getbool("GOV_REPORTS_PREPARE_PUBLISH")
-        self.defer_index = settings.getbool("GOV_REPORTS_DEFER_CELL_INDEX", defaults.GOV_REPORTS_DEFER_CELL_INDEX)
+        self.defer_indexes = settings.getbool("GOV_REPORTS_DEFER_ROW_INDEXES", defaults.GOV_REPORTS_DEFER_ROW_INDEXES)
         self.deferred = False
         self.pool: ParsePool | None = None
         self.index: SearchIndexWriter | None = None
@@ -67,7 +67,7 @@ class ParseStage:
         archive_extension = ArchiveExtension.of(self.crawler)
         archive = archive_extension.open()
         archive.commit()
-        self.deferred = self.defer_index and archive.defer_cell_index()
+        self.deferred = self.defer_indexes and archive.defer_row_indexes()
         self.pool = ParsePool(archive.path, self.jobs, read_limits(self.crawler.settings),
                               task_seconds=self.task_seconds, delay=self.delay, ahead=self.ahead,
                               search=self.prepare)
@@ -113,16 +113,17 @@ class ParseStage:
         finally:
             self.pool.close()
             if self.deferred:
-                self._restore_index(archive)
+                self._restore_indexes(archive)
 
-    def _restore_index(self, archive: Archive) -> None:
+    def _restore_indexes(self, archive: Archive) -> None:
         started = time.monotonic()
         try:
-            archive.restore_cell_index()
+            archive.restore_row_indexes()
         except Exception as error:  # the archive's next open builds it
-            logger.error("Building the cells' key index failed (%s): the archive's next open builds it", error)
+            logger.error("Building the cells' and checks' indexes failed (%s): the archive's next open builds them",
+                         error)
             return
-        logger.info("Cells' key index built in %.1f s", time.monotonic() - started)
+        logger.info("Cells' and checks' indexes built in %.1f s", time.monotonic() - started)
 
     def publish(self, path: str) -> None:
         reindexed = prepare_database(path)

@@ -128,34 +128,42 @@ def test_cells_and_checks_are_keyed_without_rowids_and_have_one_secondary_index_
     archive.close()
 
 
-def _has_key_index(path) -> bool:
+def _row_indexes(path) -> list[str]:
     connection = sqlite3.connect(path)
     try:
-        return connection.execute("select count(*) from sqlite_master where name = 'report_cell_values_key'"
-                                  ).fetchone() == (1,)
+        return [name for (name,) in connection.execute(
+            "select name from sqlite_master where name in ('report_cell_values_key', 'report_check_values_identity') "
+            "order by name")]
     finally:
         connection.close()
 
 
-def test_the_key_index_is_deferred_only_while_there_are_no_cells_and_any_open_for_writing_rebuilds_it(tmp_path):
+BOTH = ["report_cell_values_key", "report_check_values_identity"]
+
+
+def test_row_indexes_are_deferred_only_while_there_are_no_cells_and_any_open_for_writing_rebuilds_them(tmp_path):
     path = tmp_path / "a.db"
     archive = Archive(path)
-    assert archive.defer_cell_index() is True
-    assert not _has_key_index(path)
+    assert archive.defer_row_indexes() is True
+    assert _row_indexes(path) == []
     archive.rows.write_cells([(1, "requests", "granted", "total", "12", 12, None, "ok", "2021"),
                               (2, "requests", "granted", "total", "7", 7, None, "ok", "2021")])
-    archive.restore_cell_index()
-    assert _has_key_index(path)
+    archive.rows.write_checks([(1, "I1:total", "pass", 0, "hard", None), (2, "I1:total", "fail", 3, "hard", None)])
+    archive.restore_row_indexes()
+    assert _row_indexes(path) == BOTH
     assert archive.db.execute("select report_id from report_cell_values indexed by report_cell_values_key "
                               "where key_id = 1 order by report_id").fetchall() == [(1,), (2,)]
-    assert archive.defer_cell_index() is False  # cells are there: kept row by row
-    assert _has_key_index(path)
-    archive.db.execute("drop index report_cell_values_key")  # as a crawl killed before its drain leaves it
+    assert archive.db.execute("select report_id from report_check_values indexed by report_check_values_identity "
+                              "where identity_id = 1 order by report_id").fetchall() == [(1,), (2,)]
+    assert archive.defer_row_indexes() is False  # cells are there: kept row by row
+    assert _row_indexes(path) == BOTH
+    for name in BOTH:  # as a crawl killed before its drain leaves them
+        archive.db.execute(f"drop index {name}")
     archive.close()
     Archive(path, readonly=True).close()
-    assert not _has_key_index(path)  # a reader changes nothing
+    assert _row_indexes(path) == []  # a reader changes nothing
     Archive(path).close()
-    assert _has_key_index(path)
+    assert _row_indexes(path) == BOTH
 
 
 @settings(max_examples=80, deadline=None)

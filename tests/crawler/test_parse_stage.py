@@ -42,7 +42,7 @@ def test_with_no_worker_processes_the_crawl_parses_everything_when_it_closes(tmp
     assert query_rows(db, "select parse_status from reports") == [{"parse_status": "ok"}] * 3
 
 
-def test_a_first_crawl_builds_the_cells_key_index_once_and_a_later_one_keeps_it(tmp_path):
+def test_a_first_crawl_builds_the_row_indexes_once_and_a_later_one_keeps_them(tmp_path):
     site = build_bulk_site(3)
     db = tmp_path / "archive.db"
     with PortalServer(site) as portal:
@@ -52,5 +52,5 @@ def test_a_first_crawl_builds_the_cells_key_index_once_and_a_later_one_keeps_it(
         again = run_crawl(portal.url, db, ROBOTSTXT_OBEY="False")  # the archive has cells now
     cells = query_rows(db, "select count(*) as n from report_cell_values")
     assert indexed == cells and cells[0]["n"] > 3 * 100
-    assert "Cells' key index built in" in first
-    assert "Cells' key index built" not in again
+    assert "Cells' and checks' indexes built in" in first
+    assert "indexes built" not in again
