@@ -110,8 +110,8 @@ def _work(connection: Connection, options: WorkerOptions) -> None:
             outcomes.put(parse_task(archive, task, options))
     except (EOFError, OSError, KeyboardInterrupt):  # the pool's process is gone: so is the work
         pass
+    # The pool asks for no more once it sends None (or is gone): nothing left to wait for.
     outcomes.put(None)
-    sender.join()
 
 
 class _Worker:

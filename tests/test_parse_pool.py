@@ -126,4 +126,6 @@ def test_a_worker_parses_the_tasks_it_holds_while_its_outcomes_wait_to_be_read(t
         _work(reader, WorkerOptions(str(tmp_path / "a.db")))
     finally:
         signal.signal(signal.SIGINT, interrupt)  # the worker ignores Ctrl-C; this process must not
+    for sender in [thread for thread in threading.enumerate() if thread.name == "outcomes"]:
+        sender.join(30)  # a worker process ends without it: the pool has stopped reading
     assert (reader.waited, reader.asked, reader.sent) == (True, 4, ["ok", "ok", "ok"])
