@@ -6,9 +6,11 @@ The pipeline only archives (snapshots, fetches, pending reports and documents). 
 are ready, which also tops up each worker's tasks (a worker holds `GOV_REPORTS_PARSE_AHEAD` at a
 time: enough to go on parsing while the busy reactor has not come round to collecting, and so that
 a drain at the end has little left). At spider_closed it drains the pool, grown to
-`GOV_REPORTS_DRAIN_JOBS` workers (fetching is over: the crawl process no longer needs its core), so
-`scrapy crawl gov_reports` still ends with every report parsed, and then prepares the database for publishing (views, search index:
-archive/publish). Each result is written as one unit, committed with the batch it falls in.
+`GOV_REPORTS_DRAIN_JOBS` workers (fetching is over: the crawl process no longer needs its core),
+so `scrapy crawl gov_reports` still ends with every report parsed, and then prepares the database
+for publishing (views, search index: archive/publish). Each result is written as one unit,
+committed with the batch it falls in. A first crawl into an archive builds the cells' and checks'
+indexes once, after the drain (`GOV_REPORTS_DEFER_ROW_INDEXES`).
 """
 
 from __future__ import annotations
