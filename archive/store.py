@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from archive.compression import LEVEL as BODY_LEVEL
-from archive.compression import zstd_level
 from archive.compression import (DICTIONARY_SAMPLES, BodyCodec, body_kind, compress_text, decompress_text,
-                                 text_basis, train_dictionary)
+                                 text_basis, train_dictionary, zstd_level)
 from archive.decoding import decode_body
 from archive.formats import is_text
 from archive.sources import Source
@@ -231,12 +230,10 @@ class Archive:
         return True
 
     def restore_row_indexes(self) -> None:
-        """Build the cells' and checks' indexes if missing (an archive opened for writing builds
-        them too: a crawl that stops before its end leaves them to the next open)."""
+        """Build the cells' and checks' indexes if missing (an archive opened for writing, and the
+        publishing preparation, build them too: a crawl that stops before its end leaves them)."""
         self.commit()
-        with self.db.conn:
-            for sql in ROW_INDEXES_SQL:
-                self.db.execute(sql)
+        ensure_row_indexes(self.db)
 
     # -- crawls -------------------------------------------------------------------------------
     def start_crawl(self, spider: str, args: dict) -> int:
@@ -1592,6 +1589,13 @@ ROW_INDEXES = {
     "report_check_values_identity": "on report_check_values (identity_id, form_id)",
 }
 ROW_INDEXES_SQL = [f"create index if not exists {name} {on}" for name, on in ROW_INDEXES.items()]
+
+
+def ensure_row_indexes(db: sqlite_utils.Database) -> None:
+    """The cells' and checks' indexes (ROW_INDEXES), built if missing, in one transaction."""
+    with db.conn:
+        for sql in ROW_INDEXES_SQL:
+            db.execute(sql)
 COMPACT_SCHEMA = f"""
 create table if not exists cell_keys (id integer primary key, table_key text, row_key text, col_key text);
 create unique index if not exists cell_keys_key on cell_keys (table_key, row_key, col_key);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,17 @@ def test_reparse_of_a_file_that_is_not_a_database(tmp_path):
     result = _gov_reports(tmp_path, "reparse", "notes.db")
     assert (result.returncode, result.stderr.splitlines()) == (
         2, ["gov-reports: error: notes.db: not an archive database (file is not a database)"])
+    assert (tmp_path / "notes.db").read_text() == "not a database\n" * 100
+
+
+def test_serving_a_file_that_is_not_an_archive(tmp_path):
+    (tmp_path / "notes.db").write_text("not a database\n" * 100)
+    sqlite3.connect(tmp_path / "other.db").execute("create table x (a)").connection.commit()
+    notes = _gov_reports(tmp_path, "serve", "notes.db", "-p", "0")
+    other = _gov_reports(tmp_path, "serve", "other.db", "-p", "0")
+    assert [(r.returncode, r.stderr.splitlines()) for r in (notes, other)] == [
+        (2, ["gov-reports: error: notes.db: not an archive database (file is not a database)"]),
+        (2, ["gov-reports: error: other.db: not an archive database (no snapshots table)"])]
     assert (tmp_path / "notes.db").read_text() == "not a database\n" * 100
 
 

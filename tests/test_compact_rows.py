@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from archive.compression import compress_text, decompress_text, text_basis
 from archive.normalize import normalize_text
+from archive.publish.prepare import prepare_database
 from archive.publish.search import build_search_index, grams, search_ids, terms
 from archive.store import CELL_COLUMNS, CHECK_COLUMNS, Archive
 
@@ -163,6 +164,13 @@ def test_row_indexes_are_deferred_only_while_there_are_no_cells_and_any_open_for
     Archive(path, readonly=True).close()
     assert _row_indexes(path) == []  # a reader changes nothing
     Archive(path).close()
+    assert _row_indexes(path) == BOTH
+    connection = sqlite3.connect(path)
+    for name in BOTH:
+        connection.execute(f"drop index {name}")
+    connection.commit()
+    connection.close()
+    prepare_database(path)  # what `gov-reports serve` and every command that writes end with
     assert _row_indexes(path) == BOTH
 
 
