@@ -11,7 +11,10 @@ CELL_STATUSES = ("ok", "blank", "not_applicable", "unparsed", "derived")
 CHECK_RESULTS = ("pass", "fail", "fail_total_blank", "fail_parts_blank", "unknown", "empty", "warning")
 
 
-@dataclass(frozen=True)
+# Cells and checks are made by the hundred per report: slotted and not frozen, since a frozen
+# dataclass sets each field through object.__setattr__ (2.3 µs a cell against 0.5 µs). Nothing
+# changes one after it is made; they are compared by value and never hashed.
+@dataclass(slots=True)
 class Cell:
     """One value cell under the canonical keys; raw_text is the cell exactly as printed."""
 
@@ -24,7 +27,7 @@ class Cell:
     status: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Check:
     """One identity or soft check evaluated on one report, e.g. identity `I1:natural_person`."""
 

@@ -39,7 +39,7 @@ from archive.classify import is_report_title
 from archive.content import DocumentContent, DocumentOverLimit, HtmlHints, UnreadableDocument
 from archive.decoding import decode_body
 from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
-from archive.normalize import normalize_text, one_document
+from archive.normalize import normalize_text, normalize_texts, one_document
 from archive.parsing.checks import report_checks
 from archive.parsing.completeness import with_partial_tables
 from archive.parsing.derived import derived_cells
@@ -58,6 +58,12 @@ _TABLE_VOCABULARY = re.compile(r"第二十条第|本年新收|申请人情况|�
 def text_lines(text: str) -> list[str]:
     """Non-empty lines with runs of whitespace collapsed."""
     return [" ".join(words) for line in text.splitlines() if (words := line.split())]
+
+
+def normalized_lines(lines: list[str]) -> str:
+    """The lines normalized, as text_lines of their normalized text. Line by line (normalization is
+    line-local), remembered per line: the article's lines are the page's, normalized once."""
+    return "\n".join(text_lines("\n".join(normalize_texts(lines))))
 
 
 def _tables(root: etree._Element | None, raw_text: str):
@@ -175,12 +181,12 @@ def _assemble(raw_text: str, hints: HtmlHints, tables_of, title_hint: str | None
     """Metadata, sections, tables and checks of one document's text and table result; `article` is
     the page's report text without the site's chrome (sections and `text` use it)."""
     raw_lines = text_lines(raw_text)
-    text = "\n".join(text_lines(normalize_text("\n".join(raw_lines))))
+    text = normalized_lines(raw_lines)
     if not text:
         status = "image_only" if images else "empty_document"
         return ParsedReport(parse_status=status, title=title_hint)
     meta = extract_metadata(raw_lines, text, hints, title_hint)
-    body = "\n".join(text_lines(normalize_text(article))) if article else text
+    body = normalized_lines(text_lines(article)) if article else text
     sections = split_sections(body)
     tables = tables_of() if callable(tables_of) else tables_of
     found = set(tables.found) | set(tables.table_formats) | {c.table_key for c in tables.cells}

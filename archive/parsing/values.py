@@ -115,6 +115,8 @@ def parse_value(raw: str, col_key: str, table_key: str | None = None) -> ParsedV
         return None, None, "blank"
     if text in _NOT_APPLICABLE:
         return None, None, "not_applicable"
+    if text.isdigit() and text.isascii() and col_key not in MONEY_COLUMNS and table_key != "pre2019_stats":
+        return int(text), None, "ok"  # most cells: a plain count, read without the pattern (a tenth of the time)
     match = _NUMBER.match(text)
     if match is None:
         return None, None, "unparsed"

@@ -233,30 +233,32 @@ PrintedCell = tuple[str, str, str]
 
 
 def _grid(rows: list[list[PrintedCell]], limits: ReadLimits) -> list[list[tuple[int, str]]]:
-    grid: dict[tuple[int, int], tuple[int, str]] = {}
+    # Per row, its covered columns: a span reaches into the rows below before they are read.
+    positions: list[dict[int, tuple[int, str]]] = [{} for _ in rows]
     width = 0
     cell_id = 0
     for r, cells in enumerate(rows):
+        row = positions[r]
         c = 0
         for rowspan_value, colspan_value, text in cells:
-            while (r, c) in grid:
+            while c in row:
                 c += 1
             entry = (cell_id, text)
             cell_id += 1
             if not rowspan_value and not colspan_value:  # most cells: no span attribute, one position
-                grid.setdefault((r, c), entry)
+                row[c] = entry
                 c += 1
             else:
                 rowspan = min(_span(rowspan_value, limits.cell_span), len(rows) - r)
                 colspan = _span(colspan_value, limits.cell_span)
-                for dr in range(rowspan):
+                for covered in positions[r:r + rowspan]:
                     for dc in range(colspan):
-                        grid.setdefault((r + dr, c + dc), entry)
+                        covered.setdefault(c + dc, entry)
                 c += colspan
             if c > width:
                 width = c
     blank = (-1, "")
-    return [[grid.get((r, c), blank) for c in range(width)] for r in range(len(rows))]
+    return [[row.get(c, blank) for c in range(width)] for row in positions]
 
 
 def html_grid(table: etree._Element, limits: ReadLimits = READ_LIMITS) -> list[list[tuple[int, str]]]:
@@ -278,8 +280,9 @@ _MARKS = _TABLE + _ROW + _CELL + _FIELD  # taken out of span attributes: only th
 _TABLE_CELLS = text_stylesheet(
     '<xsl:template match="/"><xsl:for-each select="//table[not(.//table)]">' + _TABLE
     + '<xsl:for-each select=".//tr">' + _ROW + '<xsl:for-each select="td|th">' + _CELL
-    + f'<xsl:value-of select="translate(@rowspan, \'{_MARKS}\', \'\')"/>{_FIELD}'
-    f'<xsl:value-of select="translate(@colspan, \'{_MARKS}\', \'\')"/>{_FIELD}'
+    # Most cells have no span: a test per cell costs less than translating an absent attribute.
+    + f'<xsl:if test="@rowspan"><xsl:value-of select="translate(@rowspan, \'{_MARKS}\', \'\')"/></xsl:if>{_FIELD}'
+    f'<xsl:if test="@colspan"><xsl:value-of select="translate(@colspan, \'{_MARKS}\', \'\')"/></xsl:if>{_FIELD}'
     '<xsl:apply-templates mode="cell"/></xsl:for-each></xsl:for-each></xsl:for-each></xsl:template>'
     '<xsl:template match="script|style" mode="cell"/>'
     '<xsl:template match="br" mode="cell"><xsl:text> </xsl:text></xsl:template>'

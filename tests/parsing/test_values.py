@@ -86,3 +86,25 @@ def test_cells_cleaned_in_one_pass_as_one_by_one(raws: list[str]) -> None:
     with one_document():
         assert clean_raws(raws) == expected
         assert [clean_raw(raw) for raw in raws] == expected  # remembered from the batch
+
+
+_KEYS = [("requests", "natural_person"), ("active", "made"), ("active", "delta_items"), ("active", "amount"),
+         ("requests", "fee_amount"), ("pre2019_stats", "v")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"\A[0-9]{1,12}\Z"), st.sampled_from(_KEYS))
+def test_plain_digits_read_as_the_number_pattern_reads_them(digits: str, key: tuple[str, str]) -> None:
+    """The plain-count shortcut reads what the pattern reads (leading zeros, every column kind)."""
+    from archive.parsing import values
+
+    table, col = key
+    match = values._NUMBER.match(digits)
+    if table == "pre2019_stats":
+        expected = values._indicator(match)
+    elif col in values.MONEY_COLUMNS:
+        expected = values._money(match, col)
+    else:
+        expected = values._count(match, col)
+    assert parse_value(digits, col, table) == expected
+    assert parse_value(digits, col, table)[0] == int(digits)
