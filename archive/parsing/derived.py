@@ -22,12 +22,16 @@ _NUMBER_STATUSES = ("ok", "derived")
 
 
 def _sum(parts: list[Cell]) -> int | Decimal | None:
-    if not parts or any(p.status == "unparsed" for p in parts):
-        return None
-    numbers = [p.value for p in parts if p.status in _NUMBER_STATUSES and p.value is not None]
-    if not numbers or any(p.status not in (*_NUMBER_STATUSES, *_ZERO_STATUSES) for p in parts):
-        return None
-    return sum(numbers)
+    total: int | Decimal = 0
+    numbers = False
+    for part in parts:
+        if part.status in _NUMBER_STATUSES:
+            if part.value is not None:
+                total += part.value
+                numbers = True
+        elif part.status not in _ZERO_STATUSES:  # unparsed: no derived value, never a guess
+            return None
+    return total if numbers else None
 
 
 def _cell(row_key: str, col_key: str, value: int | Decimal) -> Cell:
