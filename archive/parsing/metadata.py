@@ -42,6 +42,7 @@ def _spaced(label: str) -> str:
 
 _LABEL_ALT = "|".join(_spaced(label) for label in sorted(_LABELS, key=len, reverse=True))
 _CELL_LABEL = re.compile(rf"^(?P<label>{_LABEL_ALT})\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.S)
+_LABEL_STARTS = frozenset(label[0] for label in _LABELS)  # a cell is tried as a label only from one of them
 # (?<!\s): a whitespace run is tried from its first character only (linear, not quadratic, in its length).
 _INLINE_LABEL = re.compile(rf"(?<!\s)\s+(?={_LABEL_ALT}\s*:)")
 _WS = re.compile(r"\s+")
@@ -84,6 +85,7 @@ class ReportMetadata:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+_SECTION_ONE = re.compile(r"\s*一、")
 _LINE_CHARS = 400  # metadata and title lines are short; collapsed pages put a whole page on a line
 
 
@@ -122,9 +124,19 @@ def _store(fields: dict[str, str], name: str | None, value: str) -> None:
 def _cells(line: str) -> list[str]:
     cells: list[str] = []
     for cell in line.split("|"):
+        cell = cell.strip()
+        if ":" not in cell:  # no inline label: each needs its colon
+            if cell:
+                cells.append(cell)
+            continue
         # "来源:X 时间:Y" in one cell is two label/value pairs.
-        cells.extend(part.strip() for part in _INLINE_LABEL.split(cell.strip()) if part.strip())
+        cells.extend(part.strip() for part in _INLINE_LABEL.split(cell) if part.strip())
     return cells
+
+
+def _label(cell: str) -> re.Match[str] | None:
+    """The cell as "label[:] value", when it starts with a header label."""
+    return _CELL_LABEL.match(cell) if cell[:1] in _LABEL_STARTS else None
 
 
 def page_metadata(lines: list[str]) -> dict[str, str]:
@@ -134,7 +146,7 @@ def page_metadata(lines: list[str]) -> dict[str, str]:
         pending: str | None = None
         has_pending = False
         for cell in _cells(line):
-            match = _CELL_LABEL.match(cell)
+            match = _label(cell)
             if match and (match["colon"] or not match["rest"]):
                 if match["rest"]:
                     _store(fields, _label_field(match["label"]), match["rest"])
@@ -154,7 +166,7 @@ def clean_title(raw: str) -> str:
 def _is_field_line(line: str) -> bool:
     """A metadata header line ("发布机构: ", "索 引 号 | … |"), even with an empty value."""
     cells = _cells(line)
-    match = _CELL_LABEL.match(cells[0]) if cells else None
+    match = _label(cells[0]) if cells else None
     return bool(match) and bool(match["colon"] or "|" in line)
 
 
@@ -313,7 +325,7 @@ def head_lines(lines: list[str], limit: int = 80) -> list[str]:
     """The lines where a metadata header can be: the top of the page, up to the first section."""
     head: list[str] = []
     for line in lines[:limit]:
-        if re.match(r"\s*一、", line) and head:
+        if head and _SECTION_ONE.match(line):
             break
         head.append(line)
     return head
