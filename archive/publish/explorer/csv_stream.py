@@ -199,9 +199,11 @@ async def stream_csv(datasette, scope: dict, send, target: tuple) -> None:
     limit_bytes = datasette.setting("max_csv_mb") * 1024 * 1024
     written = 0
     conn = None
-    compact = _cell_rows_sql(table, args, metadata) if await _compact_cells(db) else None
-    if compact is not None:
+    compact = _cell_rows_sql(table, args, metadata)
+    if compact is not None and await _compact_cells(db):
         sql, params = compact
+    else:
+        compact = None
     try:
         conn, chunk, lines = await asyncio.to_thread(_rows, datasette, db, sql, params,
                                                      None if compact is None else CellLines)
