@@ -21,6 +21,10 @@ from w3lib.encoding import (
 # Undeclared pages are almost always UTF-8 or of the GB family; GB18030 is a superset of GB2312
 # and GBK, so it decodes all three.
 _SNIFF_ORDER = ("utf-8", "gb18030")
+# A GB2312 or GBK label is read as GB18030, as the WHATWG Encoding Standard decodes it (its gbk
+# decoder is the gb18030 decoder): pages so labelled print characters beyond GBK, which Python's gbk
+# codec refuses. w3lib resolved these labels to gb18030 until 2.5; 2.6 resolves them to gbk.
+_GB_CODECS = frozenset({"gb2312", "gbk"})
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,16 @@ class DecodedText:
 def _candidates(body: bytes, content_type: str | None) -> list[str]:
     declared = [http_content_type_encoding(content_type) if content_type else None,
                 html_body_declared_encoding(body)]
-    names = [resolve_encoding(name) for name in declared if name] + list(_SNIFF_ORDER)
+    names = [_gb18030(resolve_encoding(name)) for name in declared if name] + list(_SNIFF_ORDER)
     return [name for name in dict.fromkeys(names) if name]
+
+
+def _gb18030(name: str | None) -> str | None:
+    """The encoding name, GB2312 and GBK read as GB18030 (_GB_CODECS)."""
+    try:
+        return "gb18030" if name and codecs.lookup(name).name in _GB_CODECS else name
+    except LookupError:
+        return name
 
 
 def _strict(body: bytes, encoding: str) -> str | None:
