@@ -1596,6 +1596,8 @@ def ensure_row_indexes(db: sqlite_utils.Database) -> None:
     with db.conn:
         for sql in ROW_INDEXES_SQL:
             db.execute(sql)
+
+
 COMPACT_SCHEMA = f"""
 create table if not exists cell_keys (id integer primary key, table_key text, row_key text, col_key text);
 create unique index if not exists cell_keys_key on cell_keys (table_key, row_key, col_key);

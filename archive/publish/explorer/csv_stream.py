@@ -46,13 +46,23 @@ def _target(scope: dict, databases: list[str]) -> tuple[str, str, list[tuple[str
     return (database, table, args) if underscored <= KNOWN_ARGS else None
 
 
+def _filters(args: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The export's column filters (`column__op=value`; arguments with a leading underscore are not)."""
+    return [(k, v) for k, v in args if not (k.startswith("_") and "__" not in k)]
+
+
+def _where(table: str, filters: list[tuple[str, str]]) -> tuple[str, dict]:
+    """The filters as Datasette's table page applies them: " where …" (or nothing) and parameters."""
+    where, params = Filters(sorted(filters)).build_where_clauses(table)
+    return (f" where {' and '.join(where)}" if where else ""), params
+
+
 async def _select(db, table: str, args: list[tuple[str, str]], metadata: dict) -> tuple[str, dict, list[str]]:
     """The SQL, parameters and columns Datasette's table page would page through, as one query."""
     columns = await db.table_columns(table)
     keys = await db.primary_keys(table) or list(STREAMED[table])
     given = dict(args)
-    pairs = [(k, v) for k, v in args if not (k.startswith("_") and "__" not in k)]
-    where, params = Filters(sorted(pairs)).build_where_clauses(table)
+    where, params = _where(table, _filters(args))
     sort, descending = given.get("_sort") or metadata.get("sort"), False
     if given.get("_sort_desc") or (not sort and metadata.get("sort_desc")):
         sort, descending = given.get("_sort_desc") or metadata.get("sort_desc"), True
@@ -60,8 +70,7 @@ async def _select(db, table: str, args: list[tuple[str, str]], metadata: dict) -
         raise ValueError(f"Cannot sort table by {sort}")
     order = [f"{escape_sqlite(sort)}{' desc' if descending else ''}"] if sort else []
     order += [escape_sqlite(key) for key in keys if key != sort]
-    sql = (f"select {', '.join(escape_sqlite(c) for c in columns)} from {escape_sqlite(table)}"
-           + (f" where {' and '.join(where)}" if where else "")
+    sql = (f"select {', '.join(escape_sqlite(c) for c in columns)} from {escape_sqlite(table)}{where}"
            + (f" order by {', '.join(order)}" if order else ""))
     return sql, params, columns
 
@@ -168,11 +177,11 @@ def _cell_rows_sql(table: str, args: list[tuple[str, str]], metadata: dict) -> t
     if table != "report_cells" or given.get("_sort") or given.get("_sort_desc") or metadata.get("sort") \
             or metadata.get("sort_desc"):
         return None
-    pairs = [(k, v) for k, v in args if not (k.startswith("_") and "__" not in k)]
-    if any(k.split("__")[0] != "report_id" for k, _ in pairs):
+    filters = _filters(args)
+    if any(k.split("__")[0] != "report_id" for k, _ in filters):
         return None
-    where, params = Filters(sorted(pairs)).build_where_clauses(table)
-    return _CELL_ROWS.format(where=f" where {' and '.join(where)}" if where else ""), params
+    where, params = _where(table, filters)
+    return _CELL_ROWS.format(where=where), params
 
 
 async def stream_csv(datasette, scope: dict, send, target: tuple) -> None:
