@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Protocol
 
 from scrapy.core.scheduler import Scheduler
 
@@ -50,6 +50,7 @@ class SourceTally:
     # The archive already holds reports of this source: a resumed (JOBDIR) or repeated crawl needs
     # no last resorts either, whatever this process has found so far.
     archived_reports: bool = False
+    found_elsewhere: bool = False  # another process sharing the frontier has found reports of it
     exhausted: bool = False  # the budget shared with other processes (Redis) is spent
 
     @property
@@ -71,6 +72,19 @@ class SourceTally:
         return round(100 * self.pages / self.budget.pages) if self.budget.pages else 100
 
 
+class SharedTallies(Protocol):
+    """What the crawl processes sharing one frontier count together (crawler/shared_frontier.py)."""
+
+    def charge(self, key: str) -> int:
+        """One page more on a budget key, for every process: the pages charged to it by all of them."""
+
+    def found(self, source: str) -> None:
+        """A process has found a report of this source."""
+
+    def has_found(self, source: str) -> bool:
+        """Whether any process has found a report of this source."""
+
+
 class Frontier:
     """Budgets and parked links of every source of one crawl (plain data: no Scrapy engine)."""
 
@@ -78,9 +92,7 @@ class Frontier:
         self.min_score = min_score
         self.tallies: dict[str, SourceTally] = {}
         self._order = itertools.count()
-        # With a shared frontier: charges one page to a budget key for every process and returns
-        # the pages charged to it so far by all of them (crawler/shared_frontier.py).
-        self.shared_charge: Callable[[str], int] | None = None
+        self.shared: SharedTallies | None = None  # set by the shared frontier's scheduler
 
     def open(self, key: str, budget: Budget) -> SourceTally:
         """The tally of a source or sub-source, created with its budget the first time."""
@@ -106,8 +118,8 @@ class Frontier:
         key = meta.get(BUDGET)
         if key is None or meta.get(_CHARGED) or (tally := self._tally_of(key)) is None:
             return True
-        if tally.spent or (self.shared_charge is not None and self.shared_charge(key) > tally.budget.pages):
-            tally.exhausted = self.shared_charge is not None
+        if tally.spent or (self.shared is not None and self.shared.charge(key) > tally.budget.pages):
+            tally.exhausted = self.shared is not None
             tally.refused += 1
             return False
         tally.pages += 1
@@ -118,7 +130,7 @@ class Frontier:
         """A key's tally; with a shared frontier, a sub-source another process found is opened
         here with its source's budget, as that process opened it."""
         root = self.tallies.get(key.split(SUB_SOURCE)[0])
-        if key not in self.tallies and self.shared_charge is not None and root is not None:
+        if key not in self.tallies and self.shared is not None and root is not None:
             return self.open(key, root.budget)
         return self.tallies.get(key)
 
@@ -128,7 +140,7 @@ class Frontier:
         candidates: list[tuple[int, int, Any, str]] = []
         for key, tally in self.tallies.items():
             root = self.tallies.get(key.split(SUB_SOURCE)[0], tally)
-            if root.reports or root.archived_reports or tally.spent:  # a sub-source's source decides
+            if self._has_reports(key.split(SUB_SOURCE)[0], root) or tally.spent:  # a sub-source's source decides
                 tally.dropped += len(tally.parked)
                 tally.parked.clear()
                 continue
@@ -141,6 +153,12 @@ class Frontier:
             heapq.heappush(self.tallies[key].parked, (score, order, request))
         return [request for *_, request, _ in chosen]
 
+    def _has_reports(self, source: str, root: SourceTally) -> bool:
+        """The source has reports: found here, already archived, or (shared) found by another process."""
+        if not (root.reports or root.archived_reports or root.found_elsewhere) and self.shared is not None:
+            root.found_elsewhere = self.shared.has_found(source)
+        return bool(root.reports or root.archived_reports or root.found_elsewhere)
+
     def found_report(self, key: str | None, depth: int, label: str | None) -> None:
         tally = self.tallies.get(key) if key else None
         if tally is None:
@@ -149,9 +167,12 @@ class Frontier:
         if tally.first_report_depth is None or depth < tally.first_report_depth:
             tally.first_report_depth = depth
         self.learn(key, label)
-        root = self.tallies.get(key.split(SUB_SOURCE)[0])
+        source = key.split(SUB_SOURCE)[0]
+        root = self.tallies.get(source)
         if root is not None and root is not tally:
             root.reports += 1  # the source has found reports: its own last resorts are not needed
+        if self.shared is not None and root is not None and root.reports == 1:
+            self.shared.found(source)  # once per process: the others' last resorts are not needed either
 
     def learn(self, key: str | None, label: str | None) -> None:
         """The label of a link that led to reports: the same label elsewhere on the source scores more."""

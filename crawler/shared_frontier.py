@@ -7,9 +7,9 @@ Each source's page budget is shared too: a process charges every page it admits 
 INCR of the source's key (`gov_reports:budget:<source>`), so N processes together spend one budget,
 not N (the depth budget needs no count: a request's depth travels with it).
 
-The queue, the seen-set and the budgets persist when a process closes (SCHEDULER_PERSIST), since the
+The queue, the seen-set, the budgets and the findings persist when a process closes (SCHEDULER_PERSIST), since the
 others may still be crawling; clear the keys (`gov_reports:requests`, `gov_reports:dupefilter`,
-`gov_reports:budget:*`) to start afresh (SCHEDULER_FLUSH_ON_START clears them all).
+`gov_reports:budget:*`, `gov_reports:found:*`) to start afresh (SCHEDULER_FLUSH_ON_START clears them all).
 """
 
 from __future__ import annotations
@@ -35,24 +35,33 @@ SHARED_SETTINGS = {
 
 class SharedBudgetScheduler(BudgetAdmission, RedisScheduler):
     """scrapy-redis's scheduler (queue and seen-set in Redis) with the budgets' admission, the
-    pages of each budget counted in Redis for all processes."""
+    pages of each budget and the sources' findings counted in Redis for all processes (the
+    frontier's SharedTallies)."""
 
     def open(self, spider) -> None:
         self.budget_prefix = f"{spider.name}:budget:"
+        self.found_prefix = f"{spider.name}:found:"
         super().open(spider)
         frontier = getattr(spider, "frontier", None)
         if frontier is not None:
-            frontier.shared_charge = self.charge
+            frontier.shared = self
 
     def charge(self, key: str) -> int:
         """One page more on a budget, for every process: the pages it has been charged in all."""
         return self.server.incr(self.budget_prefix + key)
 
+    def found(self, source: str) -> None:
+        self.server.set(self.found_prefix + source, 1)
+
+    def has_found(self, source: str) -> bool:
+        return bool(self.server.exists(self.found_prefix + source))
+
     def flush(self) -> None:
         super().flush()
-        spent = list(self.server.scan_iter(match=self.budget_prefix + "*"))
-        if spent:
-            self.server.delete(*spent)
+        kept = [key for prefix in (self.budget_prefix, self.found_prefix)
+                for key in self.server.scan_iter(match=prefix + "*")]
+        if kept:
+            self.server.delete(*kept)
 
 
 def is_shared(settings: BaseSettings) -> bool:
@@ -77,7 +86,8 @@ class SharedIdle:
     """With a shared frontier an empty queue may only mean the other processes have not pushed
     yet: keep the crawl open until it has been idle for GOV_REPORTS_SHARED_IDLE_SECONDS, asking
     the shared queue again every GOV_REPORTS_SHARED_POLL_SECONDS meanwhile (Scrapy itself looks
-    only every 5 s, by when a faster process has taken everything)."""
+    only every 5 s, by when a faster process has taken everything). Only then are the spider's
+    parked last resorts released: before, another process may yet find the source's reports."""
 
     def __init__(self, crawler: Crawler, grace: float, poll: float):
         self.crawler = crawler
@@ -109,6 +119,9 @@ class SharedIdle:
 
                 reactor.callLater(self.poll, self._look_again)
             raise DontCloseSpider
+        release = getattr(spider, "release_parked", None)
+        if release is not None:
+            release()
 
     def _look_again(self) -> None:
         """Let the engine pop the shared queue now (its slot's next call), not at its next heartbeat."""

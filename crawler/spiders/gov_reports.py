@@ -107,7 +107,8 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
         spider.frontier = Frontier(settings.getint("GOV_REPORTS_MIN_SCORE", defaults.GOV_REPORTS_MIN_SCORE))
         spider.budget = Budget(settings.getint("GOV_REPORTS_SOURCE_PAGES", defaults.GOV_REPORTS_SOURCE_PAGES),
                                settings.getint("GOV_REPORTS_SOURCE_DEPTH", defaults.GOV_REPORTS_SOURCE_DEPTH))
-        crawler.signals.connect(spider.release_parked, signal=signals.spider_idle)
+        if not is_shared(settings):  # a shared crawl's are released by SharedIdle, after its grace
+            crawler.signals.connect(spider.release_parked, signal=signals.spider_idle)
         spider._check_list_forms()
         return spider
 

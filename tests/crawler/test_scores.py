@@ -176,6 +176,61 @@ def test_a_report_in_a_sub_source_counts_for_its_source():
     assert (frontier.release(5), frontier.figures()["a"]["reports"]) == ([], 1)
 
 
+class _SharedCounts:
+    """The counts a Redis-shared frontier keeps for all processes, in memory."""
+
+    def __init__(self):
+        self.pages: dict[str, int] = {}
+        self.sources: set[str] = set()
+
+    def charge(self, key: str) -> int:
+        self.pages[key] = self.pages.get(key, 0) + 1
+        return self.pages[key]
+
+    def found(self, source: str) -> None:
+        self.sources.add(source)
+
+    def has_found(self, source: str) -> bool:
+        return source in self.sources
+
+
+def _sharing(shared: _SharedCounts) -> Frontier:
+    frontier = Frontier(min_score=20)
+    frontier.shared = shared
+    frontier.open("a", Budget(3, 3))
+    return frontier
+
+
+def test_processes_sharing_a_frontier_spend_one_budget():
+    shared = _SharedCounts()
+    first, second = _sharing(shared), _sharing(shared)
+    assert [first.admit({BUDGET: "a"}), second.admit({BUDGET: "a"}), second.admit({BUDGET: "a"}),
+            first.admit({BUDGET: "a"})] == [True, True, True, False]
+    assert (first.figures()["a"]["pages"], first.tallies["a"].spent, second.tallies["a"].spent) == (1, True, False)
+
+
+def test_last_resorts_one_process_parked_are_dropped_when_another_found_the_sources_reports():
+    shared = _SharedCounts()
+    first, second = _sharing(shared), _sharing(shared)
+    first.park("a", 0, "/sitemap.xml")
+    second.found_report("a › 城关镇", 1, None)  # a sub-source this process never opened: not counted
+    assert (shared.sources, first.release(5)) == (set(), ["/sitemap.xml"])
+    first.park("a", 0, "/sitemap.xml")
+    second.found_report("a", 1, None)
+    second.found_report("a", 1, None)
+    assert (shared.sources, first.release(5)) == ({"a"}, [])
+    assert first.figures()["a"] == {"pages": 0, "budget_pages": 3, "budget_used": 0, "reports": 0,
+                                    "first_report_depth": None, "frontier_left": 1}
+
+
+def test_a_process_sharing_a_frontier_releases_last_resorts_while_no_process_found_reports():
+    shared = _SharedCounts()
+    first, second = _sharing(shared), _sharing(shared)
+    first.park("a", 0, "/sitemap.xml")
+    second.found_report("b", 1, None)  # another source's reports say nothing of this one's
+    assert first.release(5) == ["/sitemap.xml"]
+
+
 def test_list_requests_keep_their_kind_in_meta():
     request = ListRequest("http://h/api?page=1", RECORDS, page_field="page", form="json_api")
     assert ListRequest.from_meta(request.as_meta()) == request
