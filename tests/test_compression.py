@@ -12,7 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.compression import DICTIONARY_BYTES, DICTIONARY_SAMPLES, TEXT_ON_BODY
+import zstandard
+
+from archive.compression import (
+    DICTIONARY_BYTES,
+    DICTIONARY_SAMPLES,
+    TEXT_ON_BODY,
+    TEXT_ON_BODY_ENOUGH,
+    TEXT_PLAIN,
+    compress_text,
+    decompress_text,
+)
 from archive.decoding import decode_body
 from archive.parsing import parse_report
 from archive.publish.prepare import prepare_database
@@ -174,6 +184,34 @@ def test_every_fixture_text_round_trips_through_compression_against_its_page(tmp
     on_page = connection.execute("select count(*) from reports where substr(stored_text, 1, 1) = ?",
                                  [bytes([TEXT_ON_BODY])]).fetchone()[0]
     assert on_page > len(files) // 3  # most pages' texts are stored as a difference from the page
+
+
+def _both_ways(text: str, basis: bytes) -> tuple[bytes, bytes]:
+    """A text compressed plain and against `basis`, each as the store marks it."""
+    level = 9
+    plain = zstandard.ZstdCompressor(level=level, write_checksum=True).compress(text.encode())
+    dictionary = zstandard.ZstdCompressionDict(basis, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+    delta = zstandard.ZstdCompressor(level=level, write_checksum=True, dict_data=dictionary).compress(text.encode())
+    return bytes([TEXT_PLAIN]) + plain, bytes([TEXT_ON_BODY]) + delta
+
+
+def test_a_report_text_is_stored_the_smaller_way_and_compressed_once_when_its_page_holds_it():
+    """Every HTML fixture's parsed text: stored as the smaller of its two compressions (the one-pass
+    shortcut never chose the larger); a text sharing nothing with its page is stored plain."""
+    pages = [p for p in _fixtures() if p.suffix == ".html"]
+    assert len(pages) >= 5
+    shortcut = 0
+    for path in pages:
+        body = path.read_bytes()
+        text = parse_report(body, content_type="text/html").text
+        basis = decode_body(body, "text/html").text.encode()
+        plain, delta = _both_ways(text, basis)
+        stored = compress_text(text, basis)
+        assert (stored, decompress_text(stored, lambda: basis)) == (min(plain, delta, key=len), text), path.name
+        shortcut += len(delta) <= TEXT_ON_BODY_ENOUGH * len(text.encode())
+    assert 0 < shortcut < len(pages)  # both paths taken
+    unrelated = "".join(chr(0x4E00 + (n * 7919) % 20000) for n in range(3000))
+    assert compress_text(unrelated, basis)[0] == TEXT_PLAIN
 
 
 @settings(max_examples=25, deadline=None)
