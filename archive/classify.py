@@ -163,13 +163,15 @@ def _clean(text: str | None) -> str:
 
 
 # The candidates' elements in document order, chosen in C (a Python test of every div, p, td and
-# span cost more than the rest of the page's classification). Only ASCII letters lower-case to
-# "title", so translate() is str.lower() here.
-_CLASSED = "contains(translate(@{0}, 'TILE', 'tile'), 'title')"
+# span cost more than the rest of the page's classification). Classed elements are found from their
+# class and id attributes: a predicate on every element (`*[@class or @id]`) cost libxml2 0.5 µs an
+# element, 0.32 ms of a report page that parses in 0.9 ms; the attribute axis costs a fifth of
+# that. Only ASCII letters lower-case to "title", so translate() is str.lower() here.
+_CLASSED = "contains(translate(., 'TILE', 'tile'), 'title')"
 _TITLE_ELEMENTS = etree.XPath(
     " | ".join(f"descendant-or-self::{tag}" for tag in ("meta", "h1", "h2", "h3", "title"))
-    + " | descendant-or-self::*[@class or @id][self::div or self::p or self::td or self::span]"
-    f"[{_CLASSED.format('class')} or {_CLASSED.format('id')}]")
+    + f" | (descendant-or-self::*/@class | descendant-or-self::*/@id)[{_CLASSED}]"
+    "/parent::*[self::div or self::p or self::td or self::span]")
 _STRING = etree.XPath("string()")  # an element's text_content()
 
 

@@ -104,9 +104,11 @@ _PUBLISHER = re.compile(
     rf"^[{CJK}()]{{1,20}}(局|委|委员会|办|办公室|院|署|厅|中心|镇|乡|街道|街道办事处|政府|管委会|公司|所|站|队|会|处)$")
 _CRUMB_AREA_WORDS = ("公开", "政务", *_COLUMN_WORDS)  # a trail through 政务 › 专题专栏 is inside the area
 # Breadcrumb blocks (the page's links were read first-occurrence-first, so the trail's own links,
-# repeated from the menu, are read here).
-_CRUMBS = etree.XPath(" | ".join(
-    f"//*[contains(@class, '{word}') or contains(@id, '{word}')]" for word in ("crumb", "position", "location", "dqwz")))
+# repeated from the menu, are read here). Found from the class and id attributes, in one walk: a
+# predicate on every element, once a word, took 2 ms of a page that parses in 1.
+_CRUMB_WORDS = ("crumb", "position", "location", "dqwz")
+_CRUMBS = etree.XPath("(//@class | //@id)[" + " or ".join(f"contains(., '{word}')" for word in _CRUMB_WORDS)
+                      + "]/parent::*")
 _AREA_HOSTS = ("xxgk", "zwgk", "gk", "zfxxgk", "gkml")
 _SCORES = {LinkRole.REPORT: 90, LinkRole.FLIPBOOK: 85, LinkRole.COLUMN: 80, LinkRole.AREA: 65}
 _PLACE_SCORES = {LinkPlace.FOOTER: -30, LinkPlace.CRUMB: -10, LinkPlace.SIDE: 0, LinkPlace.MENU: 0,

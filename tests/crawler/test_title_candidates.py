@@ -41,9 +41,10 @@ def element(draw) -> str:
     kind = draw(st.sampled_from(["meta", "h1", "h2", "h3", "title", "div", "p", "td", "span", "a", "li", "H2"]))
     if kind == "meta":
         return f'<meta name="{draw(NAMES)}" content="{draw(TEXTS)}">'
-    attribute = draw(st.sampled_from(["class", "id", "CLASS", "name"]))
+    attributes = draw(st.lists(st.sampled_from(["class", "id", "CLASS", "name"]), max_size=2, unique_by=str.lower))
+    named = "".join(f' {attribute}="{draw(NAMES)}"' for attribute in attributes)
     inner = "".join(draw(st.lists(st.deferred(lambda: element()) | TEXTS, max_size=3)))
-    return f'<{kind} {attribute}="{draw(NAMES)}">{draw(TEXTS)}{inner}</{kind}>'
+    return f'<{kind}{named}>{draw(TEXTS)}{inner}</{kind}>'
 
 
 @settings(max_examples=400, deadline=None)
