@@ -73,10 +73,9 @@ def _pager_gaps(page: ListPage) -> tuple[ListRequest, ...]:
     highest: dict[tuple, int] = {}
     page_url = page.url
     for link in page.links:
-        if classify_link(link, page_url) is not LinkRole.PAGER:
-            continue
+        # The URL's shape first: it rules out nearly every link for less than the link's role costs.
         key_number = _page_number(link.url, page_url)
-        if key_number:
+        if key_number and classify_link(link, page_url) is LinkRole.PAGER:
             key, number = key_number
             highest[key] = max(highest.get(key, 0), number)
     requests = []
