@@ -1,5 +1,9 @@
 """The spider's politeness defaults: a User-Agent naming the project and a contact URL (a setting)."""
 
+import os
+import subprocess
+import sys
+
 from scrapy.utils.test import get_crawler
 
 from crawler.spiders.gov_reports import GovReportsSpider
@@ -41,3 +45,25 @@ def test_reader_limits_come_from_the_crawl_settings():
     assert read_limits(settings) == ReadLimits(pdf_pages=500, sheet_cells=200_000, doc_chars=5_000_000, cell_span=200)
     settings.set("GOV_REPORTS_PDF_MAX_PAGES", "3", priority="cmdline")
     assert read_limits(settings).pdf_pages == 3
+
+
+
+def _crawl_modules(environment: dict[str, str]) -> list[str]:
+    """The scheduler a crawl process's settings name once its add-ons ran, and whether loading the
+    spider, its extensions and that scheduler's module imported scrapy-redis and redis."""
+    code = ("import sys; from scrapy.utils.project import get_project_settings; "
+            "from scrapy.utils.misc import load_object; import crawler.spiders.gov_reports; "
+            "settings = get_project_settings(); "
+            "[load_object(path)().update_settings(settings) for path in settings.getdict('ADDONS')]; "
+            "[load_object(path) for path in settings.getdict('EXTENSIONS')]; "
+            "print(settings['SCHEDULER']); print('scrapy_redis' in sys.modules, 'redis' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
+                          env={**environment, "SCRAPY_SETTINGS_MODULE": "crawler.settings"})
+    return done.stdout.split("\n")[:2]
+
+
+def test_a_crawl_that_shares_nothing_never_imports_redis_and_a_shared_one_gets_its_scheduler():
+    plain = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    assert _crawl_modules(plain) == ["crawler.frontier.BudgetScheduler", "False False"]
+    assert _crawl_modules({**plain, "REDIS_URL": "redis://127.0.0.1:9"}) == [
+        "crawler.shared_scheduler.SharedBudgetScheduler", "False False"]
