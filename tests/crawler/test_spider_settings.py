@@ -47,10 +47,10 @@ def test_reader_limits_come_from_the_crawl_settings():
     assert read_limits(settings).pdf_pages == 3
 
 
-
 def _crawl_modules(environment: dict[str, str]) -> list[str]:
     """The scheduler a crawl process's settings name once its add-ons ran, and whether loading the
-    spider, its extensions and that scheduler's module imported scrapy-redis and redis."""
+    spider, its add-ons and its extensions imported scrapy-redis and redis (Scrapy loads the
+    scheduler itself by that name, and only a shared crawl names the Redis one)."""
     code = ("import sys; from scrapy.utils.project import get_project_settings; "
             "from scrapy.utils.misc import load_object; import crawler.spiders.gov_reports; "
             "settings = get_project_settings(); "
