@@ -9,7 +9,9 @@ error, falling back to the header's with replacement characters only when nothin
 from __future__ import annotations
 
 import codecs
+import logging
 from dataclasses import dataclass
+from typing import Callable
 
 from w3lib.encoding import (
     html_body_declared_encoding,
@@ -17,6 +19,10 @@ from w3lib.encoding import (
     read_bom,
     resolve_encoding,
 )
+
+from archive.library_failures import is_library_failure
+
+logger = logging.getLogger(__name__)
 
 # Undeclared pages are almost always UTF-8 or of the GB family; GB18030 is a superset of GB2312
 # and GBK, so it decodes all three.
@@ -34,10 +40,23 @@ class DecodedText:
 
 
 def _candidates(body: bytes, content_type: str | None) -> list[str]:
-    declared = [http_content_type_encoding(content_type) if content_type else None,
-                html_body_declared_encoding(body)]
+    declared = [_declared(http_content_type_encoding, content_type) if content_type else None,
+                _declared(html_body_declared_encoding, body)]
     names = [_gb18030(resolve_encoding(name)) for name in declared if name] + list(_SNIFF_ORDER)
     return [name for name in dict.fromkeys(names) if name]
+
+
+def _declared(reader: Callable[[bytes | str], str | None], value: bytes | str) -> str | None:
+    """The encoding `reader` finds declared in `value`; None (nothing declared) when the reader
+    fails on it, a panic of a Rust extension included (archive/library_failures.py)."""
+    try:
+        return reader(value)
+    except BaseException as error:
+        if not is_library_failure(error):
+            raise
+        logger.warning("Encoding declaration unreadable (%s: %s): the body is decoded by sniffing",
+                       type(error).__name__, str(error)[:200])
+        return None
 
 
 def _gb18030(name: str | None) -> str | None:

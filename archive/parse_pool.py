@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Iterator
 
+from archive.library_failures import is_library_failure
 from archive.parsing.model import ParsedReport
 from archive.publish.search import SearchEntry, search_entry
 from archive.readers import READ_LIMITS, ReadLimits
@@ -63,7 +64,17 @@ class WorkerOptions:
 
 
 def parse_task(archive, task: ParseTask, options: WorkerOptions) -> ParseOutcome:
-    """Parse one task's document from the archive's bytes and make its rows; never raises."""
+    """Parse one task's document from the archive's bytes and make its rows; never raises (a
+    failure outside the parse itself, a library's panic included, is `parse_error:<class>`)."""
+    try:
+        return _parse_task(archive, task, options)
+    except BaseException as error:
+        if not is_library_failure(error):
+            raise
+        return ParseOutcome(ParsedReport(parse_status=f"parse_error:{type(error).__name__}", notes=[str(error)]))
+
+
+def _parse_task(archive, task: ParseTask, options: WorkerOptions) -> ParseOutcome:
     from archive.parsed_reports import parse_document  # the parse stage; imported in the worker
 
     if options.delay:

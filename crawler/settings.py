@@ -206,5 +206,9 @@ GOV_REPORTS_SHAPE_MAX_URLS = 2000
 # itself below redirects (600) and decompression (590), so that a gzipped 404 template is read as
 # text, and above Scrapy's meta refresh (580).
 DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "crawler.fetch_kinds.WireCheckMiddleware": 865,
-                          "crawler.fetch_kinds.FetchKindMiddleware": 585}
+                          "crawler.fetch_kinds.FetchKindMiddleware": 585,
+                          # Answers meet the higher number first: each text response takes the
+                          # archive's decoding before the fetch kind and Scrapy's meta refresh (580)
+                          # read it (crawler/page_reading.py).
+                          "crawler.page_reading.ArchiveDecodingMiddleware": 590}
 SPIDER_MIDDLEWARES = {**SPIDER_MIDDLEWARES, "crawler.fetch_kinds.NotTheDocumentMiddleware": 580}

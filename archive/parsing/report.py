@@ -20,7 +20,8 @@ parse_status vocabulary (what was found and what not):
 - ``unsupported_document:<pdf|word|office|image|archive>``: bytes of that kind no reader here could
   read: a bare image, an archive, a format without a reader (RTF, OFD, old WPS), or a truncated,
   damaged or encrypted file; ``notes`` says which and why.
-- ``error:<ExceptionClass>``: an unexpected exception; its message is in ``notes``.
+- ``error:<ExceptionClass>``: an unexpected exception, or a library's panic (a PyO3 extension's
+  ``PanicException``, archive/library_failures.py); its message is in ``notes``.
 
 PDF (pdfplumber), DOCX (python-docx), DOC/WPS (olefile), XLSX (openpyxl) and XLS/ET (xlrd) are read by
 ``archive.readers`` into table rows and running text, then parsed like HTML; ``archive.formats``
@@ -39,6 +40,7 @@ from archive.classify import is_report_title
 from archive.content import DocumentContent, DocumentOverLimit, HtmlHints, UnreadableDocument
 from archive.decoding import decode_body
 from archive.formats import DOCUMENT_KINDS, TEXT_KINDS, document_format, document_kind
+from archive.library_failures import is_library_failure
 from archive.normalize import normalize_text, normalize_texts, one_document
 from archive.parsing.checks import report_checks
 from archive.parsing.completeness import with_partial_tables
@@ -234,6 +236,8 @@ def parse_report(body: bytes, *, url: str | None = None, content_type: str | Non
     try:
         with one_document():
             return _parse(body, content_type, title_hint, encoding, limits)
-    except Exception as error:  # noqa: BLE001 - the contract is to never raise
+    except BaseException as error:  # noqa: BLE001 - the contract is to never raise
+        if not is_library_failure(error):  # Ctrl-C, exit, cancellation: not the document's failure
+            raise
         return ParsedReport(parse_status=f"error:{type(error).__name__}", notes=[str(error)],
                             title=title_hint)

@@ -1,8 +1,11 @@
-"""Bad input never stops a crawl: a dead portal, an oversized page, a truncated body."""
+"""Bad input never stops a crawl: a dead portal, an oversized page, a truncated body, a library that
+panics."""
 
 from __future__ import annotations
 
+import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +85,36 @@ def test_a_page_cut_off_inside_its_meta_tag_is_archived_and_the_crawl_goes_on(tm
     assert (row["body"], row["encoding"]) == (b"<!DOCTYPE html><html><head><meta", "utf-8")
     pages = {"/" + r["url"].split("/", 3)[3] for r in query_rows(db, "select url from reports where kind = 'page'")}
     assert pages == site.report_paths() - {path}
+
+
+PANICKING_LIBRARIES = Path(__file__).resolve().parents[1] / "support" / "panicking_libraries"
+
+
+def test_pages_a_library_panics_on_are_archived_and_the_crawl_goes_on(tmp_path, monkeypatch):
+    # A PyO3 extension's panic is a BaseException, which `except Exception` lets through (w3lib 2.6's
+    # meta prescan panicked so). The crawl's processes load tests/support/panicking_libraries: w3lib's
+    # declaration reader panics on one page (GBK, so the sniff must find it), parsel's parser on another.
+    site = unseen_site()
+    declared, parsed = "/xxgk/ndbg/content/post_2001.html", "/xxgk/ndbg/content/post_1901.html"
+    gbk = (site.pages[declared].body.decode("utf-8").replace("charset='utf-8'", "charset='gbk'")
+           .replace("<head>", "<head><!--panic-declaration-->").encode("gbk"))
+    site.pages[declared] = Page(declared, gbk, "text/html", kind="report")
+    marked = site.pages[parsed].body.replace(b"<head>", b"<head><!--panic-parse-->")
+    site.pages[parsed] = Page(parsed, marked, site.pages[parsed].content_type, kind="report")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(PANICKING_LIBRARIES),
+                                                                   os.environ.get("PYTHONPATH")])))
+    db = tmp_path / "archive.db"
+    with PortalServer(site) as portal:
+        output = run_crawl(portal.url, db)
+    assert "Traceback" not in output
+    assert "Encoding declaration unreadable (PanicException: called `Option::unwrap()` on a `None` value)" in output
+    assert f"Page {portal.url}{parsed[1:]} unreadable (PanicException" in output
+    stored = {"/" + r["url"].split("/", 3)[3]: (r["body"], r["encoding"])
+              for r in query_rows(db, "select url, body, encoding from snapshots")}
+    assert stored[declared] == (gbk, "gb18030")
+    assert stored[parsed] == (marked, "utf-8")
+    reports = {"/" + r["url"].split("/", 3)[3]: (r["title"], r["parse_status"])
+               for r in query_rows(db, "select url, title, parse_status from reports where kind = 'page'")}
+    # The page whose tree could not be read is archived, not taken for a report (its title unread).
+    assert reports == {declared: ("某区2020年政府信息公开工作年度报告", "ok"),
+                       "/xxgk/ndbg/content/post_1902.html": ("2019年上海市人民政府办公厅政府信息公开工作年度报告", "ok")}
