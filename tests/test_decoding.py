@@ -38,6 +38,6 @@ def test_bytes_that_fit_nothing_decode_with_replacement():
 ])
 def test_a_body_cut_off_at_its_meta_tag_decodes(body, encoding):
     # w3lib 2.6 reads <meta> declarations with frostwork 0.2, whose Rust prescan panics (a
-    # BaseException, past every `except Exception`) on a body ending in "<meta": w3lib is held < 2.6.
+    # BaseException, past every `except Exception`) on a body ending in "<meta": the body is sniffed.
     decoded = decode_body(body, "text/html")
     assert (decoded.text, decoded.encoding) == (body.decode(encoding), encoding)
