@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import sqlite3
+from array import array
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -67,18 +68,32 @@ def grams(text: str) -> str:
     return " ".join(_tokens(normalize_text(text), run_ends=True))
 
 
-# The tokens of grams() by kind, each kind found by one scan in C: a bigram at every CJK character
-# followed by another, a run's last character, a word.
-_BIGRAM = re.compile(rf"(?=([{CJK}][{CJK}]))")
-_RUN_END = re.compile(rf"[{CJK}](?![{CJK}])")
+# index_grams' pairs, made in C: the text's CJK runs, each other stretch one space (and one at the end);
+# the same with every run's first character blanked.
+_NOT_CJK = re.compile(rf"[^{CJK}]+")
+_RUN_START = re.compile(rf"(?<= )[{CJK}]")
+_CODE_POINT = next(code for code in "IL" if array(code).itemsize == 4)  # one UTF-32 unit
 _WORD = re.compile(rf"[^\W_{CJK}]+")
 
 
 def index_grams(text: str) -> str:
-    """grams(text)'s tokens grouped by kind: the same tokens as often, all a positionless index
-    reads, in a fifth less time. Phrase checks need grams()'s order."""
+    """grams(text)'s tokens, as often, in whitespace of no meaning: all a positionless index reads,
+    in half the time (phrase checks need grams()'s order)."""
     text = normalize_text(text)
-    return " ".join(_BIGRAM.findall(text) + _RUN_END.findall(text) + [word.lower() for word in _WORD.findall(text)])
+    return f"{_cjk_pairs(text)} {' '.join([word.lower() for word in _WORD.findall(text)])}"
+
+
+def _cjk_pairs(text: str) -> str:
+    """Each character of the text's CJK runs with the next one of its run (a bigram) or, ending its
+    run, alone: the characters and their successors interleaved with spaces, a space standing for
+    no character. Made without a Python object per token (5,000 bigrams cost 0.5 ms as strings):
+    the two strings, as UTF-32 code points, are interleaved by strided array assignment."""
+    runs = _NOT_CJK.sub(" ", text) + " "  # CJK characters and single spaces only (no lone surrogate)
+    first, second = runs[:-1], _RUN_START.sub(" ", runs)[1:]  # a space's successor is no character
+    pairs = array(_CODE_POINT, " ".encode("utf-32-le")) * (3 * len(first))
+    pairs[0::3] = array(_CODE_POINT, first.encode("utf-32-le"))
+    pairs[1::3] = array(_CODE_POINT, second.encode("utf-32-le"))
+    return pairs.tobytes().decode("utf-32-le")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 
 from hypothesis import given, settings
@@ -9,7 +10,8 @@ from hypothesis import strategies as st
 
 from archive.parse_pool import ParseTask, parse_task, WorkerOptions
 from archive.parsed_reports import store_result
-from archive.publish.search import SearchIndexWriter, build_search_index, grams, index_grams, search_entry, search_ids
+from archive.publish.search import (TOKENIZER, SearchIndexWriter, build_search_index, grams, index_grams, search_entry,
+                                    search_ids)
 from archive.store import Archive
 
 # Chinese in both scripts and every kind of run end, Latin words in both cases, digits, the
@@ -24,8 +26,26 @@ def test_index_grams_are_the_tokens_of_grams_as_often(text):
     assert Counter(index_grams(text).split()) == Counter(grams(text).split())
 
 
-def test_index_grams_group_bigrams_run_ends_and_words():
-    assert index_grams("行政复议 2020年 PDF") == "行政 政复 复议 议 年 2020 pdf"
+def test_index_grams_give_bigrams_and_run_ends_in_text_order_then_words():
+    assert index_grams("行政复议 2020年 PDF，诉讼").split() == ["行政", "政复", "复议", "议", "年", "诉讼", "讼",
+                                                            "2020", "pdf"]
+    assert (index_grams("").split(), index_grams("PDF 2020").split(), index_grams("年").split()) == (
+        [], ["pdf", "2020"], ["年"])
+
+
+def _fts_index(texts: list[str]) -> tuple[list, list]:
+    """The segments and sizes of a positionless FTS5 index (the archive's) holding `texts`."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"create virtual table f using fts5(text, content='', detail=none, tokenize='{TOKENIZER}')")
+    conn.executemany("insert into f (rowid, text) values (?, ?)", enumerate(texts, 1))
+    return (conn.execute("select * from f_data order by id").fetchall(),
+            conn.execute("select * from f_docsize order by id").fetchall())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=40).map("".join), min_size=1, max_size=4))
+def test_an_index_of_index_grams_is_byte_for_byte_an_index_of_grams(texts):
+    assert _fts_index([index_grams(text) for text in texts]) == _fts_index([grams(text) for text in texts])
 
 
 def _stored_report(archive: Archive, url: str, text: str) -> int:
