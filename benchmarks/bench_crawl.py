@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -44,12 +45,14 @@ TREE_SAMPLE_SECONDS = 0.2
 @dataclass
 class CrawlRun:
     """One crawl process: wall time, peak RSS of its largest process and of its whole tree (KiB),
-    and the requests the portal served it."""
+    the requests the portal served it, and the CPU seconds of its whole tree (parser processes
+    included: each is waited for by its parent, so its time is in the crawl's)."""
 
     seconds: float
     largest_kib: int
     tree_kib: int
     requests: int
+    cpu_seconds: float = 0.0
 
 
 def _tree(root: int) -> set[int]:
@@ -93,6 +96,7 @@ def run(command: list[str], portal: PortalServer) -> CrawlRun:
     workers are its children)."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     served = len(portal.requests)
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     done, peaks = threading.Event(), {"tree": 0, "largest": 0}
@@ -104,7 +108,14 @@ def run(command: list[str], portal: PortalServer) -> CrawlRun:
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"crawl failed: {' '.join(command)}\n{stderr.decode()[-2000:]}")
-    return CrawlRun(elapsed, peaks["largest"], peaks["tree"], len(portal.requests) - served)
+    return CrawlRun(elapsed, peaks["largest"], peaks["tree"], len(portal.requests) - served,
+                    _children_cpu() - cpu_before)
+
+
+def _children_cpu() -> float:
+    """User and system CPU seconds of this process's children that have been waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _one(db: Path, sql: str):
@@ -178,6 +189,11 @@ def crawl_figures(reports: int, recrawl: bool = True, runs: int = 1) -> dict[str
             "bare_pages_per_second": bare.requests / bare.seconds, "pages_per_second": ours.requests / ours.seconds,
             "pages_per_second_ratio": ratios[len(ratios) // 2],
             "pages_per_second_ratio_min": ratios[0], "pages_per_second_ratio_max": ratios[-1],
+            "bare_cpu_seconds": bare.cpu_seconds, "cpu_seconds": ours.cpu_seconds,
+            "cpu_per_page_ratio": _median([(o.cpu_seconds / o.requests) / (b.cpu_seconds / b.requests)
+                                           for b, o in pairs]),
+            "runs_seconds": [[b.seconds, o.seconds] for b, o in pairs],
+            "runs_cpu_seconds": [[b.cpu_seconds, o.cpu_seconds] for b, o in pairs],
             "peak_rss_mib": max(o.largest_kib for _, o in pairs) / 1024,
             "tree_peak_rss_mib": max(o.tree_kib for _, o in pairs) / 1024,
             "bare_peak_rss_mib": max(b.largest_kib for b, _ in pairs) / 1024,
@@ -189,6 +205,10 @@ def crawl_figures(reports: int, recrawl: bool = True, runs: int = 1) -> dict[str
         if recrawl:
             figures.update(recrawl_figures(portal, site, db))
     return figures
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def _median_index(pairs: list[tuple[CrawlRun, CrawlRun]], ratios: list[float]) -> int:
@@ -267,6 +287,9 @@ def print_figures(f: dict[str, float]) -> None:
               if f["runs"] > 1 else "")
     print(f"crawl pages/s vs bare spider: {f['pages_per_second_ratio']:.2f}x "
           f"({f['pages_per_second']:.0f} vs {f['bare_pages_per_second']:.0f} pages/s{spread}) (target >= 0.7x)")
+    print(f"crawl CPU seconds per page vs bare spider: {f['cpu_per_page_ratio']:.2f}x "
+          f"({f['cpu_seconds']:.1f} vs {f['bare_cpu_seconds']:.1f} s, parser processes included) "
+          f"(no target: the work behind the pages/s ratio, on {os.cpu_count()} CPUs)")
     print(f"peak RSS: {f['peak_rss_mib']:.0f} MiB largest process, {f['tree_peak_rss_mib']:.0f} MiB process tree "
           f"(bare {f['bare_peak_rss_mib']:.0f} MiB) (target <= 400 MB at 5,000 reports; --growth)")
     print(f"db bytes vs raw bytes: {f['db_to_raw_ratio']:.2f}x ({f['db_bytes']} / {f['raw_bytes']}) (target <= 0.3x)")
