@@ -1771,9 +1771,10 @@ class CompactRows:
         self._insert_checks([(report_id, check) for check in checks])
 
     def _insert_checks(self, checks: list[tuple[int, tuple]]) -> None:
-        rows = [(report_id, self._id("check_keys", ("identity",), check[:1]),
-                 self._id("check_forms", ("result", "severity"), check[1:3]), check[3], check[4])
-                for report_id, check in checks]
+        keys, forms = self._known("check_keys"), self._known("check_forms")  # ids are never 0
+        rows = [(report_id, keys.get(check[:1]) or self._id("check_keys", ("identity",), check[:1]),
+                 forms.get(check[1:3]) or self._id("check_forms", ("result", "severity"), check[1:3]),
+                 check[3], check[4]) for report_id, check in checks]
         rows.sort(key=_row_key)
         self.conn.executemany("insert or replace into report_check_values (report_id, identity_id, form_id, "
                               "difference, detail) values (?, ?, ?, ?, ?)", rows)
