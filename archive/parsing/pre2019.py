@@ -7,6 +7,7 @@ col key = the normalized header of the value column; the unit column's text goes
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from archive.content import Row
@@ -96,6 +97,10 @@ class Pre2019Table:
 # A flattened annex: "主动公开信息数 条 425 1516" or, glued, "主动公开信息数条4251516其中：1.网站公开条…".
 _ANNEX_ROW = re.compile(r"(?P<label>(?:其中[:：]\s*)?(?:\d{1,2}[.、．])?[^\d\s][^\d]*?)\s*(?P<unit>人次|万元|条|件|元|次|个|篇|项|人)\s*"
                         r"(?P<values>\d+(?:\.\d+)?(?:\s+\d+(?:\.\d+)?)*)")
+_UNIT_THEN_VALUE = re.compile(r"(?:人次|万元|条|件|元|次|个|篇|项|人)\s*\d")  # where a row's label can end
+_DIGIT = re.compile(r"\d")
+_LIST_MARK = ".、．"
+_ASIDE = re.compile(r"其中[:：]")
 _VALUE_HEADER = re.compile(r"\s*(\d{4}\s*年\s*度?|历\s*年\s*累\s*计|本\s*年\s*累\s*计|本期实际|统计数|数\s*量)")
 _ANNEX_END = re.compile(r"附件下载|附件[:：]|[一二三四五六七八九十]+、")
 
@@ -125,12 +130,45 @@ def read_annex_text(text: str) -> tuple[list[Cell], list[str]]:
     body = body[: end.start()] if end else body
     table, position = Pre2019Table(), 0
     problems: list[str] = []
-    while (match := _ANNEX_ROW.search(body, position)) is not None and columns:
+    digits = [digit.start() for digit in _DIGIT.finditer(body)]
+    while columns and (match := _next_annex_row(body, position, digits)) is not None:
         values, position = match["values"], match.end()
         if position < len(body) and body[position] in ".、．" and not values[-1:].isspace():
             values, position = values[:-1], position - 1  # the next row's list marker
         _annex_row(table, normalize_label(match["label"]), match["unit"], values.split(), columns, problems)
     return table.cells, problems
+
+
+def _next_annex_row(body: str, position: int, digits: list[int]) -> re.Match[str] | None:
+    """`_ANNEX_ROW.search(body, position)`, in time linear in the text it passes over (`digits`:
+    where body's digits are). The search tries every start and its lazy label runs on to the next
+    digit or the end: over a long stretch without a row that was quadratic (16,000 characters took
+    4.6 s). A row ends at the first unit followed by a number, and its label holds no digit but a
+    list number ("12、"), so it can only start after the last digit before that unit, or at the list
+    number (and an "其中：" before it) that digit ends."""
+    while (unit := _UNIT_THEN_VALUE.search(body, position)) is not None:
+        for start in range(_label_start(body, position, unit.start(), digits), unit.start() + 1):
+            match = _ANNEX_ROW.match(body, start)
+            if match is not None:  # from a blank, a start fails at once; from anything else it succeeds
+                return match
+        position = unit.start() + 1
+    return None
+
+
+def _label_start(body: str, position: int, unit: int, digits: list[int]) -> int:
+    """The first place at or after `position` where a row whose unit is at `unit` can begin."""
+    last = bisect_left(digits, unit) - 1
+    if last < 0 or digits[last] < position:
+        return position
+    digit = digits[last]
+    if digit + 1 >= unit or body[digit + 1] not in _LIST_MARK:
+        return digit + 1
+    start = digit - 1 if last > 0 and digits[last - 1] == digit - 1 and digit - 1 >= position else digit
+    before = start
+    while before > position and body[before - 1].isspace():
+        before -= 1
+    aside = before - 3
+    return aside if aside >= position and _ASIDE.match(body, aside) else start
 
 
 def _annex_row(table: Pre2019Table, label: str, unit: str, values: list[str], columns: list[str],
