@@ -60,6 +60,7 @@ def main() -> int:
         except InputTimeout:
             failures.append(f"{suffix}: over {args.input_seconds} s ({len(mutated)} bytes)")
             if args.keep:
+                Path(args.keep).mkdir(parents=True, exist_ok=True)
                 (Path(args.keep) / f"slow_{len(failures)}{suffix}").write_bytes(mutated)
         except Exception as error:  # noqa: BLE001 - the contract: parse_report never raises
             failures.append(f"{suffix}: {type(error).__name__}: {error}")

@@ -19,8 +19,12 @@ from tests.support.fixture_files import fixture_path
 TEXT = "政府信息公开工作年度报告"
 
 
-class PanicException(BaseException):
-    """What pyo3_runtime.PanicException is: a BaseException, not an Exception."""
+# What pyo3_runtime.PanicException is: a BaseException, not an Exception, of that module and name.
+PanicException = type("PanicException", (BaseException,), {"__module__": "pyo3_runtime"})
+
+
+class Alarm(BaseException):
+    """A caller's own interruption (a benchmark's SIGALRM timeout): not the input's failure."""
 
 
 def _panics(*_args, **_kwargs):
@@ -32,11 +36,13 @@ def _interrupts(*_args, **_kwargs):
 
 
 @pytest.mark.parametrize("error, failure", [
-    (PanicException("panic"), True), (ValueError("bad"), True), (MemoryError(), True),
+    (PanicException("panic"), True), (type("Sub", (PanicException,), {})("panic"), True),
+    (ValueError("bad"), True), (MemoryError(), True),
     (KeyboardInterrupt(), False), (SystemExit(2), False), (GeneratorExit(), False),
-    (asyncio.CancelledError(), False),
+    (asyncio.CancelledError(), False), (Alarm(), False),
+    (type("PanicException", (BaseException,), {})("not PyO3's"), False),
 ])
-def test_only_control_flow_is_no_library_failure(error, failure):
+def test_exceptions_and_pyo3_panics_are_library_failures_and_nothing_else(error, failure):
     assert is_library_failure(error) is failure
 
 
@@ -65,9 +71,13 @@ def test_a_parse_that_panics_is_a_recorded_error(monkeypatch):
         "某区2019年政府信息公开工作年度报告", [])
 
 
-def test_an_interrupted_parse_is_interrupted(monkeypatch):
-    monkeypatch.setattr(archive.parsing.report, "article_element", _interrupts)
-    with pytest.raises(KeyboardInterrupt):
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, Alarm])
+def test_an_interrupted_parse_is_interrupted(monkeypatch, interruption):
+    def interrupts(*_args, **_kwargs):
+        raise interruption
+
+    monkeypatch.setattr(archive.parsing.report, "article_element", interrupts)
+    with pytest.raises(interruption):
         parse_report(fixture_path("corpus_021.html").read_bytes(), content_type="text/html")
 
 

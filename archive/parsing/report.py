@@ -237,7 +237,7 @@ def parse_report(body: bytes, *, url: str | None = None, content_type: str | Non
         with one_document():
             return _parse(body, content_type, title_hint, encoding, limits)
     except BaseException as error:  # noqa: BLE001 - the contract is to never raise
-        if not is_library_failure(error):  # Ctrl-C, exit, cancellation: not the document's failure
+        if not is_library_failure(error):  # Ctrl-C, exit, a caller's timeout: not the document's failure
             raise
         return ParsedReport(parse_status=f"error:{type(error).__name__}", notes=[str(error)],
                             title=title_hint)

@@ -6,8 +6,8 @@ import parsel.selector
 import w3lib.encoding
 
 
-class PanicException(BaseException):
-    pass
+# As PyO3 defines it: a BaseException of module pyo3_runtime.
+PanicException = type("PanicException", (BaseException,), {"__module__": "pyo3_runtime"})
 
 
 def _panicking(function, marker: str):
