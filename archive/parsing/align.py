@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
+from math import comb
 from typing import NamedTuple
 
 from archive.normalize import CJK
@@ -184,6 +185,10 @@ def split_glued(digits: str, groups: list[int], check) -> list[list[str]]:
     """Every split of `digits` into len(groups) numbers without leading zeros that passes `check`
     (at most two are returned: the caller only needs to know whether one is unique)."""
     n = sum(groups)
+    if comb(len(digits) - 1, n - 1) > _SPLIT_LIMIT:
+        # Too many to examine, never a guess: what the loop below ends in, without building up to
+        # _SPLIT_LIMIT splits of a long run first (a run of 100,000 digits took 2.5 s).
+        return [[], []]
     found: list[list[str]] = []
     seen = 0
     for cuts in combinations(range(1, len(digits)), n - 1):
