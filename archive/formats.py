@@ -89,6 +89,6 @@ def _ole_format(body: bytes) -> str | None:
                 return "doc"
             if ole.exists("Workbook") or ole.exists("Book"):
                 return "xls"
-    except OSError:
+    except Exception:  # noqa: BLE001 - olefile raises OSError, ValueError and more on a damaged header
         return None
     return None

@@ -89,3 +89,16 @@ def test_html_stub_showing_its_pdf_in_a_viewer_says_so() -> None:
     page = ("<html><body><h1>某县2023年政府信息公开工作年度报告</h1>"
             "<iframe src='/pdfjs/web/viewer.html?file=/upload/2024/report.pdf'></iframe></body></html>").encode()
     assert parse_report(page, content_type="text/html").parse_status == "see_attachment"
+
+
+@settings(max_examples=150, deadline=None)
+@given(at=st.integers(min_value=0, max_value=511), value=st.integers(min_value=0, max_value=255),
+       shift=st.sampled_from([None, 0, 1, 0x40, 0xFFFF]))
+def test_a_damaged_word_97_header_never_raises(at: int, value: int, shift: int | None) -> None:
+    # olefile reads the sector size as 2 ** (the header's sector shift) and fails on a shift of
+    # 0xFFFF with a ValueError (an integer too long to print), where a bad header otherwise raises OSError.
+    body = bytearray(document_path("seed_003.doc").read_bytes())
+    body[at] = value
+    if shift is not None:
+        body[30:32] = shift.to_bytes(2, "little")
+    assert not parse_report(bytes(body)).parse_status.startswith("error:")
