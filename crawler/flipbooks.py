@@ -14,10 +14,9 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from archive.classify import is_named_report, year_in_title
-from archive.decoding import decode_body
 from archive.readers.flipbook import book_base, page_number, page_url, read_page
-from crawler.fetchlog import response_header
 from crawler.items import ArchivedBook, ItemRole, RequestRole
+from crawler.page_reading import decoding
 
 
 class FlipbookChain:
@@ -36,7 +35,7 @@ class FlipbookChain:
                 yield self._archived(response, role=ItemRole.FLIPBOOK_PAGE)
                 return
             book = _new_book(response.url, response.meta.get("link_text"), response.meta.get("parent_url"))
-        text = decode_body(response.body, response_header(response, "Content-Type")).text
+        text = decoding(response).text
         page = read_page(text, response.url)
         yield self._archived(response, role=ItemRole.FLIPBOOK_PAGE)
         book = {**book, "pages": [*book["pages"], response.url]}

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 # Weakly keyed: a reading goes with its response (a retry or a redirect is a new response).
 _READINGS: WeakKeyDictionary[TextResponse, PageReading] = WeakKeyDictionary()
-_DECODINGS: WeakKeyDictionary[TextResponse, DecodedText] = WeakKeyDictionary()
+_DECODINGS: WeakKeyDictionary[Response, DecodedText] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def read_page(response: TextResponse, max_chars: int) -> PageReading:
     return reading
 
 
-def decoding(response: TextResponse) -> DecodedText:
+def decoding(response: Response) -> DecodedText:
     """The response's body decoded as the archive decodes it, once per response."""
     found = _DECODINGS.get(response)
     if found is None:

@@ -136,7 +136,7 @@ def read_annex_text(text: str) -> tuple[list[Cell], list[str]]:
     digits = [digit.start() for digit in _DIGIT.finditer(body)]
     while columns and (match := _next_annex_row(body, position, digits)) is not None:
         values, position = match["values"], match.end()
-        if position < len(body) and body[position] in ".、．" and not values[-1:].isspace():
+        if position < len(body) and body[position] in _LIST_MARK and not values[-1:].isspace():
             values, position = values[:-1], position - 1  # the next row's list marker
         _annex_row(table, normalize_label(match["label"]), match["unit"], values.split(), columns, problems)
     return table.cells, problems

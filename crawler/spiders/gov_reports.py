@@ -23,7 +23,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.classify import is_report_page, year_in_title
-from archive.decoding import decode_body
 from archive.formats import document_kind
 from archive.links import PageLink
 from archive.normalize import one_document_steps
@@ -51,7 +50,7 @@ from crawler.flipbooks import FlipbookChain
 from crawler.frontier import BUDGET, DEPTH, SCORE, SUB_SOURCE, Budget, Frontier
 from crawler.shared_frontier import is_shared
 from crawler.items import ArchivedPage, ItemRole, RequestRole
-from crawler.page_reading import read_page
+from crawler.page_reading import decoding, read_page
 from crawler.list_forms import (
     DOCUMENT,
     PAGE,
@@ -200,7 +199,7 @@ class GovReportsSpider(FlipbookChain, scrapy.Spider):
 
     def _read_list_answer(self, response: Response) -> Iterator[Any]:
         request = ListRequest.from_meta(response.meta["list_request"])
-        decoded = decode_body(response.body, response_header(response, "Content-Type"))
+        decoded = decoding(response)  # as the archive-decoding middleware decoded it
         response.meta["encoding"] = decoded.encoding  # the store records it
         yield self._archived(response, role=ItemRole.LIST_ANSWER)
         found = read_list_answer(ListAnswer(request, decoded.text, self.list_limits))
