@@ -9,8 +9,8 @@ a drain at the end has little left). At spider_closed it drains the pool, grown 
 `GOV_REPORTS_DRAIN_JOBS` workers (fetching is over: the crawl process no longer needs its core),
 so `scrapy crawl gov_reports` still ends with every report parsed, and then prepares the database
 for publishing (views, search index: archive/publish). Each result is written as one unit,
-committed with the batch it falls in. A first crawl into an archive builds the cells' and checks'
-indexes once, after the drain (`GOV_REPORTS_DEFER_ROW_INDEXES`).
+committed with the batch it falls in. A first crawl into an archive builds the checks' index once,
+after the drain (`GOV_REPORTS_DEFER_ROW_INDEXES`).
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ class ParseStage:
             logger.error("Building the cells' and checks' indexes failed (%s): the archive's next open builds them",
                          error)
             return
-        logger.info("Cells' and checks' indexes built in %.1f s", time.monotonic() - started)
+        logger.info("Checks' indexes built in %.1f s", time.monotonic() - started)
 
     def publish(self, path: str) -> None:
         reindexed = prepare_database(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace as dataclass_replace
 
 import pytest
 
@@ -16,7 +17,9 @@ from archive.compression import compress_text, decompress_text, text_basis
 from archive.normalize import normalize_text
 from archive.publish.prepare import prepare_database
 from archive.publish.search import build_search_index, grams, search_ids, terms
-from archive.store import CELL_COLUMNS, CHECK_COLUMNS, Archive
+from archive import cell_layouts
+from archive.store import CELL_COLUMNS, CHECK_COLUMNS, Archive, cell_row
+from tests.support.fixture_files import fixture_path
 
 # The tables of schema 2, the reference the views are compared with (same affinities).
 PLAIN = """
@@ -74,7 +77,7 @@ def test_views_give_back_exactly_the_rows_written(compact_archive, cells, checks
     cells, checks = _unique(cells, 4), _unique(checks, 2)
     archive = compact_archive
     db = archive.db.conn
-    for table in ("plain_cells", "plain_checks", "report_cell_values", "report_check_values"):
+    for table in ("plain_cells", "plain_checks", "report_cell_values", "report_cell_layouts", "report_check_values"):
         db.execute(f"delete from {table}")
     db.executemany(f"insert into plain_cells values ({', '.join('?' * len(CELL_COLUMNS))})", cells)
     db.executemany(f"insert into plain_checks values ({', '.join('?' * len(CHECK_COLUMNS))})", checks)
@@ -98,6 +101,80 @@ def test_views_give_back_exactly_the_rows_written(compact_archive, cells, checks
     assert _rows(db, "report_checks", CHECK_COLUMNS) == _rows(db, "plain_checks", CHECK_COLUMNS)
 
 
+SCHEMA_3_CELLS = fixture_path("cells_schema3.sql").read_text(encoding="utf-8")
+
+
+def _schema_3_archive(path, cells: list[tuple]) -> None:
+    """An archive's cell tables as schema 3 kept them (every cell a row), with the plain table beside."""
+    connection = sqlite3.connect(path)
+    connection.executescript(SCHEMA_3_CELLS + PLAIN)
+    connection.executemany(f"insert into report_cells ({', '.join(CELL_COLUMNS)}) values "
+                           f"({', '.join('?' * len(CELL_COLUMNS))})", cells)
+    connection.executemany(f"insert into plain_cells values ({', '.join('?' * len(CELL_COLUMNS))})", cells)
+    connection.execute("pragma user_version = 3")
+    connection.commit()
+    connection.close()
+
+
+# Reports of one form: blanks of the form most empty cells have, and empty cells of others.
+LAID_OUT = st.lists(st.tuples(st.integers(1, 5), st.sampled_from(["requests", "review_litigation"]),
+                              st.sampled_from(["granted", "new_received", "x"]), st.sampled_from(["total", "y", "z"]),
+                              st.sampled_from(["", None, "/", "3"]), st.sampled_from([None, None, 3]),
+                              st.sampled_from([None, "件"]), st.sampled_from(["blank", "blank", "ok", None]),
+                              st.sampled_from(["2019", "2021"])), max_size=60)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cells=LAID_OUT | st.lists(cell(), max_size=30))
+def test_a_schema_3_archive_leaves_its_blank_cells_to_layouts_and_its_cells_read_back_unchanged(tmp_path_factory,
+                                                                                               cells):
+    cells = _unique(cells, 4)
+    path = tmp_path_factory.mktemp("schema3") / "a.db"
+    _schema_3_archive(path, cells)
+    archive = Archive(path)  # opening migrates
+    db = archive.db.conn
+    assert db.execute("pragma user_version").fetchone() == (4,)
+    assert _rows(db, "report_cells", CELL_COLUMNS) == _rows(db, "plain_cells", CELL_COLUMNS)
+    assert db.execute("select name from sqlite_master where name = 'report_cell_values_key'").fetchall() == []
+    # Every empty cell of its report's blank form is left to the layout; every other cell is a row.
+    empty = sum(c[5] is None and _stored_raw(c[4], c[5]) is None for c in cells)
+    left = db.execute("select count(*) from report_cells c where not exists (select 1 from report_cell_values v "
+                      "join cell_keys k on k.id = v.key_id where v.report_id = c.report_id and k.table_key is "
+                      "c.table_key and k.row_key is c.row_key and k.col_key is c.col_key)").fetchone()[0]
+    assert left <= empty and (left > 0) == (empty > 0)
+    assert db.execute("select count(*) from report_cell_values v join report_cell_layouts l using (report_id) "
+                      "where v.form_id = l.blank_form_id and v.value is null and v.raw_text is null").fetchone() == (0,)
+    archive.close()
+    Archive(path).close()  # opening again finds nothing to migrate
+    connection = sqlite3.connect(path)
+    assert _rows(connection, "report_cells", CELL_COLUMNS) == _rows(connection, "plain_cells", CELL_COLUMNS)
+    connection.close()
+
+
+def _stored_raw(raw: str | None, value: object) -> str | None:
+    """The raw text a cell's row keeps (store.cell_row): None when it is the value's rendering."""
+    return cell_row("t", "r", "c", raw, value, None, "ok", None)[-1]
+
+
+def test_a_migration_whose_cells_would_read_back_otherwise_leaves_the_archive_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "a.db"
+    cells = [(1, "requests", "granted", "total", "", None, None, "blank", "2019"),
+             (1, "requests", "granted", "y", "4", 4, None, "ok", "2019")]
+    _schema_3_archive(path, cells)
+    real = cell_layouts.split_cells
+    # A layout that forgets the report's valued cell: the view would lose it.
+    monkeypatch.setattr("archive.store.split_cells",
+                        lambda rows, *args: dataclass_replace(real(rows, *args), stored=[]))
+    with pytest.raises(RuntimeError, match="differ once laid out; the archive is left unmigrated"):
+        Archive(path)
+    connection = sqlite3.connect(path)
+    assert connection.execute("select report_id, key_id, value from report_cell_values order by 2").fetchall() == [
+        (1, 1, None), (1, 2, 4)]
+    assert "report_cell_layouts" not in connection.execute(
+        "select sql from sqlite_master where name = 'report_cells'").fetchone()[0]
+    connection.close()
+
+
 def test_a_cell_printed_as_its_value_keeps_no_raw_text_and_repeated_forms_are_stored_once(tmp_path):
     archive = Archive(tmp_path / "a.db")
     archive.rows.write_cells([(1, "requests", "granted", "total", "12", 12, None, "ok", "2021"),
@@ -105,9 +182,14 @@ def test_a_cell_printed_as_its_value_keeps_no_raw_text_and_repeated_forms_are_st
                               (2, "requests", "granted", "total", "1,2", 12, None, "ok", "2021"),
                               (2, "requests", "granted", "natural_person", "/", None, None, "not_applicable", "2021")])
     db = archive.db
+    # Report 1's empty cell is a blank of its layout, not a row; report 2's "/" is printed, so a row.
     assert db.execute("select report_id, key_id, raw_text from report_cell_values order by 1, 2").fetchall() == [
-        (1, 1, None), (1, 2, None), (2, 1, "1,2"), (2, 2, "/")]
+        (1, 1, None), (2, 1, "1,2"), (2, 2, "/")]
     assert db.execute("select count(*) from cell_keys").fetchone() == (2,)
+    # Both reports show the same two keys: one layout, the blank form only where a blank is left to it.
+    assert db.execute("select id, key_ids from cell_layouts").fetchall() == [(1, "1,2")]
+    assert db.execute("select * from cell_layout_keys order by 2").fetchall() == [(1, 1), (1, 2)]
+    assert db.execute("select * from report_cell_layouts order by 1").fetchall() == [(1, 1, 2), (2, 1, None)]
     assert db.execute("select status from cell_forms order by id").fetchall() == [("ok",), ("blank",),
                                                                                   ("not_applicable",)]
     assert db.execute("select raw_text from report_cells order by report_id, col_key").fetchall() == [
@@ -115,15 +197,17 @@ def test_a_cell_printed_as_its_value_keeps_no_raw_text_and_repeated_forms_are_st
     archive.close()
 
 
-def test_cells_and_checks_are_keyed_without_rowids_and_have_one_secondary_index_each(tmp_path):
+def test_cells_and_checks_are_keyed_without_rowids_and_only_checks_and_layouts_have_secondary_indexes(tmp_path):
     archive = Archive(tmp_path / "a.db")
     db = archive.db
     assert {name: sql.endswith("without rowid") for name, sql in db.execute(
-        "select name, sql from sqlite_master where name in ('report_cell_values', 'report_check_values')")} == {
-        "report_cell_values": True, "report_check_values": True}
+        "select name, sql from sqlite_master where name in ('report_cell_values', 'report_check_values', "
+        "'cell_layout_keys')")} == {"report_cell_values": True, "report_check_values": True, "cell_layout_keys": True}
     assert sorted(db.execute("select tbl_name, name from sqlite_master where type = 'index' and tbl_name in "
-                             "('report_cell_values', 'report_check_values') and sql is not null")) == [
-        ("report_cell_values", "report_cell_values_key"), ("report_check_values", "report_check_values_identity")]
+                             "('report_cell_values', 'report_check_values', 'cell_layout_keys', 'report_cell_layouts') "
+                             "and sql is not null")) == [
+        ("cell_layout_keys", "cell_layout_keys_key"), ("report_cell_layouts", "report_cell_layouts_layout"),
+        ("report_check_values", "report_check_values_identity")]
     assert db.execute("select type from sqlite_master where name in ('report_cells', 'report_checks')").fetchall() == [
         ("view",), ("view",)]
     archive.close()
@@ -139,7 +223,7 @@ def _row_indexes(path) -> list[str]:
         connection.close()
 
 
-BOTH = ["report_cell_values_key", "report_check_values_identity"]
+BOTH = ["report_check_values_identity"]
 
 
 def test_row_indexes_are_deferred_only_while_there_are_no_cells_and_any_open_for_writing_rebuilds_them(tmp_path):
@@ -152,8 +236,6 @@ def test_row_indexes_are_deferred_only_while_there_are_no_cells_and_any_open_for
     archive.rows.write_checks([(1, "I1:total", "pass", 0, "hard", None), (2, "I1:total", "fail", 3, "hard", None)])
     archive.restore_row_indexes()
     assert _row_indexes(path) == BOTH
-    assert archive.db.execute("select report_id from report_cell_values indexed by report_cell_values_key "
-                              "where key_id = 1 order by report_id").fetchall() == [(1,), (2,)]
     assert archive.db.execute("select report_id from report_check_values indexed by report_check_values_identity "
                               "where identity_id = 1 order by report_id").fetchall() == [(1,), (2,)]
     assert archive.defer_row_indexes() is False  # cells are there: kept row by row

@@ -140,7 +140,7 @@ def test_an_archive_of_the_uncompressed_schema_is_migrated_in_place_losing_nothi
     size_before = path.stat().st_size
     archive = Archive(path)  # opening migrates
     assert [archive.body(i) for i in bodies] == list(bodies.values())
-    assert archive.db.execute("pragma user_version").fetchone() == (3,)
+    assert archive.db.execute("pragma user_version").fetchone() == (4,)
     archive.close()
     connection = connect_archive(path)
     assert connection.execute("select id, body, sha256 from snapshots order by id").fetchall() == [

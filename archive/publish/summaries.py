@@ -124,8 +124,11 @@ def row_totals(only: str = "", in_stored_order: bool = False) -> str:
     if not in_stored_order:
         cells = "report_cells"
     else:
-        cells = ("report_cell_values v cross join cell_keys k on k.id = v.key_id "
-                 "cross join cell_forms f on f.id = v.form_id")
+        cells = ("(select l.report_id, k.table_key, k.row_key, k.col_key, v.value, f.status "
+                 "from report_cell_layouts l cross join cell_layout_keys lk on lk.layout_id = l.layout_id "
+                 "cross join cell_keys k on k.id = lk.key_id "
+                 "left join report_cell_values v on v.report_id = l.report_id and v.key_id = lk.key_id "
+                 "cross join cell_forms f on f.id = coalesce(v.form_id, l.blank_form_id))")
     return f"""
 select report_id, row_key,
   coalesce(max(case when col_key = 'total' and status = 'ok' then value end),

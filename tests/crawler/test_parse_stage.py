@@ -47,10 +47,10 @@ def test_a_first_crawl_builds_the_row_indexes_once_and_a_later_one_keeps_them(tm
     db = tmp_path / "archive.db"
     with PortalServer(site) as portal:
         first = run_crawl(portal.url, db, ROBOTSTXT_OBEY="False")
-        indexed = query_rows(db, "select count(*) as n from report_cell_values indexed by report_cell_values_key "
-                                 "where key_id > 0")
+        indexed = query_rows(db, "select count(*) as n from report_check_values indexed by "
+                                 "report_check_values_identity where identity_id > 0")
         again = run_crawl(portal.url, db, ROBOTSTXT_OBEY="False")  # the archive has cells now
-    cells = query_rows(db, "select count(*) as n from report_cell_values")
-    assert indexed == cells and cells[0]["n"] > 3 * 100
-    assert "Cells' and checks' indexes built in" in first
+    checks = query_rows(db, "select count(*) as n from report_check_values")
+    assert indexed == checks and checks[0]["n"] > 3 * 40
+    assert "Checks' indexes built in" in first
     assert "indexes built" not in again

@@ -106,9 +106,12 @@ def _rows(datasette, db, sql: str, params: dict, prepare=None):
 # (no sort, filters on report_id only) the compact rows are read as they are stored, five small
 # values a cell, and written here: a key's three fields and a form's three are CSV-written once per
 # export, and only a raw text or a value that needs it goes through the csv module.
-_CELL_ROWS = ("select v.report_id, v.key_id, v.form_id, v.value, v.raw_text "
-              "from (select * from report_cell_values{where}) v join temp.csv_cell_ranks k on k.id = v.key_id "
-              "order by v.report_id, k.rank")
+# A blank cell is a key of its report's layout with no stored row (schema 4: archive/cell_layouts.py).
+_CELL_ROWS = ("select l.report_id, lk.key_id, coalesce(v.form_id, l.blank_form_id), v.value, v.raw_text "
+              "from (select * from report_cell_layouts{where}) l "
+              "join cell_layout_keys lk on lk.layout_id = l.layout_id join temp.csv_cell_ranks k on k.id = lk.key_id "
+              "left join report_cell_values v on v.report_id = l.report_id and v.key_id = lk.key_id "
+              "order by l.report_id, k.rank")
 _QUOTES_NEEDED = re.compile('[,"\r\n]')  # what makes the csv module quote a field
 
 
@@ -249,9 +252,9 @@ async def stream_csv(datasette, scope: dict, send, target: tuple) -> None:
 
 
 async def _compact_cells(db) -> bool:
-    """Whether the archive keeps its cells in the compact tables (schema 3) the line query reads."""
+    """Whether the archive keeps its cells in the compact tables and layouts (schema 4) the line query reads."""
     tables = set(await db.table_names())
-    return {"report_cell_values", "cell_keys", "cell_forms"} <= tables
+    return {"report_cell_values", "report_cell_layouts", "cell_layout_keys", "cell_keys", "cell_forms"} <= tables
 
 
 def streamed_exports(datasette, databases):
