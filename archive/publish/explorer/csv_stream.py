@@ -16,6 +16,9 @@ import io
 import re
 import sqlite3
 import time
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 from urllib.parse import parse_qsl
 
 from datasette.filters import Filters
@@ -75,43 +78,50 @@ async def _select(db, table: str, args: list[tuple[str, str]], metadata: dict) -
     return sql, params, columns
 
 
-def _rows(datasette, db, sql: str, params: dict, prepare=None):
-    """A cursor over the export on a connection of its own, prepared as Datasette prepares its own
-    (the project's SQL functions), a function giving the next chunk of rows (as many as a page of
-    Datasette's own stream, `max_returned_rows`) within the SQL time limit per chunk, and what
-    `prepare(connection)` made before the query (None without it)."""
+def _connect(datasette, db) -> tuple[sqlite3.Connection, Callable[[], None]]:
+    """A connection of the export's own, prepared as Datasette prepares its own (the project's SQL
+    functions), and a function that starts the SQL time limit again: it holds per chunk."""
     conn = db.connect()
     pm.hook.prepare_connection(conn=conn, database=db.name, datasette=datasette)
     limit = datasette.setting("sql_time_limit_ms") / 1000
-    size = datasette.setting("max_returned_rows")
     deadline = [time.monotonic() + limit]
     conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline[0] else 0, 1000)
+
+    def restart() -> None:
+        deadline[0] = time.monotonic() + limit
+
+    return conn, restart
+
+
+def _rows(datasette, db, sql: str, params: dict):
+    """A cursor over the export and a function giving the next chunk of rows (as many as a page of
+    Datasette's own stream, `max_returned_rows`) within the SQL time limit per chunk."""
+    conn, restart = _connect(datasette, db)
+    size = datasette.setting("max_returned_rows")
     try:
-        prepared = prepare(conn) if prepare is not None else None
         cursor = conn.execute(sql, params)
     except Exception:
         conn.close()
         raise
 
     def chunk() -> list:
-        deadline[0] = time.monotonic() + limit
+        restart()
         return cursor.fetchmany(size)
 
-    return conn, chunk, prepared
+    return conn, chunk
 
 
 # -- report_cells written from the compact rows ---------------------------------------------------
 # Reading 100,000 cells into Python as nine values each (three joined tables) and writing them with
 # the csv module took 0.7 s, most of it making Python objects. For the plain export of report_cells
-# (no sort, filters on report_id only) the compact rows are read as they are stored, five small
-# values a cell, and written here: a key's three fields and a form's three are CSV-written once per
-# export, and only a raw text or a value that needs it goes through the csv module.
-# A blank cell is a key of its report's layout with no stored row (schema 4: archive/cell_layouts.py).
-_CELL_ROWS = ("select l.report_id, lk.key_id, coalesce(v.form_id, l.blank_form_id), v.value, v.raw_text "
-              "from (select * from report_cell_layouts{where}) l "
-              "join cell_layout_keys lk on lk.layout_id = l.layout_id join temp.csv_cell_ranks k on k.id = lk.key_id "
-              "left join report_cell_values v on v.report_id = l.report_id and v.key_id = lk.key_id "
-              "order by l.report_id, k.rank")
+# (no sort, filters on report_id only) each report is written from its layout and its stored rows
+# (schema 4: archive/cell_layouts.py), read in primary-key order with no sort: a layout's lines in
+# the export's order are made once per export with every cell blank, and a report's text is that
+# list with its stored cells' lines put in, joined by its id (each line starts with it). Only a raw
+# text or a value that needs it goes through the csv module.
+_LAYOUTS = "select report_id, layout_id, blank_form_id from report_cell_layouts{where} order by report_id"
+_STORED = "select report_id, key_id, form_id, value, raw_text from report_cell_values{where} order by report_id, key_id"
+CHUNK_PAGES = 20  # pages of Datasette's stream (max_returned_rows) in one chunk of the cells' export
 _QUOTES_NEEDED = re.compile('[,"\r\n]')  # what makes the csv module quote a field
 
 
@@ -130,12 +140,13 @@ def _sort_key(key: tuple) -> tuple:
 
 
 class CellLines:
-    """report_cells' rows as CSV lines, from the compact rows (`_CELL_ROWS`) of one export's connection."""
+    """report_cells' rows as CSV lines, from the layouts and stored rows of one export's connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         keys = conn.execute("select id, table_key, row_key, col_key from cell_keys").fetchall()
         self.heads = {key[0]: f",{_csv_fields(key[1:])}," for key in keys}
+        self.rank = {key[0]: rank for rank, key in enumerate(sorted(keys, key=lambda key: _sort_key(key[1:])))}
         self.tails, self.raw_null = {}, {}
         for form_id, unit, status, table_format, raw_null in conn.execute(
                 "select id, unit, status, table_format, raw_null from cell_forms"):
@@ -143,39 +154,93 @@ class CellLines:
             self.raw_null[form_id] = raw_null
         # Forms whose cells stored without a raw text show their value's rendering (store._CELL_RAW).
         self.rendered = {form_id for form_id, raw_null in self.raw_null.items() if not raw_null}
-        ranked = sorted(keys, key=lambda key: _sort_key(key[1:]))
-        conn.execute("create temp table if not exists csv_cell_ranks (id integer primary key, rank integer)")
-        conn.execute("delete from temp.csv_cell_ranks")
-        conn.executemany("insert into temp.csv_cell_ranks values (?, ?)",
-                         [(key[0], rank) for rank, key in enumerate(ranked)])
+        self._layouts: dict[int, tuple[dict[int, int], list[int]]] = {}
+        self._blank_lines: dict[tuple[int, int | None], list[str | None]] = {}
 
-    def __call__(self, rows: list[tuple]) -> str:
-        heads, tails, rendered, line, quoted = self.heads, self.tails, self.rendered, self.line, _QUOTES_NEEDED.search
-        # Most cells: a count or nothing, and no raw text of their own or one the csv module leaves as
-        # it is (one line each, no test more); the rest by `line`.
-        return "".join([f"{r}{heads[k]}{v},{v}{tails[f]}" if raw is None and type(v) is int and f in rendered
-                        else f"{r}{heads[k]},{tails[f]}" if raw is None and v is None
-                        else f"{r}{heads[k]}{raw},{'' if v is None else v}{tails[f]}"
-                        if raw is not None and (v is None or type(v) is int) and not quoted(raw)
-                        else line(r, k, f, v, raw) for r, k, f, v, raw in rows])
+    def _layout(self, layout_id: int) -> tuple[dict[int, int], list[int]]:
+        """A layout's keys in the export's order, and each key's place in it."""
+        found = self._layouts.get(layout_id)
+        if found is None:
+            ranked = sorted((key for (key,) in self.conn.execute(
+                "select key_id from cell_layout_keys where layout_id = ?", [layout_id]) if key in self.heads),
+                key=self.rank.__getitem__)
+            found = self._layouts[layout_id] = ({key: place for place, key in enumerate(ranked)}, ranked)
+        return found
 
-    def line(self, report_id: int, key_id: int, form_id: int, value: object, raw: str | None) -> str:
-        """Any cell's line, as the csv module writes the view's row."""
+    def _blanks(self, layout_id: int, form_id: int | None) -> list[str | None]:
+        """The layout's lines (without the report id) with every cell a blank of `form_id` (None:
+        the view shows no blank without a form)."""
+        lines = self._blank_lines.get((layout_id, form_id))
+        if lines is None:
+            tail = self.tails.get(form_id)
+            lines = self._blank_lines[(layout_id, form_id)] = [
+                None if tail is None else f"{self.heads[key]},{tail}" for key in self._layout(layout_id)[1]]
+        return lines
+
+    def report(self, report_id: int, layout_id: int, form_id: int | None, stored: Iterable[tuple]) -> tuple[str, int]:
+        """One report's lines and how many: its layout's blanks with its stored cells put in (rows of
+        `_STORED`, report id first)."""
+        places = self._layout(layout_id)[0]
+        lines = self._blanks(layout_id, form_id).copy()
+        heads, tails, rendered, quoted = self.heads, self.tails, self.rendered, _QUOTES_NEEDED.search
+        for _, key, form, value, raw in stored:
+            place = places.get(key)
+            if place is None:  # not a key of the layout: not a cell of the view
+                continue
+            if form not in tails:  # a form the view's join does not find: it leaves the cell out
+                lines[place] = None
+                continue
+            # Most cells: a count or nothing, and no raw text of their own or one the csv module leaves
+            # as it is; the rest by `line`.
+            lines[place] = (f"{heads[key]}{value},{value}{tails[form]}"
+                            if raw is None and type(value) is int and form in rendered
+                            else f"{heads[key]},{tails[form]}" if raw is None and value is None
+                            else f"{heads[key]}{raw},{'' if value is None else value}{tails[form]}"
+                            if raw is not None and (value is None or type(value) is int) and not quoted(raw)
+                            else self.line(key, form, value, raw))
+        if None in lines:
+            lines = [line for line in lines if line is not None]
+        return (str(report_id).join(["", *lines]) if lines else ""), len(lines)
+
+    def line(self, key_id: int, form_id: int, value: object, raw: str | None) -> str:
+        """Any cell's line without its report id, as the csv module writes the view's row."""
         shown = value if type(value) is int else "" if value is None else _csv_fields((value,))
         if raw is None:  # the view's raw text (store._CELL_RAW): the value's rendering, or nothing
             raw = "" if value is None or self.raw_null[form_id] else shown if type(value) is int \
                 else _csv_fields((self._rendering(value),))
         elif _QUOTES_NEEDED.search(raw):
             raw = _csv_fields((raw,))
-        return f"{report_id}{self.heads[key_id]}{raw},{shown}{self.tails[form_id]}"
+        return f"{self.heads[key_id]}{raw},{shown}{self.tails[form_id]}"
 
     def _rendering(self, value: object) -> str:
         """SQLite's text of a value that is not an integer (a real: not Python's repr), as the view casts it."""
         return self.conn.execute("select cast(? as text)", [value]).fetchone()[0]
 
+    def chunks(self, where: str, params: dict, cells: int) -> Iterator[tuple[str, int]]:
+        """The export's text in chunks of whole reports of at least `cells` lines (fewer: the last),
+        each with its number of lines. Layouts and stored rows are both read in report order, and
+        merged here."""
+        stored = groupby(self.conn.cursor().execute(_STORED.format(where=where), params), key=itemgetter(0))
+        pending = next(stored, None)
+        texts, count = [], 0
+        for report_id, layout_id, form_id in self.conn.execute(_LAYOUTS.format(where=where), params):
+            while pending is not None and pending[0] < report_id:  # rows of no layout: not in the view
+                pending = next(stored, None)
+            rows: Iterable[tuple] = ()
+            if pending is not None and pending[0] == report_id:  # a group is read before the next one
+                rows, pending = list(pending[1]), next(stored, None)
+            text, lines = self.report(report_id, layout_id, form_id, rows)
+            texts.append(text)
+            count += lines
+            if count >= cells:
+                yield "".join(texts), count
+                texts, count = [], 0
+        yield "".join(texts), count
 
-def _cell_rows_sql(table: str, args: list[tuple[str, str]], metadata: dict) -> tuple[str, dict] | None:
-    """The compact rows' query of a plain report_cells export, or None when the export is another."""
+
+def _cell_rows_where(table: str, args: list[tuple[str, str]], metadata: dict) -> tuple[str, dict] | None:
+    """The report_id condition of a plain report_cells export (" where …" or nothing) and its
+    parameters, or None when the export is another."""
     given = dict(args)
     if table != "report_cells" or given.get("_sort") or given.get("_sort_desc") or metadata.get("sort") \
             or metadata.get("sort_desc"):
@@ -183,8 +248,7 @@ def _cell_rows_sql(table: str, args: list[tuple[str, str]], metadata: dict) -> t
     filters = _filters(args)
     if any(k.split("__")[0] != "report_id" for k, _ in filters):
         return None
-    where, params = _where(table, filters)
-    return _CELL_ROWS.format(where=where), params
+    return _where(table, filters)
 
 
 async def stream_csv(datasette, scope: dict, send, target: tuple) -> None:
@@ -211,37 +275,50 @@ async def stream_csv(datasette, scope: dict, send, target: tuple) -> None:
     limit_bytes = datasette.setting("max_csv_mb") * 1024 * 1024
     written = 0
     conn = None
-    compact = _cell_rows_sql(table, args, metadata)
-    if compact is not None and await _compact_cells(db):
-        sql, params = compact
-    else:
+    compact = _cell_rows_where(table, args, metadata)
+    if compact is not None and not await _compact_cells(db):
         compact = None
+    size = datasette.setting("max_returned_rows")
     try:
-        conn, chunk, lines = await asyncio.to_thread(_rows, datasette, db, sql, params,
-                                                     None if compact is None else CellLines)
+        if compact is None:
+            conn, chunk = await asyncio.to_thread(_rows, datasette, db, sql, params)
 
-        def next_body() -> tuple[bytes, int]:
-            """The next chunk's rows as CSV bytes, and how many rows it held (read and written in
-            the same worker thread: one hop a chunk)."""
-            rows = chunk()
-            if lines is not None:
-                buffer.write(lines(rows))
-            else:
+            def next_body() -> tuple[bytes, bool]:
+                """The next chunk's rows as CSV bytes, and whether it was the last (read and written in
+                the same worker thread: one hop a chunk)."""
+                rows = chunk()
                 writer.writerows(rows)
-            body = buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-            return body, len(rows)
+                body = buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+                return body, len(rows) < size
+        else:
+            conn, restart = await asyncio.to_thread(_connect, datasette, db)
+            lines = CellLines(conn)
+            header = buffer.getvalue()
+            # Chunks of many pages' rows: each is one hop to a worker thread and one body sent, and
+            # the SQL time limit still holds for each (20,000 cells take about 15 ms).
+            cells = CHUNK_PAGES * size
+            chunks = lines.chunks(*compact, cells)
+
+            def next_body() -> tuple[bytes, bool]:
+                """The next reports' lines as CSV bytes (the header before the first), and whether they
+                were the last."""
+                nonlocal header
+                restart()
+                text, count = next(chunks, ("", 0))
+                body, header = (header + text).encode("utf-8"), ""
+                return body, count < cells
 
         while True:
-            body, count = await asyncio.to_thread(next_body)
+            body, last = await asyncio.to_thread(next_body)
             written += len(body)
             if limit_bytes and written > limit_bytes:
                 await send({"type": "http.response.body", "more_body": True,
                             "body": f"CSV contains more than {limit_bytes} bytes".encode()})
                 break
             await send({"type": "http.response.body", "body": body, "more_body": True})
-            if count < datasette.setting("max_returned_rows"):
+            if last:
                 break
     except Exception as error:  # as Datasette does: the message ends the stream
         await send({"type": "http.response.body", "body": str(error).encode(), "more_body": True})
