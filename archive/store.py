@@ -1804,15 +1804,17 @@ _VIEW_CELLS = (f"select {', '.join(CELL_COLUMNS)}, typeof(value) from report_cel
                "where report_id between ? and ?")
 
 
-def _lay_out_cells(db: sqlite_utils.Database, reports_per_step: int = 2_000) -> None:
+def _lay_out_cells(db: sqlite_utils.Database, reports_per_step: int = 500) -> None:
     """Schema 3 → 4 in place: each report's cells as its layout and the rows with something in them,
-    report by report, the view's rows compared with the rows there were (a difference raises, and the
-    caller's transaction rolls everything back)."""
+    some reports at a time, the view's rows compared in SQL with a copy of the rows there were (a
+    difference raises, and the caller's transaction rolls everything back)."""
     rows = CompactRows(db.conn)
     ids = [report_id for (report_id,) in db.execute("select distinct report_id from report_cell_values order by 1")]
+    db.execute(f"create temp table cells_before as {_STORED_CELLS} and 0", [0, 0])
     for start in range(0, len(ids), reports_per_step):
         first, last = ids[start], ids[min(start + reports_per_step, len(ids)) - 1]
-        before = sorted(db.execute(_STORED_CELLS, [first, last]).fetchall(), key=repr)
+        db.execute("delete from temp.cells_before")
+        db.execute(f"insert into temp.cells_before {_STORED_CELLS}", [first, last])
         stored: dict[int, list[StoredCell]] = {}
         for report_id, *cell in db.execute("select report_id, key_id, form_id, value, raw_text from "
                                            "report_cell_values where report_id between ? and ?", [first, last]):
@@ -1821,8 +1823,12 @@ def _lay_out_cells(db: sqlite_utils.Database, reports_per_step: int = 2_000) -> 
         kept = [row for report_id, cells in stored.items() for row in rows.lay_out(report_id, cells, fresh=True)]
         db.conn.executemany("insert into report_cell_values (report_id, key_id, form_id, value, raw_text) "
                             "values (?, ?, ?, ?, ?)", sorted(kept, key=_row_key))
-        if sorted(db.execute(_VIEW_CELLS, [first, last]).fetchall(), key=repr) != before:
+        differing = db.execute(f"select (select count(*) from (select * from temp.cells_before except {_VIEW_CELLS})) "
+                               f"+ (select count(*) from ({_VIEW_CELLS} except select * from temp.cells_before))",
+                               [first, last, first, last]).fetchone()[0]
+        if differing:
             raise RuntimeError(f"cells of reports {first}-{last} differ once laid out; the archive is left unmigrated")
+    db.execute("drop table temp.cells_before")
 
 
 class CompactRows:
