@@ -38,7 +38,8 @@ if TYPE_CHECKING:  # the parser's result type; the store only reads its fields
     from archive.parsing.model import ParsedReport
 
 SCHEMA_VERSION = 4  # 2: bodies zstd-compressed (snapshots.stored_body), section texts as offsets;
-# 3: report texts compressed against their page (reports.stored_text), cells and checks keyed compactly
+# 3: report texts compressed against their page (reports.stored_text), cells and checks keyed compactly;
+# 4: blank cells left to their report's layout (archive/cell_layouts.py), not stored as rows
 # Bytes of each body kept in memory as a dictionary training sample (a dictionary learns the
 # templates at the start of documents; whole PDFs would only cost memory).
 SAMPLE_BYTES = 64 * 1024
@@ -218,12 +219,12 @@ class Archive:
         self.db.close()
 
     def defer_row_indexes(self) -> bool:
-        """Drop the checks' indexes (ROW_INDEXES) while the archive holds no cells (a
+        """Drop the checks' indexes (ROW_INDEXES) while the archive holds no checks (a
         first crawl into it), for restore_row_indexes to build once, sorted. Kept row by row, it
         puts each report's ~50 checks in as many places, each a page to write at the next commit.
         True when dropped."""
         self.commit()
-        if self.db.execute("select 1 from report_cell_values limit 1").fetchone():
+        if self.db.execute("select 1 from report_check_values limit 1").fetchone():
             return False
         with self.db.conn:
             for name in ROW_INDEXES:

@@ -112,7 +112,7 @@ GOV_REPORTS_PARSE_POLL_SECONDS = 0.05
 GOV_REPORTS_PARSE_AHEAD = 8
 # Testing and benchmarking aid: each parse first sleeps this many seconds (a slowed parser).
 GOV_REPORTS_PARSE_DELAY = 0.0
-# A first crawl into an archive (no cells yet) builds the checks' index by identity once, after the
+# A first crawl into an archive (no checks yet) builds the checks' index by identity once, after the
 # drain, instead of row by row (Archive.defer_row_indexes): Datasette's filters by identity are slow meanwhile.
 GOV_REPORTS_DEFER_ROW_INDEXES = True
 # Views and the search index brought up to date when the crawl closes (archive/publish/prepare.py).
