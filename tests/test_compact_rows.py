@@ -304,3 +304,32 @@ def test_search_answers_exactly_what_the_phrase_index_did(tmp_path_factory, text
             assert set(found) == {i for i, title, text in archive.db.execute("select id, title, text from reports")
                                   if any(wanted in normalize_text(x or "") for x in (title, text))}, query
     archive.close()
+
+
+def test_a_report_parsed_again_to_other_tables_has_exactly_its_new_cells_and_no_layout_is_left_unused(tmp_path):
+    from archive.parsing.model import Cell, ParsedReport
+
+    archive = Archive(tmp_path / "a.db")
+    ids = []
+    for n in range(2):
+        snapshot = archive.store_snapshot(url=f"http://x/{n}", body=b"<p>%d</p>" % n, status=200, content_type=None)
+        ids.append(archive.record_report(snapshot=snapshot, source="s", kind="page", title=None, year=None))
+    blank, granted = Cell("requests", "granted", "total", "", None, None, "blank"), \
+        Cell("requests", "granted", "natural_person", "3", 3, None, "ok")
+    shown = Cell("active", "regulations", "issued", "", None, None, "blank")
+    for report_id in ids:
+        archive.store_parsed(report_id, ParsedReport(cells=[blank, granted]))
+    assert archive.db.execute("select count(*) from cell_layouts").fetchone() == (1,)
+    archive.store_parsed(ids[0], ParsedReport(cells=[shown]))  # the other report keeps the first layout
+    archive.store_parsed(ids[1], ParsedReport(cells=[shown, granted]))
+    cells = archive.db.execute("select report_id, table_key, row_key, col_key, raw_text, value, status "
+                               "from report_cells order by 1, 2, 3, 4").fetchall()
+    assert cells == [(ids[0], "active", "regulations", "issued", "", None, "blank"),
+                     (ids[1], "active", "regulations", "issued", "", None, "blank"),
+                     (ids[1], "requests", "granted", "natural_person", "3", 3, "ok")]
+    # The first layout is used by no report now: dropped with its keys; the two new ones are kept.
+    layouts = archive.db.execute("select key_ids from cell_layouts order by id").fetchall()
+    assert len(layouts) == 2 and archive.db.execute(
+        "select count(*) from cell_layout_keys where layout_id not in (select id from cell_layouts)").fetchone() == (0,)
+    assert archive.db.execute("select count(*) from report_cell_values").fetchone() == (1,)  # the 3 alone
+    archive.close()
