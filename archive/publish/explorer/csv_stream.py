@@ -294,7 +294,7 @@ async def stream_csv(datasette, scope: dict, send, target: tuple) -> None:
                 return body, len(rows) < size
         else:
             conn, restart = await asyncio.to_thread(_connect, datasette, db)
-            lines = CellLines(conn)
+            lines = await asyncio.to_thread(CellLines, conn)  # reads the key and form tables
             header = buffer.getvalue()
             # Chunks of many pages' rows: each is one hop to a worker thread and one body sent, and
             # the SQL time limit still holds for each (20,000 cells take about 15 ms).
