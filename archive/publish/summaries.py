@@ -80,7 +80,10 @@ select b.id, b.title, b.agency, b.region, b.province, b.level, b.year, b.publish
   b.after_jan31, b.days_after_jan31,
   (select count(*) from snapshots x where x.url = b.url) as snapshots_of_url,
   b.source, b.url, b.snapshot_id, b.parsed_at,
-  (select count(*) from report_cells n where n.report_id = b.id) as cells, 0 as current_version,
+  -- The report's cells: its layout's keys, each one row of report_cells (a stored cell or a blank);
+  -- counted without the view's joins (13 against 127 ms at 2,000 reports).
+  (select count(*) from report_cell_layouts l join cell_layout_keys lk on lk.layout_id = l.layout_id
+   where l.report_id = b.id) as cells, 0 as current_version,
   -- The rows competing to be the current version: one agency (or URL) and data year.
   coalesce(b.agency, b.url) as version_group,
   -- The coverage matrix's row (agency_coverage).
