@@ -1608,6 +1608,16 @@ def ensure_row_indexes(db: sqlite_utils.Database) -> None:
             db.execute(sql)
 
 
+def layout_cells(join: str = "join") -> str:
+    """The FROM clause of every cell the reports show (`l` layout, `lk` its keys, `k` the key, `v` the
+    stored row or NULL for a blank, `f` its form): what report_cells reads. `join` = "cross join"
+    fixes that order, report by report as the rows are stored (the summaries read every report)."""
+    return (f"report_cell_layouts l {join} cell_layout_keys lk on lk.layout_id = l.layout_id "
+            f"{join} cell_keys k on k.id = lk.key_id "
+            "left join report_cell_values v on v.report_id = l.report_id and v.key_id = lk.key_id "
+            f"{join} cell_forms f on f.id = coalesce(v.form_id, l.blank_form_id)")
+
+
 def _cell_key(row: str) -> str:
     """The id of the key of trigger row `row` (new or old)."""
     return (f"(select id from cell_keys where table_key is {row}.table_key and row_key is {row}.row_key "
@@ -1666,9 +1676,7 @@ create table if not exists report_check_values (report_id integer, identity_id i
 create view if not exists report_cells as
 select l.report_id, k.table_key, k.row_key, k.col_key, {_CELL_RAW} as raw_text, v.value, f.unit, f.status,
   f.table_format
-from report_cell_layouts l join cell_layout_keys lk on lk.layout_id = l.layout_id
-left join report_cell_values v on v.report_id = l.report_id and v.key_id = lk.key_id
-join cell_keys k on k.id = lk.key_id join cell_forms f on f.id = coalesce(v.form_id, l.blank_form_id);
+from {layout_cells()};
 create view if not exists report_checks as
 select v.report_id, k.identity, f.result, v.difference, f.severity, v.detail
 from report_check_values v join check_keys k on k.id = v.identity_id join check_forms f on f.id = v.form_id;
@@ -1821,9 +1829,7 @@ def _lay_out_cells(db: sqlite_utils.Database, reports_per_step: int = 500) -> No
                                            "report_cell_values where report_id between ? and ?", [first, last]):
             stored.setdefault(report_id, []).append(tuple(cell))
         db.execute("delete from report_cell_values where report_id between ? and ?", [first, last])
-        kept = [row for report_id, cells in stored.items() for row in rows.lay_out(report_id, cells, fresh=True)]
-        db.conn.executemany("insert into report_cell_values (report_id, key_id, form_id, value, raw_text) "
-                            "values (?, ?, ?, ?, ?)", sorted(kept, key=_row_key))
+        rows.store_laid_out(stored, fresh=True)
         differing = db.execute(f"select (select count(*) from (select * from temp.cells_before except {_VIEW_CELLS})) "
                                f"+ (select count(*) from ({_VIEW_CELLS} except select * from temp.cells_before))",
                                [first, last, first, last]).fetchone()[0]
@@ -1885,12 +1891,16 @@ class CompactRows:
             by_report.setdefault(report_id, []).append(
                 (keys.get(cell[:3]) or self._id("cell_keys", CELL_KEY, cell[:3]),
                  forms.get(cell[3:7]) or self._id("cell_forms", CELL_FORM, cell[3:7]), cell[7], cell[8]))
-        rows = [row for report_id, stored in by_report.items() for row in self.lay_out(report_id, stored, fresh)]
+        self.store_laid_out(by_report, fresh)
+
+    def store_laid_out(self, by_report: dict[int, list[StoredCell]], fresh: bool) -> None:
+        """Reports' cells (ids already assigned) as their layouts and the rows still to store."""
+        rows = [row for report_id, stored in by_report.items() for row in self._lay_out(report_id, stored, fresh)]
         rows.sort(key=_row_key)  # in key order each row is appended to its page: pages are left full
         self.conn.executemany("insert or replace into report_cell_values (report_id, key_id, form_id, value, "
                               "raw_text) values (?, ?, ?, ?, ?)", rows)
 
-    def lay_out(self, report_id: int, cells: list[StoredCell], fresh: bool) -> list[tuple]:
+    def _lay_out(self, report_id: int, cells: list[StoredCell], fresh: bool) -> list[tuple]:
         """Record the report's layout (cell_layouts.split_cells) and give the rows still to store."""
         current = None if fresh else self.conn.execute(
             "select layout_id, blank_form_id from report_cell_layouts where report_id = ?", [report_id]).fetchone()

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from archive.store import layout_cells
+
 FAILING = "('fail', 'fail_total_blank', 'fail_parts_blank')"
 FAMILIES = "('I1', 'I2', 'I3', 'review_litigation_totals')"
 # Worst first, as the parser's family summaries rank them.
@@ -127,11 +129,8 @@ def row_totals(only: str = "", in_stored_order: bool = False) -> str:
     if not in_stored_order:
         cells = "report_cells"
     else:
-        cells = ("(select l.report_id, k.table_key, k.row_key, k.col_key, v.value, f.status "
-                 "from report_cell_layouts l cross join cell_layout_keys lk on lk.layout_id = l.layout_id "
-                 "cross join cell_keys k on k.id = lk.key_id "
-                 "left join report_cell_values v on v.report_id = l.report_id and v.key_id = lk.key_id "
-                 "cross join cell_forms f on f.id = coalesce(v.form_id, l.blank_form_id))")
+        cells = (f"(select l.report_id, k.table_key, k.row_key, k.col_key, v.value, f.status "
+                 f"from {layout_cells('cross join')})")
     return f"""
 select report_id, row_key,
   coalesce(max(case when col_key = 'total' and status = 'ok' then value end),
